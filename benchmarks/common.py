@@ -1,0 +1,57 @@
+"""Shared helpers for the benchmark scripts: fresh databases, query counting, medians."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+
+from data_access.db import get_engine, upgrade
+from data_access.demo import load_demo
+
+
+def fresh_demo_database(folder: Path | None = None) -> str:
+    folder = folder or Path(tempfile.mkdtemp(prefix="laget-bench-"))
+    url = f"sqlite:///{folder / 'bench.db'}"
+    engine = get_engine(url)
+    upgrade(engine)
+    load_demo(engine)
+    return url
+
+
+class QueryCounter:
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *_args) -> None:
+        self.count += 1
+
+
+@contextmanager
+def environment(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def median_ms(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)

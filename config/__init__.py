@@ -1,0 +1,1 @@
+"""Settings for Laget, read from the environment with documented defaults."""

@@ -1,0 +1,1 @@
+"""Laget's Streamlit layer: entry point, navigation, auth and reusable UI pieces."""

@@ -1,0 +1,52 @@
+"""Streamlit entry point: prepare the database, log in, choose a plan, then run the chosen page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.auth import login
+from dashboard.context import PageContext, cached_plans, current_settings, engine_for
+from dashboard.navigation import pages_for
+from dashboard.ui import show_flashes
+from data_access.bootstrap import ConfigurationError, cookie_key
+from data_access.db import DatabaseUnavailable
+from data_access.permissions import ROLES
+
+st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
+
+settings = current_settings()
+try:
+    engine = engine_for(settings)
+    key = cookie_key(settings, engine)
+except (DatabaseUnavailable, ConfigurationError) as exc:
+    st.title("Laget kan ikke starte")
+    st.error(str(exc))
+    st.stop()
+
+actor, authenticator = login(engine, settings, key)
+if actor is None:
+    st.session_state.pop("_laget_ctx", None)
+    st.stop()
+
+plans = cached_plans(settings.database_url)
+with st.sidebar:
+    if plans.is_empty():
+        st.warning("Databasen har ingen planer ennå.")
+        st.stop()
+    names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
+    kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
+    if st.session_state.get("plan_id") not in names:
+        st.session_state["plan_id"] = plans["id"][0]
+    plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
+                           key="plan_id")
+    st.caption(f"Innlogget som **{actor.name or actor.username}** · {ROLES.get(actor.role, actor.role)}")
+    authenticator.logout("Logg ut", "sidebar")
+
+plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
+st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan)
+show_flashes()
+specs = pages_for(actor)
+st.session_state["_laget_pages"] = [p.title for p in specs]
+nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+                     for p in specs])
+nav.run()

@@ -1,0 +1,67 @@
+"""What every page needs: the engine, the logged-in actor and the chosen plan.
+
+The app entry stores them in ``st.session_state`` after login; pages read them through ``page_context``
+so that a page script stays layout only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+from config.settings import Settings, load_settings
+from data_access.bootstrap import prepare_database
+from data_access.permissions import Actor, Permission, can
+
+
+@dataclass(frozen=True)
+class PageContext:
+    engine: Engine
+    settings: Settings
+    actor: Actor
+    plan: dict  # one row of plans_frame
+
+    @property
+    def plan_id(self) -> int:
+        return int(self.plan["id"])
+
+    def can(self, permission: Permission) -> bool:
+        return can(self.actor, permission)
+
+
+def current_settings() -> Settings:
+    try:
+        secrets = dict(st.secrets)
+    except (FileNotFoundError, Exception):  # no secrets.toml is normal on a laptop
+        secrets = {}
+    return load_settings(secrets=secrets)
+
+
+@st.cache_resource(show_spinner="Gjør klar databasen …")
+def engine_for(settings: Settings) -> Engine:
+    """Prepared once per process and database URL; failures are not cached and are retried."""
+    return prepare_database(settings)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def cached_plans(url: str) -> pl.DataFrame:
+    from data_access.plans import plans_frame
+
+    return plans_frame(engine_for_url(url))
+
+
+def engine_for_url(url: str) -> Engine:
+    from data_access.db import get_engine
+
+    return get_engine(url)
+
+
+def page_context() -> PageContext:
+    ctx = st.session_state.get("_laget_ctx")
+    if ctx is None:  # a page opened without the entry point (should not happen through navigation)
+        st.error("Siden må åpnes gjennom Laget. Last siden på nytt.")
+        st.stop()
+    return ctx

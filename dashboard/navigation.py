@@ -1,0 +1,40 @@
+"""Which pages each role sees. Hiding a page is a courtesy; data_access still refuses the write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from data_access.permissions import Actor, Permission, can
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    url_path: str
+    needs: Permission | None = None
+    default: bool = False
+
+    @property
+    def path(self) -> str:
+        return str(PAGES_DIR / self.file)
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("oversikt.py", "Oversikt", ":material/dashboard:", "oversikt", default=True),
+    PageSpec("tiltak.py", "Tiltak", ":material/change_history:", "tiltak"),
+    PageSpec("tjenester.py", "Per tjeneste", ":material/apartment:", "tjenester"),
+    PageSpec("motemodus.py", "Møtemodus", ":material/groups:", "motemodus", needs=Permission.RUN_GROUP_MEETING),
+    PageSpec("endringslogg.py", "Endringslogg", ":material/history:", "endringslogg"),
+    PageSpec("motekalender.py", "Møtekalender", ":material/calendar_month:", "motekalender"),
+    PageSpec("indikatorer.py", "Indikatorer", ":material/monitoring:", "indikatorer"),
+    PageSpec("brukere.py", "Brukere", ":material/group:", "brukere", needs=Permission.MANAGE_USERS),
+]
+
+
+def pages_for(actor: Actor) -> list[PageSpec]:
+    return [p for p in PAGES if p.needs is None or can(actor, p.needs)]

@@ -1,0 +1,141 @@
+"""The tiltak grid the implementation group edits in the meeting, with conflicts and errors shown.
+
+The grid is drawn from a *snapshot* taken when editing starts, so the versions sent with a save are the
+ones the user actually saw; a newer save by someone else then surfaces as a conflict, never as a silent
+overwrite. Validation errors leave the grid untouched so no edit is lost.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import PageContext
+from dashboard.ui import flash
+from data_access.editing import COLUMNS, editor_changes
+from data_access.group_meetings import open_meeting
+from data_access.permissions import Permission
+from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
+from data_access.vocabulary import STATUS_LABELS
+
+LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
+FIELD_HEADERS = {v: k for k, v in COLUMNS.items()}
+
+
+def display_frame(tiltak: pl.DataFrame) -> pl.DataFrame:
+    """The columns the grid shows, with Norwegian headers, plus hidden id and version."""
+    return tiltak.select(
+        "id", "version", pl.col("name").alias("Tiltak"), pl.col("status_label").alias("Status"),
+        pl.col("status_note").alias("Statusnotat"), pl.col("services").alias("Ansvar"),
+        pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
+    )
+
+
+def _generation(key: str) -> int:
+    return st.session_state.setdefault(f"_gen_{key}", 0)
+
+
+def reset(key: str) -> None:
+    """Drop the snapshot and the grid's edits so the next run shows the database again."""
+    st.session_state[f"_gen_{key}"] = _generation(key) + 1
+    st.session_state.pop(f"_snap_{key}", None)
+
+
+def _show_value(field: str, value: object) -> str:
+    if value is None or value == "":
+        return "(tomt)"
+    if field == "status":
+        return STATUS_LABELS.get(str(value), str(value))
+    if isinstance(value, list):
+        return ", ".join(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _conflict_box(ctx: PageContext, key: str, conflict: Conflict, meeting_id: int | None) -> None:
+    with st.container(border=True):
+        st.warning(conflict.message())
+        fields = list(conflict.yours)
+        st.table(pl.DataFrame({
+            "Felt": [FIELD_HEADERS.get(f, f) for f in fields],
+            "Din endring": [_show_value(f, conflict.yours[f]) for f in fields],
+            "Lagret av den andre": [_show_value(f, conflict.theirs.get(f)) for f in fields],
+        }))
+        c1, c2 = st.columns(2)
+        if c1.button("Bruk min endring oppå deres", key=f"reapply_{key}_{conflict.tiltak_id}"):
+            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()],
+                                  group_meeting_id=meeting_id)
+            _store_conflicts(key, result.conflicts)
+            flash(f"«{conflict.name}»: endringen din er lagt oppå." if result.saved else result.summary())
+            st.rerun()
+        if c2.button("Behold deres, forkast min", key=f"discard_{key}_{conflict.tiltak_id}"):
+            _store_conflicts(key, [c for c in _conflicts(key) if c.tiltak_id != conflict.tiltak_id])
+            st.rerun()
+
+
+def _conflicts(key: str) -> list[Conflict]:
+    return st.session_state.get(f"_conflicts_{key}", [])
+
+
+def _store_conflicts(key: str, conflicts: list[Conflict]) -> None:
+    st.session_state[f"_conflicts_{key}"] = conflicts
+
+
+def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list[str]) -> None:
+    """Show tiltak read-only, or as an editable grid with a save button for those who may edit."""
+    shown_now = display_frame(tiltak)
+    column_config = {
+        "id": None, "version": None,
+        "Tiltak": st.column_config.TextColumn("Tiltak", width="medium"),
+        "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
+        "Ansvar": st.column_config.ListColumn("Ansvar"),
+    }
+    if not ctx.can(Permission.EDIT_TILTAK):
+        st.dataframe(shown_now, hide_index=True, width="stretch", column_config=column_config)
+        return
+    snap_key = f"_snap_{key}"
+    if snap_key not in st.session_state:
+        st.session_state[snap_key] = shown_now
+    snapshot: pl.DataFrame = st.session_state[snap_key]
+    if snapshot["id"].to_list() != shown_now["id"].to_list():
+        reset(key)  # the set of rows changed (filter, new or archived tiltak): start from the database
+        snapshot = st.session_state.setdefault(snap_key, shown_now)
+    column_config |= {
+        "Tiltak": st.column_config.TextColumn("Tiltak", width="medium", disabled=True),
+        "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True),
+        "Statusnotat": st.column_config.TextColumn("Statusnotat", max_chars=1000),
+        "Ansvar": st.column_config.MultiselectColumn("Ansvar", options=services),
+        "Neste steg": st.column_config.TextColumn("Neste steg", max_chars=1000),
+        "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
+    }
+    editor_key = f"editor_{key}_{_generation(key)}"
+    st.data_editor(snapshot, hide_index=True, width="stretch", column_config=column_config, key=editor_key,
+                   disabled=["id", "version", "Tiltak"])
+    newer = shown_now.join(snapshot.select("id", pl.col("version").alias("seen")), on="id")
+    if newer.filter(pl.col("version") != pl.col("seen")).height:
+        st.caption(":material/sync_problem: Noen har lagret endringer i disse tiltakene siden du åpnet tabellen.")
+    state = st.session_state.get(editor_key, {})
+    changes = editor_changes(snapshot, state)
+    c1, c2, _ = st.columns([1, 1, 3])
+    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    if c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes):
+        try:
+            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes,
+                                  group_meeting_id=meeting["id"] if meeting else None)
+        except TiltakValidationError as exc:
+            st.error("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.")
+            for e in exc.errors:
+                st.error(f"«{e.tiltak_name}» – {e.message}")
+        except PermissionError as exc:
+            st.error(str(exc))
+        else:
+            _store_conflicts(key, result.conflicts)
+            reset(key)
+            flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
+            st.rerun()
+    if c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret"):
+        reset(key)
+        st.rerun()
+    for conflict in _conflicts(key):
+        _conflict_box(ctx, key, conflict, meeting["id"] if meeting else None)

@@ -1,0 +1,90 @@
+"""Small reusable Streamlit pieces shared by the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+from data_access.validation import format_date
+
+from dashboard.context import PageContext
+from data_access.vocabulary import EXAMPLE_LABEL
+
+
+def plan_header(ctx: PageContext, title: str) -> None:
+    st.title(title)
+    plan = ctx.plan
+    years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
+    st.caption(f"{plan['kommune']} kommune · {plan['name']}{years if years.strip() not in plan['name'] else ''}")
+    if plan.get("is_demo"):
+        st.caption(":material/info: Demodata bygd på kommunens plan. Tall merket «eksempeldata» er ikke offisielle.")
+
+
+def example_badge() -> None:
+    st.badge(EXAMPLE_LABEL, icon=":material/science:", color="orange")
+
+
+def fmt_dates(dates: list[date]) -> str:
+    return ", ".join(format_date(d) for d in dates) if dates else "–"
+
+
+def date_column(label: str) -> st.column_config.DateColumn:
+    return st.column_config.DateColumn(label, format="DD.MM.YYYY")
+
+
+def joined(frame: pl.DataFrame, column: str, sep: str = ", ") -> pl.DataFrame:
+    """Show a list column as readable text in a table."""
+    return frame.with_columns(pl.col(column).list.join(sep))
+
+
+def persistent(key: str) -> str:
+    """Copy a stored filter value back into its widget key, so filters survive page switches.
+
+    Streamlit drops a widget's state when its page is not shown; the value is kept under ``_keep_<key>``
+    (see ``remember``) and restored here before the widget is drawn.
+    """
+    keep = f"_keep_{key}"
+    if key not in st.session_state and keep in st.session_state:
+        st.session_state[key] = st.session_state[keep]
+    return key
+
+
+def remember(key: str) -> None:
+    st.session_state[f"_keep_{key}"] = st.session_state.get(key)
+
+
+def filter_multiselect(label: str, options: list, key: str, **kwargs) -> list:
+    """A multiselect whose choice is kept across page switches and dropped if no longer an option."""
+    persistent(key)
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] or [] if v in options]
+    return st.multiselect(label, options, key=key, on_change=remember, args=(key,), **kwargs)
+
+
+def flash(message: str, icon: str | None = ":material/check_circle:") -> None:
+    """Queue a toast for the next run, so it survives the ``st.rerun()`` that follows a save."""
+    st.session_state.setdefault("_flash", []).append((message, icon))
+
+
+def show_flashes() -> None:
+    for message, icon in st.session_state.pop("_flash", []):
+        st.toast(message, icon=icon)
+
+
+def meeting_banner(ctx: PageContext) -> None:
+    """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
+    from data_access.group_meetings import open_meeting
+
+    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    if meeting:
+        st.info(f":material/groups: Møte i implementeringsgruppa pågår ({format_date(meeting['meeting_date'])}). "
+                "Endringer du lagrer nå, kommer med i referatet.")
+
+
+@st.cache_data(max_entries=50, show_spinner=False)
+def cached_pdf(markdown: str, title: str) -> bytes:
+    """Render minutes to PDF once per text, not on every rerun."""
+    from data_access.minutes_pdf import minutes_pdf
+
+    return minutes_pdf(markdown, title)

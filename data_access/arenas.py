@@ -1,0 +1,63 @@
+"""Queries over møtearenaer and their next planned dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from data_access.db import session_scope
+from data_access.frames import to_frame
+from data_access.frequency import Frequency, FrequencyError, expand
+from data_access.models import Arena
+from data_access.vocabulary import ARENA_LEVELS
+
+LEVEL_ORDER = {slug: i for i, slug in enumerate(ARENA_LEVELS)}
+ARENA_SCHEMA = {
+    "id": pl.Int64, "plan_id": pl.Int64, "name": pl.String, "level": pl.String, "purpose": pl.String,
+    "leader": pl.String, "participants": pl.List(pl.String), "frequency_text": pl.String,
+    "frequency": pl.Object, "is_new": pl.Boolean, "start_date": pl.Date, "end_date": pl.Date,
+    "retired": pl.Boolean, "version": pl.Int64,
+}
+
+
+def arenas_frame(engine: Engine, plan_id: int, *, include_retired: bool = False) -> pl.DataFrame:
+    q = (select(Arena.id, Arena.plan_id, Arena.name, Arena.level, Arena.purpose, Arena.leader, Arena.participants,
+                Arena.frequency_text, Arena.frequency, Arena.is_new, Arena.start_date, Arena.end_date,
+                Arena.retired_at.is_not(None), Arena.version)
+         .where(Arena.plan_id == plan_id).order_by(Arena.sort_order, Arena.id))
+    if not include_retired:
+        q = q.where(Arena.retired_at.is_(None))
+    with session_scope(engine) as s:
+        rows = s.execute(q).all()
+    frame = to_frame(rows, ARENA_SCHEMA)
+    return frame.with_columns(
+        pl.col("level").replace_strict(LEVEL_ORDER, default=99, return_dtype=pl.Int64).alias("level_order")
+    ).sort("level_order", maintain_order=True)
+
+
+def arena_frequency(raw: dict | None) -> Frequency | None:
+    """The structured frequency of an arena, or None where it is missing or unreadable."""
+    if not raw:
+        return None
+    try:
+        return Frequency.from_dict(raw)
+    except (FrequencyError, TypeError, KeyError):
+        return None
+
+
+def next_dates(frame: pl.DataFrame, today: date, count: int = 3) -> dict[int, list[date]]:
+    """The next ``count`` planned dates per arena with a fixed frequency (this year and next)."""
+    result: dict[int, list[date]] = {}
+    for arena_id, raw, start, end in frame.select("id", "frequency", "start_date", "end_date").iter_rows():
+        freq = arena_frequency(raw)
+        if freq is None or freq.kind == "as_needed":
+            continue
+        dates: list[date] = []
+        for year in (today.year, today.year + 1):
+            dates += [d for d in expand(freq, year, start=start, end=end) if d >= today]
+            if len(dates) >= count:
+                break
+        result[arena_id] = dates[:count]
+    return result

@@ -1,0 +1,39 @@
+"""Everything that must be true before the first page renders: reachable, migrated, seeded, keyed."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, Settings
+from data_access.db import check_connection, get_engine, is_current, upgrade
+from data_access.demo import is_demo_database, is_empty, load_demo
+
+
+class ConfigurationError(RuntimeError):
+    """A setting makes it unsafe to start; the message says which, in Norwegian."""
+
+
+def prepare_database(settings: Settings) -> Engine:
+    """Connect, upgrade the schema if needed and load the demo plan into an empty database."""
+    engine = get_engine(settings.database_url)
+    check_connection(engine)
+    if not is_current(engine):
+        upgrade(engine)
+    if settings.load_demo and is_empty(engine):
+        load_demo(engine)
+    return engine
+
+
+def cookie_key(settings: Settings, engine: Engine) -> str:
+    """The key that signs the login cookie; a real database refuses a missing or well-known key."""
+    key = settings.cookie_key or ""
+    if key and key not in KNOWN_DEFAULT_COOKIE_KEYS:
+        return key
+    if is_demo_database(engine):
+        return key or DEMO_COOKIE_KEY
+    raise ConfigurationError(
+        "Innstillingen LAGET_COOKIE_KEY mangler eller er en kjent standardverdi. Denne databasen er ikke en "
+        "demodatabase, så Laget starter ikke uten en egen hemmelig nøkkel. Sett LAGET_COOKIE_KEY (f.eks. "
+        "med `python -c \"import secrets; print(secrets.token_urlsafe(32))\"`) i miljøet eller i "
+        ".streamlit/secrets.toml."
+    )

@@ -1,0 +1,93 @@
+"""The change log: who changed which field, when, old → new, and in which group meeting.
+
+Values are stored as text in a stable, readable form (dates as ISO, service lists joined with "; "),
+so that history can be shown and undone without knowing the column types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from data_access.db import session_scope
+from data_access.frames import to_frame
+from data_access.models import ChangeLog, GroupMeeting, User
+
+LIST_SEP = "; "
+FIELD_LABELS = {
+    "name": "Navn", "description": "Beskrivelse", "level": "Nivå", "status": "Status",
+    "status_note": "Statusnotat", "services": "Ansvar", "next_step": "Neste steg",
+    "next_evaluation": "Neste evaluering", "protective_factor": "Beskyttelsesfaktor",
+    "archived": "Arkivert", "purpose": "Agenda/målsetting", "leader": "Leder", "participants": "Deltakere",
+    "frequency_text": "Hyppighet", "is_new": "Ny arena", "start_date": "Startdato", "end_date": "Sluttdato",
+    "date": "Dato", "state": "Status", "note": "Notat", "value": "Verdi", "target_value": "Mål",
+    "target_year": "Målår", "retired": "Avviklet",
+}
+ACTION_LABELS = {"create": "Opprettet", "update": "Endret", "archive": "Arkivert", "restore": "Gjenopprettet",
+                 "undo": "Angret", "delete": "Slettet", "import": "Importert"}
+
+
+def as_text(value: object) -> str | None:
+    """The stored text form of a field value."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return LIST_SEP.join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def record(s: Session, *, username: str, entity: str, entity_id: int, action: str, plan_id: int | None,
+           field: str | None = None, old: object = None, new: object = None, group_meeting_id: int | None = None,
+           undo_of_id: int | None = None, at: datetime | None = None) -> ChangeLog:
+    entry = ChangeLog(at=at or datetime.now(), username=username, plan_id=plan_id, entity=entity,
+                      entity_id=entity_id, action=action, field=field, old_value=as_text(old),
+                      new_value=as_text(new), group_meeting_id=group_meeting_id, undo_of_id=undo_of_id)
+    s.add(entry)
+    return entry
+
+
+LOG_SCHEMA = {
+    "id": pl.Int64, "at": pl.Datetime, "username": pl.String, "name": pl.String, "entity": pl.String,
+    "entity_id": pl.Int64, "action": pl.String, "field": pl.String, "old_value": pl.String,
+    "new_value": pl.String, "group_meeting_id": pl.Int64, "meeting_date": pl.Date, "undo_of_id": pl.Int64,
+}
+
+
+def log_frame(engine: Engine, *, plan_id: int | None = None, entity: str | None = None,
+              entity_ids: Sequence[int] | None = None, since: datetime | None = None,
+              until: datetime | None = None, usernames: Sequence[str] | None = None,
+              group_meeting_id: int | None = None, limit: int | None = None) -> pl.DataFrame:
+    """Log entries, newest first, filtered in SQL so the page never loads the whole history."""
+    q = (select(ChangeLog.id, ChangeLog.at, ChangeLog.username, User.name, ChangeLog.entity, ChangeLog.entity_id,
+                ChangeLog.action, ChangeLog.field, ChangeLog.old_value, ChangeLog.new_value,
+                ChangeLog.group_meeting_id, GroupMeeting.meeting_date, ChangeLog.undo_of_id)
+         .outerjoin(User, User.username == ChangeLog.username)
+         .outerjoin(GroupMeeting, GroupMeeting.id == ChangeLog.group_meeting_id)
+         .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()))
+    if plan_id is not None:
+        q = q.where(ChangeLog.plan_id == plan_id)
+    if entity:
+        q = q.where(ChangeLog.entity == entity)
+    if entity_ids is not None:
+        q = q.where(ChangeLog.entity_id.in_(list(entity_ids)))
+    if since:
+        q = q.where(ChangeLog.at >= since)
+    if until:
+        q = q.where(ChangeLog.at < until)
+    if usernames:
+        q = q.where(ChangeLog.username.in_(list(usernames)))
+    if group_meeting_id is not None:
+        q = q.where(ChangeLog.group_meeting_id == group_meeting_id)
+    if limit:
+        q = q.limit(limit)
+    with session_scope(engine) as s:
+        rows = s.execute(q).all()
+    return to_frame(rows, LOG_SCHEMA)

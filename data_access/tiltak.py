@@ -1,0 +1,89 @@
+"""Queries over tiltak. A constant number of queries whatever the number of tiltak (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from data_access.db import session_scope
+from data_access.frames import to_frame
+from data_access.models import Level, ProtectiveFactor, Service, Status, Tiltak, tiltak_services
+
+TILTAK_SCHEMA = {
+    "id": pl.Int64, "plan_id": pl.Int64, "level": pl.String, "level_label": pl.String, "level_order": pl.Int64,
+    "name": pl.String, "description": pl.String, "status": pl.String, "status_label": pl.String,
+    "status_order": pl.Int64, "status_note": pl.String, "next_step": pl.String, "next_evaluation": pl.Date,
+    "protective_factor": pl.String, "version": pl.Int64, "archived": pl.Boolean, "updated_by": pl.String,
+    "updated_at": pl.Datetime,
+}
+
+
+def tiltak_frame(engine: Engine, plan_id: int, *, include_archived: bool = False) -> pl.DataFrame:
+    """All tiltak of a plan with level, status and a ``services`` list column, in plan order."""
+    q = (select(Tiltak.id, Tiltak.plan_id, Level.slug, Level.label, Level.sort_order, Tiltak.name,
+                Tiltak.description, Status.slug, Status.label, Status.sort_order, Tiltak.status_note,
+                Tiltak.next_step, Tiltak.next_evaluation, ProtectiveFactor.name, Tiltak.version,
+                Tiltak.archived_at.is_not(None), Tiltak.updated_by, Tiltak.updated_at)
+         .join(Level, Tiltak.level_id == Level.id).join(Status, Tiltak.status_id == Status.id)
+         .outerjoin(ProtectiveFactor, Tiltak.protective_factor_id == ProtectiveFactor.id)
+         .where(Tiltak.plan_id == plan_id).order_by(Level.sort_order, Tiltak.sort_order, Tiltak.id))
+    if not include_archived:
+        q = q.where(Tiltak.archived_at.is_(None))
+    sq = (select(tiltak_services.c.tiltak_id, Service.name)
+          .join(Service, Service.id == tiltak_services.c.service_id)
+          .join(Tiltak, Tiltak.id == tiltak_services.c.tiltak_id)
+          .where(Tiltak.plan_id == plan_id).order_by(Service.name))
+    with session_scope(engine) as s:
+        rows = s.execute(q).all()
+        links = s.execute(sq).all()
+    frame = to_frame(rows, TILTAK_SCHEMA)
+    by_tiltak: dict[int, list[str]] = {}
+    for tiltak_id, name in links:
+        by_tiltak.setdefault(tiltak_id, []).append(name)
+    return frame.with_columns(
+        pl.Series("services", [by_tiltak.get(i, []) for i in frame["id"]], dtype=pl.List(pl.String))
+    )
+
+
+def filter_tiltak(frame: pl.DataFrame, *, services: list[str] | None = None, statuses: list[str] | None = None,
+                  levels: list[str] | None = None) -> pl.DataFrame:
+    """Pure filtering used by the pages, so filters are tested without Streamlit."""
+    if services:
+        frame = frame.filter(pl.col("services").list.eval(pl.element().is_in(services)).list.any())
+    if statuses:
+        frame = frame.filter(pl.col("status").is_in(statuses))
+    if levels:
+        frame = frame.filter(pl.col("level").is_in(levels))
+    return frame
+
+
+def counts_by_level_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """Count per level and status, keeping plan order for both."""
+    return (frame.group_by("level", "level_label", "level_order", "status", "status_label", "status_order")
+            .agg(pl.len().alias("count")).sort("level_order", "status_order"))
+
+
+def overdue(frame: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Open tiltak whose next evaluation date has passed."""
+    return (frame.filter(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
+                         & (pl.col("status") != "avsluttet")).sort("next_evaluation"))
+
+
+def service_overview(frame: pl.DataFrame, today: date | None = None) -> pl.DataFrame:
+    """Per service: how many tiltak it owns (alone or shared), by status, and how many are overdue."""
+    today = today or date.today()
+    exploded = frame.explode("services").filter(pl.col("services").is_not_null())
+    if exploded.is_empty():
+        return pl.DataFrame()
+    counts = (exploded.group_by("services", "status_label", "status_order").agg(pl.len().alias("n"))
+              .sort("status_order")
+              .pivot(on="status_label", index="services", values="n", sort_columns=False).fill_null(0))
+    late = (exploded.filter(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
+                            & (pl.col("status") != "avsluttet"))
+            .group_by("services").agg(pl.len().alias("Evaluering passert")))
+    total = exploded.group_by("services").agg(pl.len().alias("Tiltak"))
+    return (total.join(counts, on="services").join(late, on="services", how="left")
+            .with_columns(pl.col("Evaluering passert").fill_null(0)).rename({"services": "Tjeneste"})
+            .sort("Tiltak", "Tjeneste", descending=[True, False]))

@@ -1,0 +1,51 @@
+"""Endringslogg: every change to the plan's tiltak, filtered by period, person, service and level."""
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import page_context
+from dashboard.tiltak_detail import history_table
+from dashboard.ui import filter_multiselect, plan_header
+from data_access.changelog import log_frame
+from data_access.plans import levels_frame, services_frame
+from data_access.tiltak import filter_tiltak, tiltak_frame
+from data_access.users import users_frame
+
+ctx = page_context()
+plan_header(ctx, "Endringslogg")
+levels = levels_frame(ctx.engine, ctx.plan_id)
+level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
+tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=True)
+users = users_frame(ctx.engine)
+people = dict(zip(users["username"].to_list(), users["name"].to_list(), strict=True))
+
+c1, c2, c3, c4 = st.columns(4)
+period = c1.date_input("Periode", value=(date.today() - timedelta(days=90), date.today()), format="DD.MM.YYYY",
+                       key="log_period")
+with c2:
+    who = filter_multiselect("Person", list(people), key="log_people", format_func=lambda u: people.get(u, u),
+                             placeholder="Alle")
+with c3:
+    chosen_services = filter_multiselect("Tjeneste", services_frame(ctx.engine)["name"].to_list(),
+                                         key="log_services", placeholder="Alle")
+with c4:
+    chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", format_func=level_labels.get,
+                                       placeholder="Alle")
+
+start, end = (period + (period[0],))[:2] if isinstance(period, tuple) and period else (None, None)
+scope = filter_tiltak(tiltak, services=chosen_services, levels=chosen_levels)
+log = log_frame(ctx.engine, plan_id=ctx.plan_id, entity="tiltak",
+                entity_ids=scope["id"].to_list() if (chosen_services or chosen_levels) else None,
+                since=datetime.combine(start, datetime.min.time()) if start else None,
+                until=datetime.combine(end + timedelta(days=1), datetime.min.time()) if end else None,
+                usernames=who, limit=2000)
+names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+st.caption(f"{log.height} endringer" + (" (de 2 000 nyeste)" if log.height == 2000 else ""))
+if log.is_empty():
+    st.info("Ingen endringer med disse filtrene.")
+else:
+    table = history_table(log).with_columns(pl.Series("Tiltak", [names.get(i, "") for i in log["entity_id"]]))
+    st.dataframe(table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte"),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,57 @@
+"""Oversikt: the state of the plan at a glance."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import page_context
+from dashboard.ui import date_column, joined, plan_header
+from data_access.arenas import arenas_frame, next_dates
+from data_access.tiltak import overdue, tiltak_frame
+from data_access.vocabulary import ARENA_LEVELS
+
+ctx = page_context()
+plan_header(ctx, "Oversikt")
+today = date.today()
+tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+
+st.subheader("Tiltak per nivå og status")
+cols = st.columns(4)
+cols[0].metric("Tiltak i alt", tiltak.height)
+for col, (slug, label) in zip(cols[1:], [("i_gang", "I gang"), ("planlagt", "Planlagt"),
+                                          ("ikke_startet", "Ikke startet")], strict=True):
+    col.metric(label, tiltak.filter(pl.col("status") == slug).height)
+if tiltak.is_empty():
+    st.info("Planen har ingen tiltak ennå.")
+else:
+    table = (tiltak.group_by("level_order", "level_label", "status_order", "status_label").agg(pl.len().alias("n"))
+             .sort("status_order")
+             .pivot(on="status_label", index=["level_order", "level_label"], values="n", sort_columns=False)
+             .sort("level_order").drop("level_order").fill_null(0).rename({"level_label": "Nivå"}))
+    st.dataframe(table, hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Neste møter")
+    arenas = arenas_frame(ctx.engine, ctx.plan_id)
+    upcoming = sorted(((d, a) for a, ds in next_dates(arenas, today, count=2).items() for d in ds))[:10]
+    by_id = {r["id"]: r for r in arenas.iter_rows(named=True)}
+    if upcoming:
+        st.dataframe(pl.DataFrame({"Dato": [d for d, _ in upcoming],
+                                   "Møtearena": [by_id[a]["name"] for _, a in upcoming],
+                                   "Nivå": [ARENA_LEVELS.get(by_id[a]["level"], "") for _, a in upcoming]}),
+                     hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+    else:
+        st.info("Ingen planlagte møter med fast hyppighet.")
+with right:
+    st.subheader("Evalueringsdato passert")
+    late = overdue(tiltak, today)
+    if late.is_empty():
+        st.success("Ingen tiltak har passert evalueringsdatoen.")
+    else:
+        st.dataframe(joined(late, "services").select(
+            pl.col("next_evaluation").alias("Evalueres"), pl.col("name").alias("Tiltak"),
+            pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
+            pl.col("services").alias("Ansvar")),
+            hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})

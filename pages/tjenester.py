@@ -1,0 +1,29 @@
+"""Per tjeneste: what each service owns in the plan, and where it stands."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import page_context
+from dashboard.ui import date_column, persistent, plan_header, remember
+from data_access.tiltak import service_overview, tiltak_frame
+
+ctx = page_context()
+plan_header(ctx, "Per tjeneste")
+tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+overview = service_overview(tiltak)
+if overview.is_empty():
+    st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
+    st.stop()
+st.dataframe(overview, hide_index=True, width="stretch")
+
+services = overview["Tjeneste"].to_list()
+key = persistent("service_view")
+if st.session_state.get(key) not in services:
+    st.session_state[key] = services[0]
+service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
+mine = tiltak.filter(pl.col("services").list.contains(service))
+st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
+                         pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
+                         pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
+                         pl.col("services").list.join(", ").alias("Ansvar (alle)")),
+             hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})

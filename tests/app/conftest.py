@@ -1,0 +1,58 @@
+"""AppTest helpers: run the real entry point against a fresh demo database, logged in as a role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+USERS = {"admin": "Administrator (demo)", "redaktor": "Redaktør i implementeringsgruppa (demo)",
+         "slt": "SLT-koordinator (demo)", "leder": "Kommunalsjef (demo)"}
+
+
+@pytest.fixture
+def app_env(sqlite_demo_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_demo_url)
+    monkeypatch.setenv("LAGET_LOGIN_DELAY", "0")
+    monkeypatch.delenv("LAGET_COOKIE_KEY", raising=False)
+    return sqlite_demo_url
+
+
+@pytest.fixture
+def open_page(app_env: str) -> Callable[..., AppTest]:
+    """``open_page(user, "tiltak")`` returns an AppTest that has rendered that page for that user."""
+
+    def _open(username: str | None, page: str | None = None, plan_key: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=30)
+        if username:
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = username
+            at.session_state["name"] = USERS[username]
+        at.run()
+        if plan_key:
+            from data_access.db import get_engine
+            from data_access.plans import plans_frame
+
+            plans = plans_frame(get_engine(app_env))
+            at.session_state["plan_id"] = plans.filter(plans["key"] == plan_key)["id"][0]
+            at.run()
+        if page:
+            at.switch_page(str(Path("..") / "pages" / f"{page}.py"))
+            at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return _open
+
+
+def texts(at: AppTest) -> str:
+    """Everything a person reads on the page, as one string."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                                  "warning", "error") for e in getattr(at, kind)]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    parts += [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts)

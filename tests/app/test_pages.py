@@ -1,0 +1,75 @@
+"""Every page as every role: what is shown, what is hidden."""
+
+import pytest
+
+from tests.app.conftest import texts
+
+ROLES = ["admin", "redaktor", "slt", "leder"]
+
+
+def _nav_titles(at):
+    return set(at.session_state["_laget_pages"])
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_navigation_shows_each_role_its_pages(open_page, user):
+    at = open_page(user)
+    assert _nav_titles(at) == ({"Oversikt", "Tiltak", "Møtekalender", "Indikatorer"}
+                               | ({"Brukere"} if user == "admin" else set()))
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_oversikt(open_page, user):
+    at = open_page(user, "oversikt")
+    page = texts(at)
+    assert "Oversikt" in page
+    assert "Tiltak i alt 40" in page
+    assert "Neste møter" in page and "Evalueringsdato passert" in page
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_tiltak_page_shows_levels_and_no_edit_for_reader(open_page, user):
+    at = open_page(user, "tiltak")
+    page = texts(at)
+    assert "Universell (30 tiltak)" in page
+    assert "Selektiv (6 tiltak)" in page
+    assert "Indikativ (4 tiltak)" in page
+    if user == "leder":
+        assert not at.get("arrow_data_editor"), "a reader gets no edit grid"
+
+
+def test_tiltak_filter_by_status(open_page):
+    at = open_page("leder", "tiltak")
+    at.multiselect(key="filter_statuses").select("avsluttet").run()
+    assert not at.exception
+    assert "Universell (30 tiltak)" not in texts(at)
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_motekalender_groups_arenas_by_level(open_page, user):
+    at = open_page(user, "motekalender")
+    page = texts(at)
+    for level in ("Kommunenivå", "Tjenestenivå", "Individnivå"):
+        assert level in page
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_indikatorer_marks_example_data(open_page, user):
+    at = open_page(user, "indikatorer")
+    page = texts(at)
+    assert "Barn i lavinntektsfamilier" in page or "lavinntekt" in page.lower()
+    assert "Kilde:" in page
+    assert any("Eksempeldata" in str(getattr(b, "proto", b)) for b in at.get("badge")) or "Eksempeldata" in page
+
+
+def test_bamble_is_a_second_plan(open_page):
+    at = open_page("leder", "tiltak", plan_key="bamble")
+    page = texts(at)
+    assert "Bamble" in page
+    assert "Alle barn" in page and "Særlig utsatt" in page
+
+
+def test_only_admin_reaches_brukere(open_page):
+    at = open_page("admin", "brukere")
+    assert "Brukere" in texts(at)
+    assert "leder" in at.dataframe[0].value["Brukernavn"].to_list()

@@ -1,0 +1,57 @@
+"""First start: migrate and seed an empty database; refuse unsafe settings with Norwegian messages."""
+
+import pytest
+
+from config.settings import load_settings
+from data_access.bootstrap import ConfigurationError, cookie_key, prepare_database
+from data_access.cli import main
+from data_access.db import DatabaseUnavailable
+from data_access.demo import is_demo_database
+from data_access.users import SYSTEM, add_user
+
+
+def test_first_start_creates_and_fills_sqlite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(env={})
+    assert settings.database_url == f"sqlite:///{tmp_path}/data/laget.db"
+    engine = prepare_database(settings)
+    assert (tmp_path / "data" / "laget.db").exists()
+    assert is_demo_database(engine)
+    assert cookie_key(settings, engine)  # demo database: a demo key is fine
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_real_database_refuses_missing_or_default_cookie_key(empty_url):
+    settings = load_settings(env={"DATABASE_URL": empty_url, "LAGET_LOAD_DEMO": "0"})
+    engine = prepare_database(settings)
+    add_user(engine, SYSTEM, username="kari", name="Kari", role="admin", password="hemmelig-1")
+    with pytest.raises(ConfigurationError, match="LAGET_COOKIE_KEY"):
+        cookie_key(settings, engine)
+    default = load_settings(env={"DATABASE_URL": empty_url, "LAGET_COOKIE_KEY": "some_key"})
+    with pytest.raises(ConfigurationError):
+        cookie_key(default, engine)
+    good = load_settings(env={"DATABASE_URL": empty_url, "LAGET_COOKIE_KEY": "x" * 40})
+    assert cookie_key(good, engine) == "x" * 40
+
+
+def test_unreachable_database_names_the_setting(capsys, monkeypatch):
+    url = "postgresql+psycopg://laget:hemmelig@127.0.0.1:1/finnesikke"
+    with pytest.raises(DatabaseUnavailable) as err:
+        prepare_database(load_settings(env={"DATABASE_URL": url}))
+    assert "DATABASE_URL" in str(err.value) and "hemmelig" not in str(err.value)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "upgrade"]) == 2
+    assert "Får ikke kontakt med databasen i innstillingen DATABASE_URL" in capsys.readouterr().err
+
+
+def test_cli_adds_user_and_loads_demo(empty_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    monkeypatch.setenv("NEW_PW", "hemmelig-1")
+    assert main(["user", "add", "kari", "--name", "Kari", "--role", "redaktor", "--password-env", "NEW_PW"]) == 0
+    assert main(["user", "add", "kari", "--name", "Kari", "--role", "redaktor", "--password-env", "NEW_PW"]) == 1
+    assert "finnes allerede" in capsys.readouterr().err
+    assert main(["demo", "load"]) == 0
+    assert main(["demo", "load"]) == 0
+    assert "allerede" in capsys.readouterr().out

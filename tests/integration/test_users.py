@@ -1,0 +1,46 @@
+"""Users live in the database with bcrypt hashes; only admins manage them."""
+
+import pytest
+
+from data_access.permissions import Actor
+from data_access.users import add_user, credentials, get_actor, set_password, set_role, verify
+
+ADMIN = Actor("admin", "admin")
+LEDER = Actor("leder", "leser")
+
+
+def test_demo_password_works(demo_engine):
+    assert verify(demo_engine, "leder", "laget-demo") == Actor("leder", "leser", "Kommunalsjef (demo)")
+    assert verify(demo_engine, "leder", "feil-passord") is None
+    assert verify(demo_engine, "ukjent", "laget-demo") is None
+
+
+def test_admin_adds_user_and_reader_cannot(demo_engine):
+    add_user(demo_engine, ADMIN, username="Kari", name="Kari Nordmann", role="redaktor", password="hemmelig-1")
+    assert verify(demo_engine, "kari", "hemmelig-1").role == "redaktor"
+    with pytest.raises(PermissionError, match="har ikke tilgang"):
+        add_user(demo_engine, LEDER, username="ola", name="Ola", role="admin", password="hemmelig-1")
+    assert get_actor(demo_engine, "ola") is None
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"username": "x y", "name": "X", "role": "leser", "password": "langtpassord"}, "Brukernavnet"),
+    ({"username": "xy", "name": "X", "role": "sjef", "password": "langtpassord"}, "Ukjent rolle"),
+    ({"username": "xy", "name": "X", "role": "leser", "password": "kort"}, "minst 8"),
+    ({"username": "leder", "name": "X", "role": "leser", "password": "langtpassord"}, "finnes allerede"),
+])
+def test_bad_user_input_is_refused(demo_engine, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        add_user(demo_engine, ADMIN, **kwargs)
+
+
+def test_password_change_and_deactivation(demo_engine):
+    set_password(demo_engine, LEDER, "leder", "nytt-passord")  # own password
+    assert verify(demo_engine, "leder", "nytt-passord")
+    with pytest.raises(PermissionError):
+        set_password(demo_engine, LEDER, "admin", "overtatt!!")
+    set_role(demo_engine, ADMIN, "leder", "leser", active=False)
+    assert verify(demo_engine, "leder", "nytt-passord") is None
+    assert "leder" not in credentials(demo_engine)["usernames"]
+    with pytest.raises(ValueError, match="administratorrollen"):
+        set_role(demo_engine, ADMIN, "admin", "leser")
