@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import sys
+from pathlib import Path
 
-from dashboard.auth import login
-from dashboard.context import PageContext, cached_plans, current_settings, engine_for
-from dashboard.navigation import pages_for
-from dashboard.ui import show_flashes
-from data_access.bootstrap import ConfigurationError, cookie_key
-from data_access.db import DatabaseUnavailable
-from data_access.permissions import ROLES
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run dashboard/app.py` from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.auth import login  # noqa: E402
+from dashboard.context import PageContext, cached_plans, current_settings, engine_for  # noqa: E402
+from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.ui import show_flashes  # noqa: E402
+from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
+from data_access.db import DatabaseUnavailable  # noqa: E402
+from data_access.permissions import ROLES  # noqa: E402
 
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 

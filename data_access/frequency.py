@@ -105,7 +105,7 @@ class Frequency:
 
 NUMBER_WORDS = {"en": 1, "én": 1, "ett": 1, "ei": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7,
                 "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "tolv": 12}
-PER_YEAR = r"(?:ganger?|g\.?)\s*(?:i\s+året|i\s+år|pr\.?\s*år|per\s+år|årlig|i\s+semesteret\s*x\s*2)?"
+PER_YEAR = r"(?:ganger?|g\.?|møter?)\s*(?:i\s+året|i\s+år|pr\.?\s*år|per\s+år|årlig|i\s+semesteret\s*x\s*2)?"
 HINT = ("Skriv f.eks. «Ukentlig», «Hver 14. dag», «Månedlig», «5 ganger i året», «1–2 ganger i året», "
         "«Årlig», «Minimum 4 ganger i året og ved behov» eller «Ved behov».")
 
@@ -122,7 +122,8 @@ def parse_frequency(text: str) -> Frequency:
     weekday = next((i for i, d in enumerate(WEEKDAYS) if re.search(rf"\b{d}(?:er)?\b", s)), None)
     month = next((i + 1 for i, m in enumerate(MONTHS) if re.search(rf"\b{m}\b", s)), None)
     as_needed = bool(re.search(r"ved behov", s))
-    base = re.sub(r"(?:,|\s)*(?:og|samt|\+)?\s*ved behov", "", s).strip(" ,")
+    base = re.sub(r"(?:,|\s)*(?:og|samt|\+)?\s*(?:ellers\s+)?ved behov", "", s).strip(" ,")
+    base = re.sub(r"^(?:fast|fastsatt|faste)\s+", "", base)
     base = re.sub(r"\(.*?\)", "", base).strip()
     base = re.sub(rf"\b(?:helst |på )?(?:{'|'.join(WEEKDAYS)})(?:er)?\b", "", base).strip(" ,")
     base = re.sub(rf"\b(?:i )?(?:{'|'.join(MONTHS)})\b", "", base).strip(" ,")

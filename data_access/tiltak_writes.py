@@ -114,9 +114,9 @@ class Vocab:
             status_by_label={label.lower(): slug for slug, label, _ in statuses},
             levels={slug: i for slug, _, i in levels},
             level_by_label={label.lower(): slug for slug, label, _ in levels},
-            services=dict(s.execute(select(Service.name, Service.id)).tuples().all()),
+            services=dict(s.execute(select(Service.name, Service.id)).all()),
             factors=dict(s.execute(select(ProtectiveFactor.name, ProtectiveFactor.id)
-                                   .where(ProtectiveFactor.plan_id == plan_id)).tuples().all()),
+                                   .where(ProtectiveFactor.plan_id == plan_id)).all()),
         )
 
 

@@ -27,7 +27,7 @@ for slug, label in ARENA_LEVELS.items():
         "Ny arena": ["Ny" if n else "" for n in part["is_new"]],
         "Agenda/målsetting": part["purpose"],
         "Leder": part["leader"],
-        "Deltakere": [", ".join(p or []) for p in part["participants"]],
+        "Deltakere": part["participants"].list.join(", "),
         "Hyppighet": part["frequency_text"],
         "Neste møter": [fmt_dates(upcoming[i]) if i in upcoming else "Ved behov" for i in part["id"]],
     })

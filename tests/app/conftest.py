@@ -56,3 +56,8 @@ def texts(at: AppTest) -> str:
     parts += [str(m.label) + " " + str(m.value) for m in at.metric]
     parts += [e.label for e in at.expander]
     return "\n".join(str(p) for p in parts)
+
+
+def editors(at: AppTest) -> list:
+    """The editable grids (st.data_editor); AppTest lists them among the dataframes."""
+    return [d for d in at.dataframe if d.proto.editing_mode != 0]

@@ -4,6 +4,7 @@ import polars as pl
 from sqlalchemy import func, select
 
 from data_access.arenas import arenas_frame
+from data_access.frequency import Frequency, parse_frequency
 from data_access.db import session_scope
 from data_access.demo import is_demo_database, load_demo
 from data_access.indicators import indicators_frame, values_frame
@@ -30,7 +31,10 @@ def test_stange_arenas_on_three_levels(demo_engine):
     assert arenas.height == 19
     assert set(arenas["level"]) == {"kommune", "tjeneste", "individ"}
     assert arenas["is_new"].any()
-    assert (arenas["frequency_text"].str.len_chars() > 0).all()
+    given = arenas.filter(pl.col("frequency_text") != "")
+    assert given.height == 14, "the plan leaves the frequency of five kommunenivå arenas open"
+    for text, raw in given.select("frequency_text", "frequency").iter_rows():
+        assert parse_frequency(text) == Frequency.from_dict(raw), text
 
 
 def test_indicators_separate_real_figures_from_examples(demo_engine):
