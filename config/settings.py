@@ -12,8 +12,8 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///data/laget.db"
 # Cookie keys that ship in examples or in this repository; never acceptable outside a demo database.
-KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", "laget-demo-cookie-key-not-for-production", "changeme", "secret"})
 DEMO_COOKIE_KEY = "laget-demo-cookie-key-not-for-production"
+KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", DEMO_COOKIE_KEY, "changeme", "secret"})
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from datetime import date
 
 import polars as pl
 import streamlit as st
-from data_access.validation import format_date
 
 from dashboard.context import PageContext
+from data_access.validation import format_date
 from data_access.vocabulary import EXAMPLE_LABEL
 
 

@@ -4,9 +4,9 @@ import polars as pl
 from sqlalchemy import func, select
 
 from data_access.arenas import arenas_frame
-from data_access.frequency import Frequency, parse_frequency
 from data_access.db import session_scope
 from data_access.demo import is_demo_database, load_demo
+from data_access.frequency import Frequency, parse_frequency
 from data_access.indicators import indicators_frame, values_frame
 from data_access.models import IndicatorValue, Tiltak, User
 from data_access.plans import plans_frame
