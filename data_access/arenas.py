@@ -61,3 +61,15 @@ def next_dates(frame: pl.DataFrame, today: date, count: int = 3) -> dict[int, li
                 break
         result[arena_id] = dates[:count]
     return result
+
+
+def filter_arenas(frame: pl.DataFrame, *, levels: list[str] | None = None, leaders: list[str] | None = None,
+                  participants: list[str] | None = None) -> pl.DataFrame:
+    """Pure filtering for the calendar page."""
+    if levels:
+        frame = frame.filter(pl.col("level").is_in(levels))
+    if leaders:
+        frame = frame.filter(pl.col("leader").is_in(leaders))
+    if participants:
+        frame = frame.filter(pl.col("participants").list.eval(pl.element().is_in(participants)).list.any())
+    return frame

@@ -158,6 +158,8 @@ class Arena(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    __mapper_args__ = {"version_id_col": version}  # the ORM adds "AND version = :seen" to every UPDATE
+
 
 class Meeting(Base):
     """One planned or held meeting of an arena. ``planned_date`` keeps its identity across moves."""
@@ -171,6 +173,8 @@ class Meeting(Base):
     state: Mapped[str] = mapped_column(String(20), default="planlagt")  # planlagt | avholdt | avlyst
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class GroupMeeting(Base):

@@ -1,34 +1,113 @@
-"""Møtekalender: the arenas of the cross-service cooperation by level, with their next dates."""
+"""Møtekalender: the arenas by level, the year's meetings as årshjul, month and list, and .ics export."""
 
 from datetime import date
 
 import polars as pl
 import streamlit as st
 
+from dashboard.calendar_charts import month_grid, year_wheel
+from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
-from dashboard.ui import fmt_dates, plan_header
-from data_access.arenas import arenas_frame, next_dates
+from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
+from data_access.arenas import arenas_frame, filter_arenas
+from data_access.ics import build_calendar, calendars_from_frames
+from data_access.meetings import STATES, find_conflicts, merge_meetings, progress, stored_meetings
+from data_access.permissions import Permission
 from data_access.vocabulary import ARENA_LEVELS
 
 ctx = page_context()
 plan_header(ctx, "Møtekalender")
-arenas = arenas_frame(ctx.engine, ctx.plan_id)
-upcoming = next_dates(arenas, date.today(), count=3)
+today = date.today()
+all_arenas = arenas_frame(ctx.engine, ctx.plan_id)
 
-if arenas.is_empty():
-    st.info("Planen har ingen møtearenaer ennå.")
-for slug, label in ARENA_LEVELS.items():
-    part = arenas.filter(pl.col("level") == slug)
-    if part.is_empty():
-        continue
-    st.subheader(f"{label} ({part.height})")
-    table = pl.DataFrame({
-        "Møtearena": part["name"],
-        "Ny arena": ["Ny" if n else "" for n in part["is_new"]],
-        "Agenda/målsetting": part["purpose"],
-        "Leder": part["leader"],
-        "Deltakere": part["participants"].list.join(", "),
-        "Hyppighet": part["frequency_text"],
-        "Neste møter": [fmt_dates(upcoming[i]) if i in upcoming else "Ved behov" for i in part["id"]],
-    })
-    st.dataframe(table, hide_index=True, width="stretch")
+c0, c1, c2, c3 = st.columns([1, 2, 2, 2])
+years = [today.year - 1, today.year, today.year + 1]
+key = persistent("cal_year")
+if st.session_state.get(key) not in years:
+    st.session_state[key] = today.year
+year = c0.selectbox("År", years, key=key, on_change=remember, args=(key,))
+with c1:
+    levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", format_func=ARENA_LEVELS.get,
+                                placeholder="Alle nivåer")
+with c2:
+    leaders = filter_multiselect("Leder", sorted(set(all_arenas["leader"].to_list()) - {""}), key="cal_leaders",
+                                 placeholder="Alle ledere")
+with c3:
+    people = sorted({p for ps in all_arenas["participants"].to_list() for p in ps or []})
+    participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", placeholder="Alle")
+
+arenas = filter_arenas(all_arenas, levels=levels, leaders=leaders, participants=participants)
+all_meetings = merge_meetings(all_arenas, stored_meetings(ctx.engine, ctx.plan_id, year), year)
+meetings = all_meetings.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
+conflicts = find_conflicts(meetings)
+if conflicts.height:
+    with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag, felles leder eller "
+                     "deltaker)", expanded=False):
+        st.dataframe(conflicts.rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
+                                       "shared": "Felles"}), hide_index=True, width="stretch",
+                     column_config={"Dato": date_column("Dato")})
+
+wheel, month_tab, list_tab, arena_tab = st.tabs(["Årshjul", "Måned", "Liste", "Arenaer"])
+with wheel:
+    st.altair_chart(year_wheel(meetings.filter(pl.col("state") != "avlyst"), year), width="content")
+    st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant).")
+with month_tab:
+    names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+             "november", "desember"]
+    month = st.selectbox("Måned", range(1, 13), index=today.month - 1 if year == today.year else 0,
+                         format_func=lambda m: names[m - 1], key="cal_month")
+    st.altair_chart(month_grid(meetings, year, month), width="stretch")
+    st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
+               "eller helligdag.")
+with list_tab:
+    st.dataframe(meetings.select(
+        pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
+        pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå"), pl.col("leader").alias("Leder"),
+        pl.col("state").replace_strict(STATES, default="").alias("Status"), pl.col("note").alias("Notat")),
+        hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+    st.markdown("**Holdt mot planlagt hittil i år**")
+    st.dataframe(progress(meetings, today).select(
+        pl.col("arena").alias("Møtearena"), pl.col("planned_so_far").alias("Planlagt hittil"),
+        pl.col("held").alias("Avholdt"), pl.col("cancelled").alias("Avlyst"),
+        pl.col("remaining").alias("Gjenstår")), hide_index=True, width="stretch")
+with arena_tab:
+    for slug, label in ARENA_LEVELS.items():
+        part = arenas.filter(pl.col("level") == slug)
+        if part.is_empty():
+            continue
+        st.subheader(f"{label} ({part.height})")
+        st.dataframe(part.select(
+            pl.col("name").alias("Møtearena"),
+            pl.when(pl.col("is_new")).then(pl.lit("Ny")).otherwise(pl.lit("")).alias("Ny arena"),
+            pl.col("purpose").alias("Agenda/målsetting"), pl.col("leader").alias("Leder"),
+            pl.col("participants").list.join(", ").alias("Deltakere"),
+            pl.when(pl.col("frequency_text") == "").then(pl.lit("Ikke oppgitt i planen"))
+            .otherwise(pl.col("frequency_text")).alias("Hyppighet")), hide_index=True, width="stretch")
+    as_needed = arenas.filter(pl.col("frequency_text").str.to_lowercase().str.contains("ved behov")
+                              | (pl.col("frequency_text") == ""))
+    if as_needed.height:
+        st.markdown("**Ved behov eller uten fast hyppighet** – har ingen faste datoer i kalenderen:")
+        st.write(", ".join(as_needed["name"].to_list()))
+
+st.divider()
+d1, d2 = st.columns(2)
+cals = calendars_from_frames(arenas, meetings)
+d1.download_button("Last ned kalenderen (.ics)", build_calendar(cals, year, name=f"Møtekalender {year}"),
+                   file_name=f"motekalender-{year}.ics", mime="text/calendar")
+names_by_id = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
+if names_by_id:
+    one = d2.selectbox("Én arena", list(names_by_id), format_func=names_by_id.get, key="ics_arena")
+    d2.download_button("Last ned arenaen (.ics)",
+                       build_calendar([c for c in cals if c.arena_id == one], year, name=names_by_id[one]),
+                       file_name=f"arena-{one}-{year}.ics", mime="text/calendar")
+
+if ctx.can(Permission.EDIT_ARENAS):
+    st.divider()
+    st.subheader("Planlegging")
+    m1, m2, m3 = st.tabs(["Flytt, avlys eller marker møte", "Registrer ekstra møte", "Rediger møtearenaer"])
+    with m1:
+        meeting_form(ctx, meetings, year)
+    with m2:
+        extra_meeting_form(ctx, arenas)
+    with m3:
+        arena_form(ctx, arenas_frame(ctx.engine, ctx.plan_id, include_retired=True))

@@ -1,0 +1,121 @@
+"""Year wheel (årshjul) and month view of the meetings: altair, built without Streamlit.
+
+Level is shown by colour **and** by shape, ring and text label, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import date
+
+import altair as alt
+import polars as pl
+
+from data_access.frequency import norwegian_holidays
+from data_access.vocabulary import ARENA_LEVELS
+
+LEVEL_COLORS = {"Kommunenivå": "#1565c0", "Tjenestenivå": "#ef6c00", "Individnivå": "#6a1b9a"}
+LEVEL_SHAPES = {"Kommunenivå": "circle", "Tjenestenivå": "square", "Individnivå": "triangle-up"}
+RING = {"kommune": 3.0, "tjeneste": 2.25, "individ": 1.5}
+MONTHS = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"]
+WEEKDAYS = ["Man", "Tir", "Ons", "Tor", "Fre", "Lør", "Søn"]
+STATE_LABELS = {"planlagt": "Planlagt", "avholdt": "Avholdt", "avlyst": "Avlyst"}
+
+
+def _level_scale(field: str) -> alt.Color:
+    return alt.Color(f"{field}:N", title="Nivå", scale=alt.Scale(domain=list(LEVEL_COLORS),
+                                                                 range=list(LEVEL_COLORS.values())))
+
+
+def _polar(day_of_year: float, days: int, radius: float) -> tuple[float, float]:
+    angle = 2 * math.pi * day_of_year / days
+    return radius * math.sin(angle), radius * math.cos(angle)
+
+
+def wheel_data(meetings: pl.DataFrame, year: int) -> pl.DataFrame:
+    days = 366 if calendar.isleap(year) else 365
+    rows = []
+    for m in meetings.iter_rows(named=True):
+        x, y = _polar(m["date"].timetuple().tm_yday - 0.5, days, RING.get(m["level"], 1.0))
+        rows.append({"x": x, "y": y, "Nivå": ARENA_LEVELS.get(m["level"], m["level"]), "Møtearena": m["arena"],
+                     "Dato": m["date"].strftime("%d.%m.%Y"), "Status": STATE_LABELS.get(m["state"], m["state"])})
+    return pl.DataFrame(rows, schema={"x": pl.Float64, "y": pl.Float64, "Nivå": pl.String, "Møtearena": pl.String,
+                                      "Dato": pl.String, "Status": pl.String})
+
+
+def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
+    """Months around the clock, one ring per level (kommune outermost), a mark per meeting."""
+    days = 366 if calendar.isleap(year) else 365
+    spokes, labels, rings = [], [], []
+    for month in range(12):
+        start = date(year, month + 1, 1).timetuple().tm_yday - 1
+        mid = start + calendar.monthrange(year, month + 1)[1] / 2
+        for r in (0.9, 3.5):
+            x, y = _polar(start, days, r)
+            spokes.append({"x": x, "y": y, "spoke": month})
+        x, y = _polar(mid, days, 3.85)
+        labels.append({"x": x, "y": y, "text": MONTHS[month]})
+    for level, r in RING.items():
+        for i in range(121):
+            x, y = _polar(i * days / 120, days, r)
+            rings.append({"x": x, "y": y, "ring": level, "i": i})
+        lx, ly = _polar(0, days, r)
+        labels.append({"x": lx + 0.08, "y": ly + 0.13, "text": ARENA_LEVELS[level].replace("nivå", "")})
+    scale = alt.Scale(domain=[-4.2, 4.2])
+    xy = {"x": alt.X("x:Q", axis=None, scale=scale), "y": alt.Y("y:Q", axis=None, scale=scale)}
+    ring_layer = alt.Chart(pl.DataFrame(rings)).mark_line(color="#cfd8dc").encode(**xy, detail="ring:N", order="i:Q")
+    spoke_layer = alt.Chart(pl.DataFrame(spokes)).mark_line(color="#eceff1").encode(**xy, detail="spoke:N")
+    text_layer = alt.Chart(pl.DataFrame(labels)).mark_text(fontSize=12, color="#455a64").encode(**xy, text="text:N")
+    points = alt.Chart(wheel_data(meetings, year)).mark_point(filled=True, size=70, opacity=0.85).encode(
+        **xy, color=_level_scale("Nivå"),
+        shape=alt.Shape("Nivå:N", scale=alt.Scale(domain=list(LEVEL_SHAPES), range=list(LEVEL_SHAPES.values()))),
+        tooltip=["Dato:N", "Møtearena:N", "Nivå:N", "Status:N"])
+    return (spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560)
+
+
+def month_data(meetings: pl.DataFrame, year: int, month: int, per_day: int = 4) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Cells (one per day) and text lines (day number and up to ``per_day`` meetings) for the month grid."""
+    holidays = norwegian_holidays(year)
+    cells, lines = [], []
+    first_weekday, ndays = calendar.monthrange(year, month)
+    in_month = meetings.filter((pl.col("date").dt.month() == month) & (pl.col("date").dt.year() == year))
+    for day in range(1, ndays + 1):
+        d = date(year, month, day)
+        col, week = d.weekday(), (day + first_weekday - 1) // 7
+        free = d.weekday() >= 5 or d in holidays
+        cells.append({"x": col, "x2": col + 1, "y": week * (per_day + 1), "y2": (week + 1) * (per_day + 1),
+                      "fill": "#f5f5f5" if free else "white", "tip": holidays.get(d, "")})
+        lines.append({"x": col + 0.05, "y": week * (per_day + 1) + 0.6, "text": str(day), "Nivå": "",
+                      "bold": True})
+        todays = in_month.filter(pl.col("date") == d).sort("level", "arena")
+        for i, m in enumerate(todays.iter_rows(named=True)):
+            if i == per_day - 1 and todays.height > per_day:
+                lines.append({"x": col + 0.05, "y": week * (per_day + 1) + i + 1.6,
+                              "text": f"+{todays.height - i} til", "Nivå": "", "bold": False})
+                break
+            prefix = "✕ " if m["state"] == "avlyst" else ("✓ " if m["state"] == "avholdt" else "")
+            name = m["arena"] if len(m["arena"]) <= 20 else m["arena"][:19] + "…"
+            lines.append({"x": col + 0.05, "y": week * (per_day + 1) + i + 1.6,
+                          "text": f"{prefix}{ARENA_LEVELS[m['level']][0]}: {name}",
+                          "Nivå": ARENA_LEVELS[m["level"]], "bold": False})
+    return pl.DataFrame(cells), pl.DataFrame(lines)
+
+
+def month_grid(meetings: pl.DataFrame, year: int, month: int) -> alt.LayerChart:
+    cells, lines = month_data(meetings, year, month)
+    weeks = int(cells["y2"].max() / 5)
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[weeks * 5, 0]))
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 7]),
+              axis=alt.Axis(values=[i + 0.5 for i in range(7)], labelExpr=f"{WEEKDAYS}[floor(datum.value)]",
+                            title=None, orient="top", grid=False, ticks=False, domain=False))
+    rects = alt.Chart(cells).mark_rect(stroke="#cfd8dc").encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", color=alt.Color("fill:N", scale=None),
+        tooltip=alt.Tooltip("tip:N", title="Helligdag"))
+    day_numbers = alt.Chart(lines.filter(pl.col("bold"))).mark_text(align="left", fontWeight="bold").encode(
+        x=x, y=y, text="text:N")
+    meeting_lines = alt.Chart(lines.filter(~pl.col("bold"))).mark_text(align="left", fontSize=11).encode(
+        x=x, y=y, text="text:N",
+        color=alt.Color("Nivå:N", title="Nivå", legend=alt.Legend(values=list(LEVEL_COLORS)),
+                        scale=alt.Scale(domain=[*LEVEL_COLORS, ""], range=[*LEVEL_COLORS.values(), "#555555"])))
+    return (rects + day_numbers + meeting_lines).properties(height=weeks * 110)

@@ -1,0 +1,167 @@
+"""Meetings of the arenas: planned dates from the frequency, merged with what the SLT coordinator changed.
+
+Only meetings someone touched (moved, cancelled, marked as held, or added for an arena "ved behov") are
+stored; everything else is computed from the arena's frequency, so changing a frequency re-plans the year
+without stale rows. A stored meeting keeps its ``planned_date`` as identity, which also keeps its iCalendar
+UID stable after a move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from data_access import changelog
+from data_access.arenas import arena_frequency
+from data_access.db import session_scope
+from data_access.frames import to_frame
+from data_access.frequency import expand, is_working_day
+from data_access.models import Arena, Meeting
+from data_access.permissions import Actor, Permission, require
+from data_access.validation import ValidationError, check_free_text, format_date
+
+STATES = {"planlagt": "Planlagt", "avholdt": "Avholdt", "avlyst": "Avlyst"}
+MEETING_SCHEMA = {"meeting_id": pl.Int64, "arena_id": pl.Int64, "planned_date": pl.Date, "date": pl.Date,
+                  "state": pl.String, "note": pl.String, "version": pl.Int64}
+
+
+def stored_meetings(engine: Engine, plan_id: int, year: int) -> pl.DataFrame:
+    with session_scope(engine) as s:
+        rows = s.execute(select(Meeting.id, Meeting.arena_id, Meeting.planned_date, Meeting.date, Meeting.state,
+                                Meeting.note, Meeting.version)
+                         .join(Arena, Arena.id == Meeting.arena_id)
+                         .where(Arena.plan_id == plan_id, Meeting.planned_date >= date(year, 1, 1),
+                                Meeting.planned_date <= date(year, 12, 31))).all()
+    return to_frame(rows, MEETING_SCHEMA)
+
+
+def merge_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, year: int) -> pl.DataFrame:
+    """All meetings of the year: planned dates from each frequency, overridden by stored rows (pure)."""
+    rows: list[tuple] = []
+    for arena_id, raw, start, end in arenas.select("id", "frequency", "start_date", "end_date").iter_rows():
+        freq = arena_frequency(raw)
+        if freq is None:
+            continue
+        rows += [(None, arena_id, d, d, "planlagt", "", 0) for d in expand(freq, year, start=start, end=end)]
+    planned = to_frame(rows, MEETING_SCHEMA)
+    stored = stored.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
+    merged = pl.concat([stored, planned.join(stored, on=["arena_id", "planned_date"], how="anti")])
+    info = arenas.select(pl.col("id").alias("arena_id"), pl.col("name").alias("arena"), "level", "leader",
+                         "participants")
+    return merged.join(info, on="arena_id").sort("date", "arena")
+
+
+def _key_set(leader: str, participants: Sequence[str]) -> set[str]:
+    return {p.strip().lower() for p in [leader, *participants] if p and p.strip()}
+
+
+def find_conflicts(meetings: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of active meetings on the same day whose arenas share the leader or a participant (pure)."""
+    active = meetings.filter(pl.col("state") != "avlyst")
+    out = []
+    for (day,), part in active.group_by("date"):
+        rows = part.sort("arena_id").to_dicts()
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if a["arena_id"] == b["arena_id"]:
+                    continue
+                shared = _key_set(a["leader"], a["participants"] or []) & _key_set(b["leader"],
+                                                                                     b["participants"] or [])
+                if shared:
+                    out.append({"date": day, "arena_a": a["arena"], "arena_b": b["arena"],
+                                "shared": ", ".join(sorted(shared))})
+    return pl.DataFrame(out, schema={"date": pl.Date, "arena_a": pl.String, "arena_b": pl.String,
+                                     "shared": pl.String}).sort("date")
+
+
+def progress(meetings: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Per arena: meetings planned up to today, held, cancelled, and planned for the rest of the year."""
+    past = pl.col("date") <= today
+    return (meetings.group_by("arena_id", "arena", "level")
+            .agg((past & (pl.col("state") != "avlyst")).sum().alias("planned_so_far"),
+                 (pl.col("state") == "avholdt").sum().alias("held"),
+                 (pl.col("state") == "avlyst").sum().alias("cancelled"),
+                 (~past & (pl.col("state") == "planlagt")).sum().alias("remaining"))
+            .sort("level", "arena"))
+
+
+@dataclass(frozen=True)
+class MeetingUpdate:
+    arena_id: int
+    planned_date: date
+    version: int  # 0 when the meeting was never stored
+    date: date | None = None
+    state: str | None = None
+    note: str | None = None
+
+
+def update_meeting(engine: Engine, actor: Actor, update: MeetingUpdate, *, today: date | None = None) -> None:
+    """Move, cancel, mark as held or annotate one meeting; refuses a stale version."""
+    require(actor, Permission.EDIT_ARENAS)
+    year = update.planned_date.year
+    if update.date is not None:
+        if update.date.year != year:
+            raise ValidationError(f"Møtet kan bare flyttes innenfor {year}. {format_date(update.date)} er "
+                                  "utenfor året.", field="date")
+        if not is_working_day(update.date):
+            raise ValidationError(f"{format_date(update.date)} er en helg- eller helligdag. Velg en arbeidsdag.",
+                                  field="date")
+    if update.state is not None and update.state not in STATES:
+        raise ValidationError(f"Ukjent møtestatus «{update.state}».", field="state")
+    if update.note is not None:
+        check_free_text(update.note, "Notat", max_length=500)
+    if update.state == "avholdt" and (update.date or update.planned_date) > (today or date.today()):
+        raise ValidationError("Et møte kan ikke merkes som avholdt før datoen.", field="state")
+    now = datetime.now()
+    try:
+        with session_scope(engine) as s:
+            arena = s.get(Arena, update.arena_id)
+            if arena is None:
+                raise ValidationError("Fant ikke møtearenaen.", field="arena")
+            row = s.scalar(select(Meeting).where(Meeting.arena_id == update.arena_id,
+                                                 Meeting.planned_date == update.planned_date))
+            if (row.version if row else 0) != update.version:
+                raise ValidationError("Møtet ble endret av en annen mens du så på det. Last siden på nytt.",
+                                      field="version")
+            current = row or Meeting(arena_id=update.arena_id, planned_date=update.planned_date,
+                                     date=update.planned_date, state="planlagt", note="")
+            changes = {k: v for k, v in (("date", update.date), ("state", update.state), ("note", update.note))
+                       if v is not None and v != getattr(current, k)}
+            if not changes:
+                return
+            before = {name: getattr(current, name) for name in changes}
+            for name, value in changes.items():
+                setattr(current, name, value)
+            s.add(current)
+            s.flush()  # INSERT, or UPDATE ... WHERE version = :seen (StaleDataError if someone else saved)
+            for name, value in changes.items():
+                changelog.record(s, username=actor.username, entity="meeting", entity_id=current.id,
+                                 action="update", plan_id=arena.plan_id, field=name, old=before[name], new=value,
+                                 at=now)
+    except (IntegrityError, StaleDataError) as exc:
+        raise ValidationError("Møtet ble endret av en annen samtidig. Last siden på nytt.", field="version") from exc
+
+
+def add_meeting(engine: Engine, actor: Actor, arena_id: int, day: date, note: str = "") -> None:
+    """Register an extra meeting, e.g. for an arena that meets "ved behov"."""
+    require(actor, Permission.EDIT_ARENAS)
+    if not is_working_day(day):
+        raise ValidationError(f"{format_date(day)} er en helg- eller helligdag. Velg en arbeidsdag.", field="date")
+    check_free_text(note, "Notat", max_length=500)
+    with session_scope(engine) as s:
+        arena = s.get(Arena, arena_id)
+        if arena is None:
+            raise ValidationError("Fant ikke møtearenaen.", field="arena")
+        if s.scalar(select(Meeting.id).where(Meeting.arena_id == arena_id, Meeting.planned_date == day)):
+            raise ValidationError(f"{arena.name} har allerede et møte {format_date(day)}.", field="date")
+        row = Meeting(arena_id=arena_id, planned_date=day, date=day, state="planlagt", note=note.strip())
+        s.add(row)
+        s.flush()
+        changelog.record(s, username=actor.username, entity="meeting", entity_id=row.id, action="create",
+                         plan_id=arena.plan_id, field="date", new=day)
