@@ -20,7 +20,6 @@ LEVEL_SHAPES = {"Kommunenivå": "circle", "Tjenestenivå": "square", "Individniv
 RING = {"kommune": 3.0, "tjeneste": 2.25, "individ": 1.5}
 MONTHS = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"]
 WEEKDAYS = ["Man", "Tir", "Ons", "Tor", "Fre", "Lør", "Søn"]
-STATE_LABELS = {"planlagt": "Planlagt", "avholdt": "Avholdt", "avlyst": "Avlyst"}
 
 
 def _level_scale(field: str) -> alt.Color:
@@ -34,14 +33,18 @@ def _polar(day_of_year: float, days: int, radius: float) -> tuple[float, float]:
 
 
 def wheel_data(meetings: pl.DataFrame, year: int) -> pl.DataFrame:
+    """One mark per day and level (not per meeting), so a thousand arenas still draw quickly."""
     days = 366 if calendar.isleap(year) else 365
+    grouped = (meetings.group_by("date", "level").agg(pl.len().alias("n"), pl.col("arena").sort().alias("names"))
+               .sort("date", "level"))
     rows = []
-    for m in meetings.iter_rows(named=True):
-        x, y = _polar(m["date"].timetuple().tm_yday - 0.5, days, RING.get(m["level"], 1.0))
-        rows.append({"x": x, "y": y, "Nivå": ARENA_LEVELS.get(m["level"], m["level"]), "Møtearena": m["arena"],
-                     "Dato": m["date"].strftime("%d.%m.%Y"), "Status": STATE_LABELS.get(m["state"], m["state"])})
-    return pl.DataFrame(rows, schema={"x": pl.Float64, "y": pl.Float64, "Nivå": pl.String, "Møtearena": pl.String,
-                                      "Dato": pl.String, "Status": pl.String})
+    for d, level, n, names in grouped.iter_rows():
+        x, y = _polar(d.timetuple().tm_yday - 0.5, days, RING.get(level, 1.0))
+        shown = ", ".join(names[:3]) + (f" og {n - 3} til" if n > 3 else "")
+        rows.append({"x": x, "y": y, "Nivå": ARENA_LEVELS.get(level, level), "Møter": n, "Møtearena": shown,
+                     "Dato": d.strftime("%d.%m.%Y")})
+    return pl.DataFrame(rows, schema={"x": pl.Float64, "y": pl.Float64, "Nivå": pl.String, "Møter": pl.Int64,
+                                      "Møtearena": pl.String, "Dato": pl.String})
 
 
 def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
@@ -67,10 +70,10 @@ def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
     ring_layer = alt.Chart(pl.DataFrame(rings)).mark_line(color="#cfd8dc").encode(**xy, detail="ring:N", order="i:Q")
     spoke_layer = alt.Chart(pl.DataFrame(spokes)).mark_line(color="#eceff1").encode(**xy, detail="spoke:N")
     text_layer = alt.Chart(pl.DataFrame(labels)).mark_text(fontSize=12, color="#455a64").encode(**xy, text="text:N")
-    points = alt.Chart(wheel_data(meetings, year)).mark_point(filled=True, size=70, opacity=0.85).encode(
-        **xy, color=_level_scale("Nivå"),
+    points = alt.Chart(wheel_data(meetings, year)).mark_point(filled=True, opacity=0.85).encode(
+        **xy, color=_level_scale("Nivå"), size=alt.Size("Møter:Q", legend=None, scale=alt.Scale(range=[60, 260])),
         shape=alt.Shape("Nivå:N", scale=alt.Scale(domain=list(LEVEL_SHAPES), range=list(LEVEL_SHAPES.values()))),
-        tooltip=["Dato:N", "Møtearena:N", "Nivå:N", "Status:N"])
+        tooltip=["Dato:N", "Nivå:N", "Møter:Q", "Møtearena:N"])
     return (spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560)
 
 

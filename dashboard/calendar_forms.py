@@ -29,10 +29,13 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
     if meetings.is_empty():
         st.caption("Ingen møter å endre.")
         return
-    rows = meetings.sort("date").to_dicts()
-    labels = {i: f"{format_date(r['date'])} · {r['arena']} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
+    arenas = meetings.select("arena_id", "arena").unique().sort("arena")
+    names = dict(zip(arenas["arena_id"].to_list(), arenas["arena"].to_list(), strict=True))
+    arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key="meeting_arena")
+    rows = meetings.filter(pl.col("arena_id") == arena_id).sort("date").to_dicts()
+    labels = {i: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
     pick = st.selectbox("Møte", list(labels), format_func=labels.get, key="meeting_pick")
-    m = rows[pick]
+    m = rows[min(pick or 0, len(rows) - 1)]
     version = int(m["version"] or 0)
     with st.form(f"meeting_{m['arena_id']}_{m['planned_date']}_{version}"):
         c1, c2 = st.columns(2)

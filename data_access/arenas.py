@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import polars as pl
@@ -14,10 +15,11 @@ from data_access.models import Arena
 from data_access.vocabulary import ARENA_LEVELS
 
 LEVEL_ORDER = {slug: i for i, slug in enumerate(ARENA_LEVELS)}
+# "frequency" holds the JSON of Frequency.to_dict(), so frames stay plain (cacheable, picklable)
 ARENA_SCHEMA = {
     "id": pl.Int64, "plan_id": pl.Int64, "name": pl.String, "level": pl.String, "purpose": pl.String,
     "leader": pl.String, "participants": pl.List(pl.String), "frequency_text": pl.String,
-    "frequency": pl.Object, "is_new": pl.Boolean, "start_date": pl.Date, "end_date": pl.Date,
+    "frequency": pl.String, "is_new": pl.Boolean, "start_date": pl.Date, "end_date": pl.Date,
     "retired": pl.Boolean, "version": pl.Int64,
 }
 
@@ -30,20 +32,19 @@ def arenas_frame(engine: Engine, plan_id: int, *, include_retired: bool = False)
     if not include_retired:
         q = q.where(Arena.retired_at.is_(None))
     with session_scope(engine) as s:
-        rows = s.execute(q).all()
+        rows = [(*r[:8], json.dumps(r[8] or {}), *r[9:]) for r in s.execute(q).all()]
     frame = to_frame(rows, ARENA_SCHEMA)
     return frame.with_columns(
         pl.col("level").replace_strict(LEVEL_ORDER, default=99, return_dtype=pl.Int64).alias("level_order")
     ).sort("level_order", maintain_order=True)
 
 
-def arena_frequency(raw: dict | None) -> Frequency | None:
-    """The structured frequency of an arena, or None where it is missing or unreadable."""
-    if not raw:
-        return None
+def arena_frequency(raw: dict | str | None) -> Frequency | None:
+    """The structured frequency of an arena (dict or its JSON), or None where missing or unreadable."""
     try:
-        return Frequency.from_dict(raw)
-    except (FrequencyError, TypeError, KeyError):
+        data = json.loads(raw) if isinstance(raw, str) else raw
+        return Frequency.from_dict(data) if data else None
+    except (FrequencyError, TypeError, KeyError, ValueError):
         return None
 
 

@@ -5,20 +5,20 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard.calendar_charts import month_grid, year_wheel
+from dashboard.calendar_charts import month_grid
+from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
 from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
-from data_access.meetings import STATES, find_conflicts, merge_meetings, progress, stored_meetings
+from data_access.meetings import STATES, progress
 from data_access.permissions import Permission
 from data_access.vocabulary import ARENA_LEVELS
 
 ctx = page_context()
 plan_header(ctx, "Møtekalender")
 today = date.today()
-all_arenas = arenas_frame(ctx.engine, ctx.plan_id)
 
 c0, c1, c2, c3 = st.columns([1, 2, 2, 2])
 years = [today.year - 1, today.year, today.year + 1]
@@ -26,6 +26,7 @@ key = persistent("cal_year")
 if st.session_state.get(key) not in years:
     st.session_state[key] = today.year
 year = c0.selectbox("År", years, key=key, on_change=remember, args=(key,))
+all_arenas, all_meetings, all_conflicts = calendar_data(ctx, year)
 with c1:
     levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", format_func=ARENA_LEVELS.get,
                                 placeholder="Alle nivåer")
@@ -37,19 +38,21 @@ with c3:
     participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", placeholder="Alle")
 
 arenas = filter_arenas(all_arenas, levels=levels, leaders=leaders, participants=participants)
-all_meetings = merge_meetings(all_arenas, stored_meetings(ctx.engine, ctx.plan_id, year), year)
 meetings = all_meetings.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
-conflicts = find_conflicts(meetings)
+names_shown = arenas["name"].implode()
+conflicts = all_conflicts.filter(pl.col("arena_a").is_in(names_shown) | pl.col("arena_b").is_in(names_shown))
 if conflicts.height:
     with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag, felles leder eller "
                      "deltaker)", expanded=False):
-        st.dataframe(conflicts.rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
-                                       "shared": "Felles"}), hide_index=True, width="stretch",
+        if conflicts.height > 200:
+            st.caption("Viser de 200 første. Filtrer på nivå, leder eller tjeneste for å se færre.")
+        st.dataframe(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
+                                                 "shared": "Felles"}), hide_index=True, width="stretch",
                      column_config={"Dato": date_column("Dato")})
 
 wheel, month_tab, list_tab, arena_tab = st.tabs(["Årshjul", "Måned", "Liste", "Arenaer"])
 with wheel:
-    st.altair_chart(year_wheel(meetings.filter(pl.col("state") != "avlyst"), year), width="content")
+    st.vega_lite_chart(wheel_spec(ctx, year, arenas["id"].to_list()), width="content")
     st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant).")
 with month_tab:
     names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
@@ -92,13 +95,13 @@ with arena_tab:
 st.divider()
 d1, d2 = st.columns(2)
 cals = calendars_from_frames(arenas, meetings)
-d1.download_button("Last ned kalenderen (.ics)", build_calendar(cals, year, name=f"Møtekalender {year}"),
+d1.download_button("Last ned kalenderen (.ics)", lambda: build_calendar(cals, year, name=f"Møtekalender {year}"),
                    file_name=f"motekalender-{year}.ics", mime="text/calendar")
 names_by_id = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
 if names_by_id:
     one = d2.selectbox("Én arena", list(names_by_id), format_func=names_by_id.get, key="ics_arena")
     d2.download_button("Last ned arenaen (.ics)",
-                       build_calendar([c for c in cals if c.arena_id == one], year, name=names_by_id[one]),
+                       lambda: build_calendar([c for c in cals if c.arena_id == one], year, name=names_by_id[one]),
                        file_name=f"arena-{one}-{year}.ics", mime="text/calendar")
 
 if ctx.can(Permission.EDIT_ARENAS):

@@ -3,10 +3,10 @@
 import polars as pl
 from sqlalchemy import func, select
 
-from data_access.arenas import arenas_frame
+from data_access.arenas import arena_frequency, arenas_frame
 from data_access.db import session_scope
 from data_access.demo import is_demo_database, load_demo
-from data_access.frequency import Frequency, parse_frequency
+from data_access.frequency import parse_frequency
 from data_access.indicators import indicators_frame, values_frame
 from data_access.models import IndicatorValue, Tiltak, User
 from data_access.plans import plans_frame
@@ -34,7 +34,7 @@ def test_stange_arenas_on_three_levels(demo_engine):
     given = arenas.filter(pl.col("frequency_text") != "")
     assert given.height == 14, "the plan leaves the frequency of five kommunenivå arenas open"
     for text, raw in given.select("frequency_text", "frequency").iter_rows():
-        assert parse_frequency(text) == Frequency.from_dict(raw), text
+        assert parse_frequency(text) == arena_frequency(raw), text
 
 
 def test_indicators_separate_real_figures_from_examples(demo_engine):

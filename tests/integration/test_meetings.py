@@ -6,8 +6,9 @@ import polars as pl
 import pytest
 
 from data_access.arena_writes import create_arena, set_retired, update_arena
-from data_access.arenas import arenas_frame
+from data_access.arenas import arena_frequency, arenas_frame
 from data_access.changelog import log_frame
+from data_access.frequency import Frequency
 from data_access.meetings import MeetingUpdate, add_meeting, merge_meetings, stored_meetings, update_meeting
 from data_access.permissions import Actor
 from data_access.plans import plans_frame
@@ -82,10 +83,10 @@ def test_arena_create_edit_retire(demo_engine):
     arena_id = create_arena(demo_engine, SLT, plan_id, name="Ungdomsråd", level="kommune", leader="Ordfører",
                             participants=["Kultur", "SLT-koordinator"], frequency_text="4 ganger i året")
     row = arenas_frame(demo_engine, plan_id).filter(pl.col("id") == arena_id).row(0, named=True)
-    assert row["frequency"]["kind"] == "per_year" and row["frequency"]["times"] == 4
+    assert arena_frequency(row["frequency"]) == Frequency("per_year", 4)
     assert update_arena(demo_engine, SLT, arena_id, row["version"], {"frequency_text": "Månedlig, torsdager"}) == 1
     row = arenas_frame(demo_engine, plan_id).filter(pl.col("id") == arena_id).row(0, named=True)
-    assert row["frequency"]["kind"] == "monthly" and row["frequency"]["weekday"] == 3
+    assert arena_frequency(row["frequency"]) == Frequency("monthly", weekday=3)
     with pytest.raises(ValidationError, match="endret av en annen"):
         update_arena(demo_engine, SLT, arena_id, row["version"] - 1, {"leader": "Varaordfører"})
     set_retired(demo_engine, SLT, arena_id, row["version"], True)

@@ -1,6 +1,6 @@
 """The .ics export: valid for Outlook/Google, stable UIDs, and the same dates as the app shows."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import recurring_ical_events
@@ -11,10 +11,11 @@ from data_access.ics import ArenaCalendar, CalendarMeeting, build_calendar
 
 FREQS = {
     "weekly": Frequency("weekly"), "weekly-thursday": Frequency("weekly", weekday=3),
-    "biweekly": Frequency("biweekly"), "monthly": Frequency("monthly"), "monthly-friday": Frequency("monthly", weekday=4),
+    "biweekly": Frequency("biweekly"), "monthly": Frequency("monthly"),
+    "monthly-friday": Frequency("monthly", weekday=4),
     "5/yr": Frequency("per_year", 5), "yearly": Frequency("per_year", 1), "min4": Frequency("per_year", 4, 4, True),
 }
-STAMP = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+STAMP = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def arena(freq: Frequency, year: int, overrides: dict[date, CalendarMeeting] | None = None,
@@ -63,7 +64,7 @@ def test_uids_are_stable_across_exports_and_moves():
     moved = {first: CalendarMeeting(first, date(2026, 2, 12), "planlagt")}
     a = Calendar.from_ical(build_calendar([arena(freq, 2026)], 2026, name="x", stamp=STAMP))
     b = Calendar.from_ical(build_calendar([arena(freq, 2026, moved)], 2026, name="x",
-                                          stamp=datetime(2027, 1, 1, tzinfo=timezone.utc)))
+                                          stamp=datetime(2027, 1, 1, tzinfo=UTC)))
     assert sorted(str(e["UID"]) for e in a.walk("VEVENT")) == sorted(str(e["UID"]) for e in b.walk("VEVENT"))
     assert date(2026, 2, 12) in expanded_dates(build_calendar([arena(freq, 2026, moved)], 2026, name="x"), 2026)
 

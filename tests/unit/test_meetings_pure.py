@@ -1,5 +1,6 @@
 """Merging planned and stored meetings, conflicts and progress, without a database."""
 
+import json
 from datetime import date
 
 import polars as pl
@@ -11,7 +12,7 @@ from data_access.meetings import MEETING_SCHEMA, find_conflicts, merge_meetings,
 
 def arenas(*rows):
     base = {k: None for k in ARENA_SCHEMA}
-    data = [base | r for r in rows]
+    data = [base | r | {"frequency": json.dumps(r.get("frequency") or {})} for r in rows]
     return pl.DataFrame(data, schema=ARENA_SCHEMA)
 
 

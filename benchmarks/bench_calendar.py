@@ -1,0 +1,87 @@
+"""Calendar figures: expanding 1,000 arenas for a year, and the Møtekalender page rerun with them.
+
+Run: .venv/bin/python benchmarks/bench_calendar.py [--repeats 10]
+Targets (issue 4): expansion ≤ 200 ms, page rerun ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from benchmarks.common import QueryCounter, environment, fresh_demo_database, median_ms  # noqa: E402
+from data_access.db import get_engine, session_scope  # noqa: E402
+from data_access.frequency import Frequency, _blocked, expand, expand_many, norwegian_holidays  # noqa: E402
+from data_access.models import Arena, Plan  # noqa: E402
+
+KINDS = [Frequency("weekly"), Frequency("biweekly"), Frequency("monthly"), Frequency("per_year", 5),
+         Frequency("per_year", 2, 1), Frequency("per_year", 1), Frequency("per_year", 4, 4, True),
+         Frequency("as_needed", as_needed=True)]
+
+
+def mixed(n: int) -> list[Frequency]:
+    """n arenas with varied kinds and preferred weekdays, so few are identical."""
+    out = []
+    for i in range(n):
+        base = KINDS[i % len(KINDS)]
+        out.append(Frequency(base.kind, base.times, base.min_times, base.as_needed, weekday=i % 5,
+                             month=(i % 12) + 1 if base.kind == "per_year" and base.times == 1 else None))
+    return out
+
+
+def add_arenas(url: str, n: int) -> None:
+    levels = ["kommune", "tjeneste", "individ"]
+    with session_scope(get_engine(url)) as s:
+        plan_id = s.scalar(select(Plan.id).where(Plan.key == "stange-2023-2026"))
+        s.execute(insert(Arena), [
+            {"plan_id": plan_id, "name": f"Syntetisk arena {i}", "level": levels[i % 3], "purpose": "",
+             "leader": f"Leder {i % 40}", "participants": [f"Tjeneste {i % 25}", f"Tjeneste {(i * 7) % 25}"],
+             "frequency_text": f.label(), "frequency": f.to_dict(), "is_new": False, "sort_order": 100 + i,
+             "version": 1}
+            for i, f in enumerate(mixed(n))])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    freqs = mixed(1000)
+    year = 2026
+
+    def cold() -> None:
+        norwegian_holidays.cache_clear()
+        _blocked.cache_clear()
+        for f in freqs:
+            expand(f, year)
+
+    print(f"expand 1,000 arenas for {year} (cold caches, each expanded): {median_ms(cold, args.repeats):.1f} ms")
+    print(f"expand_many 1,000 arenas (warm, equal frequencies shared): "
+          f"{median_ms(lambda: expand_many(freqs, year), args.repeats):.1f} ms")
+
+    url = fresh_demo_database()
+    add_arenas(url, 1000 - 19)
+    counter = QueryCounter(get_engine(url))
+    with environment(DATABASE_URL=url, LAGET_LOGIN_DELAY="0"):
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = "slt"
+        at.session_state["name"] = "slt"
+        at.run()
+        at.switch_page("../pages/motekalender.py")
+        at.run()
+        assert not at.exception, at.exception
+        before = counter.count
+        ms = median_ms(at.run, args.repeats)
+        print(f"Møtekalender rerun with 1,000 arenas (user slt): {ms:.1f} ms, "
+              f"{(counter.count - before) / args.repeats:.1f} queries/rerun")
+
+
+if __name__ == "__main__":
+    main()

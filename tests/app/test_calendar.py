@@ -1,0 +1,54 @@
+"""The Møtekalender page through AppTest: views for all, planning for the SLT coordinator only."""
+
+import pytest
+
+from tests.app.conftest import texts
+
+
+@pytest.mark.parametrize("user", ["admin", "redaktor", "slt", "leder"])
+def test_calendar_views_for_every_role(open_page, user):
+    at = open_page(user, "motekalender")
+    page = texts(at)
+    assert [t.label for t in at.tabs][:4] == ["Årshjul", "Måned", "Liste", "Arenaer"]
+    for level in ("Kommunenivå", "Tjenestenivå", "Individnivå"):
+        assert level in page
+    assert "Ved behov eller uten fast hyppighet" in page and "Beredskapsteam" in page
+    assert ("Planlegging" in page) == (user in {"slt", "admin"})
+
+
+def test_calendar_filters_by_level(open_page):
+    at = open_page("leder", "motekalender")
+    at.multiselect(key="cal_levels").select("individ").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Individnivå" in page and "Kommunenivå (" not in page
+
+
+def test_ics_download_is_a_calendar(open_page):
+    at = open_page("leder", "motekalender")
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert {"Last ned kalenderen (.ics)", "Last ned arenaen (.ics)"} <= set(buttons)
+
+
+def test_planner_cancels_a_meeting(open_page, app_env):
+    at = open_page("slt", "motekalender")
+    at.selectbox(key="meeting_pick").set_value(0).run()
+    form_status = [s for s in at.selectbox if s.label == "Status"][0]
+    form_status.set_value("avlyst")
+    next(b for b in at.button if b.label == "Lagre møtet").click().run()
+    assert not at.exception
+    assert any("Møtet er oppdatert" in t.value for t in at.toast)
+    from data_access.changelog import log_frame
+    from data_access.db import get_engine
+
+    assert log_frame(get_engine(app_env), entity="meeting")["new_value"].to_list() == ["avlyst"]
+
+
+def test_planner_gets_norwegian_error_for_bad_frequency(open_page):
+    at = open_page("slt", "motekalender")
+    at.selectbox(key="arena_pick").set_value(0).run()
+    [t for t in at.text_input if t.label == "Navn"][-1].input("Nytt nettverk")
+    [t for t in at.text_input if t.label == "Hyppighet"][-1].input("hver fullmåne")
+    next(b for b in at.button if b.label == "Legg til møtearena").click().run()
+    assert not at.exception
+    assert any("Forstår ikke hyppigheten «hver fullmåne»" in e.value for e in at.error)
