@@ -32,6 +32,7 @@ PAGES: list[PageSpec] = [
     PageSpec("endringslogg.py", "Endringslogg", ":material/history:", "endringslogg"),
     PageSpec("motekalender.py", "Møtekalender", ":material/calendar_month:", "motekalender"),
     PageSpec("indikatorer.py", "Indikatorer", ":material/monitoring:", "indikatorer"),
+    PageSpec("importer.py", "Importer tall", ":material/upload_file:", "importer", needs=Permission.EDIT_INDICATORS),
     PageSpec("brukere.py", "Brukere", ":material/group:", "brukere", needs=Permission.MANAGE_USERS),
 ]
 

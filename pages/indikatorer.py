@@ -1,32 +1,59 @@
-"""Indikatorer: one trend chart per indicator, kommune against fylke and land."""
+"""Indikatorer: small multiples of every indicator's state, a detail view, and upkeep for editors."""
+
+import math
 
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import indicator_chart
 from dashboard.context import page_context
-from dashboard.ui import example_badge, plan_header
-from data_access.indicators import indicators_frame, values_frame
-from data_access.vocabulary import BETTER, UNITS
+from dashboard.indicator_ui import card, detail, indicator_data, registry_form, value_form
+from dashboard.ui import persistent, plan_header, remember
+from data_access.permissions import Permission
+from data_access.plans import levels_frame
 
+PER_PAGE = 12
 ctx = page_context()
 plan_header(ctx, "Indikatorer")
-indicators = indicators_frame(ctx.engine, ctx.plan_id)
-values = values_frame(ctx.engine, ctx.plan_id)
-
+indicators, values, table = indicator_data(ctx)
 if indicators.is_empty():
     st.info("Planen har ingen indikatorer ennå.")
-for ind in indicators.iter_rows(named=True):
-    series = values.filter(pl.col("indicator_id") == ind["id"])
-    with st.container(border=True):
-        st.markdown(f"#### {ind['name']}")
-        unit = UNITS.get(ind["unit"], ind["unit"])
-        st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}")
-        if ind["description"]:
-            st.write(ind["description"])
-        if series["is_example"].any():
-            example_badge()
-        if series.filter(pl.col("value").is_not_null()).is_empty():
-            st.caption("Ingen verdier ennå.")
-            continue
-        st.altair_chart(indicator_chart(series, unit, ind["target_value"]), width="stretch")
+by_id = {r["id"]: r for r in indicators.iter_rows(named=True)}
+
+overview_tab, detail_tab, table_tab = st.tabs(["Oversikt", "Detaljer", "Tabell"])
+with overview_tab:
+    st.caption("Farge og ord viser utviklingen siden forrige periode, status mot mål og mot landet – med retningen "
+               "som er bedre tatt med.")
+    pages = max(1, math.ceil(indicators.height / PER_PAGE))
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Side (av {pages})", min_value=1, max_value=pages, step=1,
+                               key=persistent("ind_page"), on_change=remember, args=("ind_page",))
+    shown = indicators.slice((page - 1) * PER_PAGE, PER_PAGE)
+    part_values = values.filter(pl.col("indicator_id").is_in(shown["id"].implode()))
+    grouped = part_values.partition_by("indicator_id", as_dict=True) if part_values.height else {}
+    cols = st.columns(3)
+    for i, ind in enumerate(shown.iter_rows(named=True)):
+        with cols[i % 3]:
+            card(ind, grouped.get((ind["id"],), values.clear()))
+with detail_tab:
+    if by_id:
+        key = persistent("ind_detail")
+        if st.session_state.get(key) not in by_id:
+            st.session_state[key] = next(iter(by_id))
+        chosen = st.selectbox("Indikator", list(by_id), format_func=lambda i: by_id[i]["name"], key=key,
+                              on_change=remember, args=(key,))
+        detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
+        if ctx.can(Permission.EDIT_INDICATORS):
+            levels = levels_frame(ctx.engine, ctx.plan_id)
+            level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
+            with st.expander("Legg til eller rett verdier"):
+                value_form(ctx, by_id[chosen])
+            with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål)"):
+                registry_form(ctx, by_id[chosen], level_labels)
+    if ctx.can(Permission.EDIT_INDICATORS):
+        with st.expander("Ny indikator"):
+            levels = levels_frame(ctx.engine, ctx.plan_id)
+            registry_form(ctx, None, dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True)))
+with table_tab:
+    st.dataframe(table.drop("id"), hide_index=True, width="stretch",
+                 column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})

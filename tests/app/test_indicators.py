@@ -1,0 +1,35 @@
+"""Indikatorer and Importer tall through AppTest."""
+
+import pytest
+
+from tests.app.conftest import texts
+
+
+@pytest.mark.parametrize("user", ["leder", "redaktor"])
+def test_overview_cards_and_example_marks(open_page, user):
+    at = open_page(user, "indikatorer")
+    page = texts(at)
+    assert [t.label for t in at.tabs] == ["Oversikt", "Detaljer", "Tabell"]
+    assert "Barn i lavinntektsfamilier" in page
+    assert "Eksempeldata" in page
+    for word in ("enn forrige", "målet", "landet"):
+        assert word in page
+    assert ("Legg til eller rett verdier" in page) == (user == "redaktor")
+
+
+def test_redaktor_adds_a_value_and_bad_period_is_refused(open_page, app_env):
+    at = open_page("redaktor", "indikatorer")
+    [t for t in at.text_input if t.label == "Periode"][0].input("i fjor")
+    [n for n in at.number_input if n.label == "Verdi"][0].set_value(12.5)
+    next(b for b in at.button if b.label == "Lagre verdi").click().run()
+    assert not at.exception
+    assert any("Forstår ikke perioden «i fjor»" in e.value for e in at.error)
+    [t for t in at.text_input if t.label == "Periode"][0].input("2024")
+    next(b for b in at.button if b.label == "Lagre verdi").click().run()
+    assert any("Verdien er lagret" in t.value for t in at.toast)
+
+
+def test_import_page_only_for_editors(open_page):
+    at = open_page("redaktor", "importer")
+    assert "Last opp en CSV-fil" in texts(at)
+    assert "Importer tall" not in open_page("leder").session_state["_laget_pages"]
