@@ -20,6 +20,8 @@ from data_access.vocabulary import STATUS_LABELS
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 FIELD_HEADERS = {v: k for k, v in COLUMNS.items()}
+# Fixed widths keep the grid readable in a meeting and put every column at a known place (e2e tests use it).
+COLUMN_WIDTHS = {"Tiltak": 220, "Status": 110, "Statusnotat": 200, "Ansvar": 220, "Neste steg": 200}
 
 
 def display_frame(tiltak: pl.DataFrame) -> pl.DataFrame:
@@ -87,7 +89,7 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     shown_now = display_frame(tiltak)
     column_config = {
         "id": None, "version": None,
-        "Tiltak": st.column_config.TextColumn("Tiltak", width="medium"),
+        "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"]),
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
         "Ansvar": st.column_config.ListColumn("Ansvar"),
     }
@@ -102,11 +104,13 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         reset(key)  # the set of rows changed (filter, new or archived tiltak): start from the database
         snapshot = st.session_state.setdefault(snap_key, shown_now)
     column_config |= {
-        "Tiltak": st.column_config.TextColumn("Tiltak", width="medium", disabled=True),
-        "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True),
-        "Statusnotat": st.column_config.TextColumn("Statusnotat", max_chars=1000),
-        "Ansvar": st.column_config.MultiselectColumn("Ansvar", options=services),
-        "Neste steg": st.column_config.TextColumn("Neste steg", max_chars=1000),
+        "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"], disabled=True),
+        "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True,
+                                                   width=COLUMN_WIDTHS["Status"]),
+        "Statusnotat": st.column_config.TextColumn("Statusnotat", max_chars=1000,
+                                                   width=COLUMN_WIDTHS["Statusnotat"]),
+        "Ansvar": st.column_config.MultiselectColumn("Ansvar", options=services, width=COLUMN_WIDTHS["Ansvar"]),
+        "Neste steg": st.column_config.TextColumn("Neste steg", max_chars=1000, width=COLUMN_WIDTHS["Neste steg"]),
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
     }
     editor_key = f"editor_{key}_{_generation(key)}"

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,19 @@ def browser() -> Iterator:
         b.close()
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    db_url: str
+
+
 @pytest.fixture
-def app_url(templates, tmp_path) -> Iterator[str]:
+def app_url(app: RunningApp) -> str:
+    return app.url
+
+
+@pytest.fixture
+def app(templates, tmp_path) -> Iterator[RunningApp]:
     """A running app on its own port and its own copy of the demo database."""
     db_url = templates.sqlite_copy("demo", tmp_path / "e2e.db")
     port = _free_port()
@@ -68,7 +80,7 @@ def app_url(templates, tmp_path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
             time.sleep(0.3)
-        yield url
+        yield RunningApp(url, db_url)
     finally:
         proc.terminate()
         try:
@@ -85,6 +97,50 @@ def page(browser) -> Iterator:
     pg.set_default_timeout(20_000)
     yield pg
     context.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    return pg
+
+
+def edit_cell(page, grid_index: int, row: int, column: str, value: str,
+              expect: str = "Lagre endringer (1)") -> None:
+    """Set a text cell in a st.data_editor: select it, Enter opens glide's editor, fill it, Enter commits.
+
+    The grid is a canvas that a rerun can redraw under the mouse, so the edit is retried until the save
+    button shows that Streamlit received it (``expect``).
+    """
+    from dashboard.tiltak_editor import COLUMN_WIDTHS
+
+    order = list(COLUMN_WIDTHS)
+    x = sum(COLUMN_WIDTHS[c] for c in order[:order.index(column)]) + COLUMN_WIDTHS[column] / 2
+    grid = page.locator('[data-testid="stDataFrame"]').nth(grid_index)
+    editor = page.locator(".gdg-growing-entry textarea")
+    for _ in range(4):
+        wait_idle(page)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + 35 * (row + 1) + 17)
+        page.wait_for_timeout(200)
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(timeout=3_000)
+            editor.fill(value)
+            editor.press("Enter")
+            page.get_by_role("button", name=expect).first.wait_for(timeout=6_000)
+            return
+        except Exception:  # noqa: BLE001 - the click or the editor missed; try again
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the grid did not take the edit of {column!r}")
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit is not running the script (its status widget is gone)."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
 
 
 def login(page, url: str, username: str, password: str = "laget-demo") -> None:
