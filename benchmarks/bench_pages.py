@@ -103,9 +103,9 @@ def main() -> None:
         if total:
             grow_to(url, total)
         with environment(DATABASE_URL=url, LAGET_LOGIN_DELAY="0"):
-            print(f"\n== {label}: page rerun (AppTest, user redaktor), median of {args.repeats}")
+            print(f"\n== {label}: page rerun (AppTest, user admin), median of {args.repeats}")
             print(f"{'page':<16}{'rerun ms':>10}{'queries/rerun':>16}")
-            for title, ms, q in page_figures(url, "redaktor", args.repeats):
+            for title, ms, q in page_figures(url, "admin", args.repeats):
                 print(f"{title:<16}{ms:>10.1f}{q:>16.1f}")
             save_ms, save_rerun_ms = save_figure(url, args.repeats)
             print(f"save one status change: {save_ms:.1f} ms; save + rerun Tiltak page: {save_rerun_ms:.1f} ms")

@@ -9,9 +9,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import flash
+from dashboard.ui import current_meeting_id, flash
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame
-from data_access.group_meetings import open_meeting
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
     TiltakChange,
@@ -24,11 +23,6 @@ from data_access.tiltak_writes import (
 )
 from data_access.validation import ValidationError, format_date
 from data_access.vocabulary import STATUS_LABELS
-
-
-def _meeting_id(ctx: PageContext) -> int | None:
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
-    return meeting["id"] if meeting else None
 
 
 def readable(field: str | None, text: str | None) -> str:
@@ -87,7 +81,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
                                      key=f"undo_pick_{chosen}")
             if c2.button("Angre", key=f"undo_{chosen}"):
                 try:
-                    undo_change(ctx.engine, ctx.actor, change_id, group_meeting_id=_meeting_id(ctx))
+                    undo_change(ctx.engine, ctx.actor, change_id, group_meeting_id=current_meeting_id(ctx))
                     flash("Endringen er angret (og angringen er logget).")
                     st.rerun()
                 except (UndoRefused, ValidationError, PermissionError) as exc:
@@ -116,7 +110,7 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
             fields["protective_factor"] = factor
         try:
             result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [TiltakChange(row["id"], row["version"], fields)],
-                                  group_meeting_id=_meeting_id(ctx))
+                                  group_meeting_id=current_meeting_id(ctx))
         except TiltakValidationError as exc:
             for e in exc.errors:
                 st.error(e.message)
@@ -128,7 +122,7 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
         st.rerun()
     if toggled:
         conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
-                                group_meeting_id=_meeting_id(ctx))
+                                group_meeting_id=current_meeting_id(ctx))
         if conflict:
             st.warning(conflict.message())
             return
@@ -153,7 +147,7 @@ def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str],
         try:
             create_tiltak(ctx.engine, ctx.actor, ctx.plan_id, level=level, name=name, description=description,
                           status=status, services=chosen, next_step=next_step, next_evaluation=next_evaluation,
-                          protective_factor=factor, group_meeting_id=_meeting_id(ctx))
+                          protective_factor=factor, group_meeting_id=current_meeting_id(ctx))
         except TiltakValidationError as exc:
             for e in exc.errors:
                 st.error(e.message)

@@ -11,9 +11,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import flash
+from dashboard.ui import current_meeting_id, flash
 from data_access.editing import COLUMNS, editor_changes
-from data_access.group_meetings import open_meeting
 from data_access.permissions import Permission
 from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
 from data_access.vocabulary import STATUS_LABELS
@@ -55,7 +54,7 @@ def _show_value(field: str, value: object) -> str:
     return str(value)
 
 
-def _conflict_box(ctx: PageContext, key: str, conflict: Conflict, meeting_id: int | None) -> None:
+def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:
     with st.container(border=True):
         st.warning(conflict.message())
         fields = list(conflict.yours)
@@ -67,7 +66,7 @@ def _conflict_box(ctx: PageContext, key: str, conflict: Conflict, meeting_id: in
         c1, c2 = st.columns(2)
         if c1.button("Bruk min endring oppå deres", key=f"reapply_{key}_{conflict.tiltak_id}"):
             result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()],
-                                  group_meeting_id=meeting_id)
+                                  group_meeting_id=current_meeting_id(ctx))
             _store_conflicts(key, result.conflicts)
             flash(f"«{conflict.name}»: endringen din er lagt oppå." if result.saved else result.summary())
             st.rerun()
@@ -122,11 +121,10 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     state = st.session_state.get(editor_key, {})
     changes = editor_changes(snapshot, state)
     c1, c2, _ = st.columns([1, 1, 3])
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
     if c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes):
         try:
             result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes,
-                                  group_meeting_id=meeting["id"] if meeting else None)
+                                  group_meeting_id=current_meeting_id(ctx))
         except TiltakValidationError as exc:
             st.error("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.")
             for e in exc.errors:
@@ -142,4 +140,4 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         reset(key)
         st.rerun()
     for conflict in _conflicts(key):
-        _conflict_box(ctx, key, conflict, meeting["id"] if meeting else None)
+        _conflict_box(ctx, key, conflict)

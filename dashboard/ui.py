@@ -72,6 +72,14 @@ def show_flashes() -> None:
         st.toast(message, icon=icon)
 
 
+def current_meeting_id(ctx: PageContext) -> int | None:
+    """The open group meeting a change belongs to; asked only when something is saved."""
+    from data_access.group_meetings import open_meeting
+
+    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    return meeting["id"] if meeting else None
+
+
 def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
     from data_access.group_meetings import open_meeting
@@ -88,3 +96,14 @@ def cached_pdf(markdown: str, title: str) -> bytes:
     from data_access.minutes_pdf import minutes_pdf
 
     return minutes_pdf(markdown, title)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
+    """The pyramid's Vega-Lite spec. Building and validating an altair chart costs ~70 ms, more than the rest
+    of the page, so it is built once per distinct set of counts."""
+    import polars as pl
+
+    from dashboard.charts import pyramid_chart
+
+    return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()

@@ -139,7 +139,8 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
                      description=t.get("description", ""), status_id=statuses[t["status"]].id,
                      status_note=t.get("status_note", ""), next_step=t.get("next_step", ""),
                      next_evaluation=_demo_evaluation_date(i, today), protective_factor_id=factor_id,
-                     sort_order=i, version=1, updated_at=datetime.now(), updated_by="demo")
+                     sort_order=i, version=1, updated_by="demo",
+                     updated_at=datetime.combine(today, datetime.min.time()) - timedelta(days=(i * 23) % 400))
         row.services = [services[name] for name in t.get("services", [])]
         s.add(row)
         tiltak_by_name[t["name"]] = row

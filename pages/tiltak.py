@@ -3,11 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import protective_factor_matrix, pyramid_chart, pyramid_data
+from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, remember
+from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, pyramid_spec, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame
@@ -35,8 +35,9 @@ tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
 chosen_level = st.session_state.get("_keep_filter_level")
-event = st.altair_chart(pyramid_chart(pyramid_data(shown.filter(~pl.col("archived")), levels), selectable=True),
-                        width="stretch", on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
+tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
+event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
+                           on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
 picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
 if picked and picked[0] != chosen_level:
     chosen_level = st.session_state["_keep_filter_level"] = picked[0]
