@@ -14,9 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarks.common import QueryCounter, environment, fresh_demo_database, median_ms  # noqa: E402
+from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
 from data_access.db import get_engine, session_scope  # noqa: E402
 from data_access.frequency import Frequency, _blocked, expand, expand_many, norwegian_holidays  # noqa: E402
 from data_access.models import Arena, Plan  # noqa: E402
@@ -69,13 +68,7 @@ def main() -> None:
     add_arenas(url, 1000 - 19)
     counter = QueryCounter(get_engine(url))
     with environment(DATABASE_URL=url, LAGET_LOGIN_DELAY="0"):
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = "slt"
-        at.session_state["name"] = "slt"
-        at.run()
-        at.switch_page("../pages/motekalender.py")
-        at.run()
+        at = logged_in_app("slt", "motekalender")
         assert not at.exception, at.exception
         before = counter.count
         ms = median_ms(at.run, args.repeats)

@@ -17,9 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarks.common import QueryCounter, environment, fresh_demo_database, median_ms  # noqa: E402
+from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
 from dashboard.navigation import PAGES  # noqa: E402
 from data_access.db import get_engine, session_scope  # noqa: E402
 from data_access.models import Level, Plan, Status, Tiltak  # noqa: E402
@@ -27,7 +26,6 @@ from data_access.permissions import Actor  # noqa: E402
 from data_access.tiltak import tiltak_frame  # noqa: E402
 from data_access.tiltak_writes import TiltakChange, save_changes  # noqa: E402
 
-APP = str(ROOT / "dashboard" / "app.py")
 
 
 def grow_to(url: str, total: int) -> None:
@@ -49,13 +47,7 @@ def page_figures(url: str, user: str, repeats: int) -> list[tuple[str, float, fl
     counter = QueryCounter(get_engine(url))
     rows = []
     for spec in PAGES:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = user
-        at.session_state["name"] = user
-        at.run()
-        at.switch_page(str(Path("..") / "pages" / spec.file))
-        at.run()
+        at = logged_in_app(user, spec.file.removesuffix(".py"))
         if at.exception:
             rows.append((spec.title, float("nan"), float("nan")))
             continue
@@ -79,13 +71,7 @@ def save_figure(url: str, repeats: int) -> tuple[float, float]:
         timings.append(1)
 
     save_ms = median_ms(one_save, repeats)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "redaktor"
-    at.session_state["name"] = "redaktor"
-    at.run()
-    at.switch_page("../pages/tiltak.py")
-    at.run()
+    at = logged_in_app("redaktor", "tiltak")
 
     def save_and_rerun():
         one_save()

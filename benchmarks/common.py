@@ -55,3 +55,18 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def logged_in_app(user: str, page: str, timeout: float = 120):
+    """An AppTest of the real entry point, logged in as ``user``, showing ``pages/<page>.py``."""
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "dashboard" / "app.py"), default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user
+    at.session_state["name"] = user
+    at.run()
+    at.switch_page(f"../pages/{page}.py")
+    at.run()
+    return at

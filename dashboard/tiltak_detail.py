@@ -3,14 +3,12 @@ and the form that adds a new tiltak."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.ui import current_meeting_id, flash
-from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame
+from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
     TiltakChange,
@@ -23,19 +21,6 @@ from data_access.tiltak_writes import (
 )
 from data_access.validation import ValidationError, format_date
 from data_access.vocabulary import STATUS_LABELS
-
-
-def readable(field: str | None, text: str | None) -> str:
-    if text is None or text == "":
-        return "–"
-    if field == "status":
-        return STATUS_LABELS.get(text, text)
-    if field == "next_evaluation":
-        try:
-            return format_date(date.fromisoformat(text))
-        except ValueError:
-            return text
-    return text
 
 
 def history_table(log: pl.DataFrame) -> pl.DataFrame:

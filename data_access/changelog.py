@@ -44,6 +44,23 @@ def as_text(value: object) -> str | None:
     return str(value)
 
 
+def readable(field: str | None, text: str | None, empty: str = "–") -> str:
+    """A stored log value as people read it: status labels, dates as dd.mm.åååå."""
+    from data_access.validation import format_date
+    from data_access.vocabulary import STATUS_LABELS
+
+    if text is None or text == "":
+        return empty
+    if field == "status":
+        return STATUS_LABELS.get(text, text)
+    if field in {"next_evaluation", "date", "start_date", "end_date"}:
+        try:
+            return format_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    return text
+
+
 def record(s: Session, *, username: str, entity: str, entity_id: int, action: str, plan_id: int | None,
            field: str | None = None, old: object = None, new: object = None, group_meeting_id: int | None = None,
            undo_of_id: int | None = None, at: datetime | None = None) -> ChangeLog:

@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 import polars as pl
 from sqlalchemy import Engine, select
 
-from data_access.changelog import FIELD_LABELS, log_frame
+from data_access.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db import session_scope
 from data_access.frames import to_frame
 from data_access.models import GroupMeeting
 from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text, format_date
-from data_access.vocabulary import STATUS_LABELS
 
 MEETING_SCHEMA = {"id": pl.Int64, "plan_id": pl.Int64, "meeting_date": pl.Date, "participants": pl.String,
                   "started_by": pl.String, "started_at": pl.Datetime, "ended_at": pl.Datetime,
@@ -113,19 +112,6 @@ def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
     return set(log.filter(pl.col("group_meeting_id").is_null())["entity_id"].to_list())
 
 
-def _value(field: str | None, text: str | None) -> str:
-    if text is None or text == "":
-        return "(tomt)"
-    if field == "status":
-        return STATUS_LABELS.get(text, text)
-    if field == "next_evaluation":
-        try:
-            return format_date(date.fromisoformat(text))
-        except ValueError:
-            return text
-    return text
-
-
 def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak_names: dict[int, str], summary: str = "") -> str:
     """A readable referat: who met, then every decision grouped per tiltak, oldest first."""
     lines = [f"# Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}", ""]
@@ -153,7 +139,7 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak_names: dict[int, 
                 lines.append(f"- {'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who}).")
             else:
                 verb = "Angret: " if r["action"] == "undo" else ""
-                lines.append(f"- {verb}{label}: {_value(r['field'], r['old_value'])} → "
-                             f"**{_value(r['field'], r['new_value'])}** ({who}, {r['at']:%H:%M})")
+                lines.append(f"- {verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
+                             f"**{readable(r['field'], r['new_value'], '(tomt)')}** ({who}, {r['at']:%H:%M})")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
