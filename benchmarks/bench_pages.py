@@ -27,7 +27,6 @@ from data_access.tiltak import tiltak_frame  # noqa: E402
 from data_access.tiltak_writes import TiltakChange, save_changes  # noqa: E402
 
 
-
 def grow_to(url: str, total: int) -> None:
     """Add synthetic tiltak to the Stange plan until it has ``total``."""
     engine = get_engine(url)
