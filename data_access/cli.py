@@ -36,8 +36,7 @@ def _password(args: argparse.Namespace) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="start appen (streamlit run dashboard/app.py)")
-    run.add_argument("streamlit_args", nargs=argparse.REMAINDER)
+    sub.add_parser("run", help="start appen (streamlit run dashboard/app.py); andre flagg går til streamlit")
     db = sub.add_parser("db", help="databasen").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="oppgrader skjemaet til nyeste versjon")
     demo = sub.add_parser("demo", help="demodata").add_subparsers(dest="demo_command", required=True)
@@ -52,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     passwd = user.add_parser("passwd", help="sett nytt passord")
     passwd.add_argument("username")
     passwd.add_argument("--password-env")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"ukjente argumenter: {' '.join(extra)}")
 
     try:
         if args.command == "run":
             import streamlit.web.cli as stcli
 
-            sys.argv = ["streamlit", "run", str(APP), *args.streamlit_args]
+            sys.argv = ["streamlit", "run", str(APP), *extra]
             return stcli.main()
         if args.command == "db":
             _engine()

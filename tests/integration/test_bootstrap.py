@@ -55,3 +55,14 @@ def test_cli_adds_user_and_loads_demo(empty_url, monkeypatch, capsys):
     assert main(["demo", "load"]) == 0
     assert main(["demo", "load"]) == 0
     assert "allerede" in capsys.readouterr().out
+
+
+def test_cli_run_passes_streamlit_flags(monkeypatch):
+    import streamlit.web.cli as stcli
+
+    seen = {}
+    monkeypatch.setattr(stcli, "main", lambda: seen.setdefault("argv", list(__import__("sys").argv)) and 0)
+    main(["run", "--server.port", "8600"])
+    assert seen["argv"][1:2] == ["run"] and seen["argv"][-2:] == ["--server.port", "8600"]
+    with pytest.raises(SystemExit):
+        main(["db", "upgrade", "--server.port", "1"])
