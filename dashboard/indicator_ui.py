@@ -79,7 +79,8 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     target = f" · Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year']}" \
         if ind["target_value"] is not None else ""
     st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
-               f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else ""))
+               f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
+               + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else ""))
     if ind["description"]:
         st.write(ind["description"])
     if values["is_example"].any():
@@ -127,7 +128,8 @@ def value_form(ctx: PageContext, ind: dict) -> None:
         _run(lambda: delete_value(ctx.engine, ctx.actor, ind["id"], period.strip(), geo), "Verdien er slettet.")
 
 
-def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, str]) -> None:
+def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, str],
+                  tiltak_names: dict[int, str]) -> None:
     """Edit one indicator's registry fields, or create a new indicator when ``ind`` is None."""
     ind = ind or {}
     units, betters = list(UNITS), list(BETTER)
@@ -146,10 +148,14 @@ def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, st
         current = next((k for k, v in level_labels.items() if v == ind.get("level")), "")
         level = c6.selectbox("Knyttet til nivå", levels, index=levels.index(current),
                              format_func=lambda s: level_labels.get(s, "Ingen"))
+        tiltak_ids = [0, *tiltak_names]
+        tiltak_id = st.selectbox("Knyttet til tiltak", tiltak_ids,
+                                 index=tiltak_ids.index(ind.get("tiltak_id") or 0) if (ind.get("tiltak_id") or 0)
+                                 in tiltak_ids else 0, format_func=lambda i: tiltak_names.get(i, "Ingen"))
         submitted = st.form_submit_button("Lagre indikator" if ind else "Legg til indikator")
     if submitted:
         fields = {"name": name, "description": description, "unit": unit, "better": better, "source": source,
-                  "target_value": target, "target_year": year, "level": level or None}
+                  "target_value": target, "target_year": year, "level": level or None, "tiltak": tiltak_id or None}
         if ind:
             _run(lambda: update_indicator(ctx.engine, ctx.actor, ind["id"], fields), "Indikatoren er lagret.")
         else:

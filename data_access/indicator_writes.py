@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 from data_access import changelog
 from data_access.db import session_scope
 from data_access.indicator_import import ValueRow
-from data_access.models import Indicator, IndicatorValue, Level
+from data_access.models import Indicator, IndicatorValue, Level, Tiltak
 from data_access.periods import PeriodError, parse_period
 from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text
 from data_access.vocabulary import GEOS, UNITS
 
-INDICATOR_FIELDS = ("name", "description", "unit", "better", "source", "target_value", "target_year", "level")
+INDICATOR_FIELDS = ("name", "description", "unit", "better", "source", "target_value", "target_year", "level",
+                    "tiltak")
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,11 @@ def _normalize(s: Session, plan_id: int, fields: Mapping[str, Any]) -> dict[str,
             if value and level_id is None:
                 raise ValidationError(f"Ukjent nivå «{value}».", field=name)
             out["level_id"] = level_id
+        elif name == "tiltak":
+            tiltak_plan = s.scalar(select(Tiltak.plan_id).where(Tiltak.id == value)) if value else None
+            if value and tiltak_plan != plan_id:
+                raise ValidationError("Tiltaket finnes ikke i denne planen.", field=name)
+            out["tiltak_id"] = value or None
     if out.get("target_value") is not None and out.get("target_year") is None and "target_year" in fields:
         raise ValidationError("Oppgi hvilket år målet gjelder.", field="target_year")
     return out

@@ -10,6 +10,7 @@ from dashboard.indicator_ui import card, detail, indicator_data, registry_form, 
 from dashboard.ui import persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
+from data_access.tiltak import tiltak_frame
 
 PER_PAGE = 12
 ctx = page_context()
@@ -43,17 +44,18 @@ with detail_tab:
         chosen = st.selectbox("Indikator", list(by_id), format_func=lambda i: by_id[i]["name"], key=key,
                               on_change=remember, args=(key,))
         detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
-        if ctx.can(Permission.EDIT_INDICATORS):
-            levels = levels_frame(ctx.engine, ctx.plan_id)
-            level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
+    if ctx.can(Permission.EDIT_INDICATORS):
+        levels = levels_frame(ctx.engine, ctx.plan_id)
+        level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
+        tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+        tiltak_names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+        if by_id:
             with st.expander("Legg til eller rett verdier"):
                 value_form(ctx, by_id[chosen])
-            with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål)"):
-                registry_form(ctx, by_id[chosen], level_labels)
-    if ctx.can(Permission.EDIT_INDICATORS):
+            with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål, nivå, tiltak)"):
+                registry_form(ctx, by_id[chosen], level_labels, tiltak_names)
         with st.expander("Ny indikator"):
-            levels = levels_frame(ctx.engine, ctx.plan_id)
-            registry_form(ctx, None, dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True)))
+            registry_form(ctx, None, level_labels, tiltak_names)
 with table_tab:
     st.dataframe(table.drop("id"), hide_index=True, width="stretch",
                  column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})

@@ -89,3 +89,17 @@ def test_registry_and_targets(demo_engine):
         create_indicator(demo_engine, RED, plan_id, name=" ")
     with pytest.raises(ValidationError, match="Ukjent enhet"):
         update_indicator(demo_engine, RED, ind["id"], {"unit": "kilo"})
+
+
+def test_indicator_links_to_a_tiltak_of_its_own_plan(demo_engine):
+    from data_access.tiltak import tiltak_frame
+
+    plan_id, ind = _indicator(demo_engine, "skolefravaer")
+    tiltak = tiltak_frame(demo_engine, plan_id).filter(pl.col("name") == "Bekymringsfullt fravær i barnehage og skole")
+    update_indicator(demo_engine, RED, ind["id"], {"tiltak": tiltak["id"][0]})
+    row = indicators_frame(demo_engine, plan_id).filter(pl.col("id") == ind["id"]).row(0, named=True)
+    assert row["tiltak"] == "Bekymringsfullt fravær i barnehage og skole"
+    bamble = plans_frame(demo_engine).filter(pl.col("key") == "bamble")["id"][0]
+    other = tiltak_frame(demo_engine, bamble)["id"][0]
+    with pytest.raises(ValidationError, match="finnes ikke i denne planen"):
+        update_indicator(demo_engine, RED, ind["id"], {"tiltak": other})
