@@ -99,9 +99,14 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     if snap_key not in st.session_state:
         st.session_state[snap_key] = shown_now
     snapshot: pl.DataFrame = st.session_state[snap_key]
-    if snapshot["id"].to_list() != shown_now["id"].to_list():
+    rows_changed = snapshot["id"].to_list() != shown_now["id"].to_list()
+    pending = editor_changes(snapshot, st.session_state.get(f"editor_{key}_{_generation(key)}", {}))
+    if rows_changed and not pending:
         reset(key)  # the set of rows changed (filter, new or archived tiltak): start from the database
         snapshot = st.session_state.setdefault(snap_key, shown_now)
+    elif rows_changed:
+        st.warning("Tabellen viser fortsatt radene fra før du endret filter eller noen la til/arkiverte tiltak, "
+                   "fordi du har endringer som ikke er lagret. Lagre dem eller trykk «Last inn på nytt».")
     column_config |= {
         "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"], disabled=True),
         "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True,

@@ -77,3 +77,11 @@ def test_only_admin_reaches_brukere(open_page):
     at = open_page("admin", "brukere")
     assert "Brukere" in texts(at)
     assert "leder" in at.dataframe[0].value["Brukernavn"].to_list()
+
+
+@pytest.mark.parametrize("page", ["oversikt", "tiltak", "tjenester", "motemodus", "endringslogg", "motekalender",
+                                  "indikatorer", "importer", "brukere"])
+def test_every_page_works_for_a_plan_with_protective_factors_and_no_arenas(open_page, page):
+    at = open_page("admin", page, plan_key="bamble")
+    assert not at.exception and not at.error
+    assert "Bamble" in texts(at) or page == "brukere"
