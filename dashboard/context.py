@@ -35,7 +35,7 @@ class PageContext:
 def current_settings() -> Settings:
     try:
         secrets = dict(st.secrets)
-    except (FileNotFoundError, Exception):  # no secrets.toml is normal on a laptop
+    except Exception:  # no secrets.toml is normal on a laptop
         secrets = {}
     return load_settings(secrets=secrets)
 

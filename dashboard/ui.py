@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import streamlit as st
 
@@ -23,10 +21,6 @@ def plan_header(ctx: PageContext, title: str) -> None:
 
 def example_badge() -> None:
     st.badge(EXAMPLE_LABEL, icon=":material/science:", color="orange")
-
-
-def fmt_dates(dates: list[date]) -> str:
-    return ", ".join(format_date(d) for d in dates) if dates else "–"
 
 
 def date_column(label: str) -> st.column_config.DateColumn:

@@ -59,12 +59,6 @@ def filter_tiltak(frame: pl.DataFrame, *, services: list[str] | None = None, sta
     return frame
 
 
-def counts_by_level_status(frame: pl.DataFrame) -> pl.DataFrame:
-    """Count per level and status, keeping plan order for both."""
-    return (frame.group_by("level", "level_label", "level_order", "status", "status_label", "status_order")
-            .agg(pl.len().alias("count")).sort("level_order", "status_order"))
-
-
 def overdue(frame: pl.DataFrame, today: date) -> pl.DataFrame:
     """Open tiltak whose next evaluation date has passed."""
     return (frame.filter(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
