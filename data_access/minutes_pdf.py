@@ -49,8 +49,8 @@ def minutes_pdf(markdown: str, title: str = "Referat") -> bytes:
             pdf.ln(1)
         elif line.startswith("- "):
             pdf.set_font(family, "", 10.5)
-            pdf.multi_cell(0, 5.5, "• " + line[2:].rstrip(" "), markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, "• " + line[2:].rstrip(" "), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.set_font(family, "", 10.5)
-            pdf.multi_cell(0, 5.5, line.rstrip(" "), markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, line.rstrip(" "), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
