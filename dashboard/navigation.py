@@ -33,7 +33,8 @@ PAGES: list[PageSpec] = [
     PageSpec("motekalender.py", "Møtekalender", ":material/calendar_month:", "motekalender"),
     PageSpec("indikatorer.py", "Indikatorer", ":material/monitoring:", "indikatorer"),
     PageSpec("importer.py", "Importer tall", ":material/upload_file:", "importer", needs=Permission.EDIT_INDICATORS),
-    PageSpec("brukere.py", "Brukere", ":material/group:", "brukere", needs=Permission.MANAGE_USERS),
+    PageSpec("brukere.py", "Administrasjon", ":material/admin_panel_settings:", "administrasjon",
+             needs=Permission.MANAGE_USERS),
 ]
 
 

@@ -18,7 +18,7 @@ def test_navigation_shows_each_role_its_pages(open_page, user):
     if user in {"admin", "redaktor"}:
         expected |= {"Møtemodus", "Importer tall"}
     if user == "admin":
-        expected.add("Brukere")
+        expected.add("Administrasjon")
     assert _nav_titles(at) == expected
 
 
@@ -75,7 +75,7 @@ def test_bamble_is_a_second_plan(open_page):
 
 def test_only_admin_reaches_brukere(open_page):
     at = open_page("admin", "brukere")
-    assert "Brukere" in texts(at)
+    assert "Brukere" in texts(at) and "Planer" in texts(at)
     assert "leder" in at.dataframe[0].value["Brukernavn"].to_list()
 
 
@@ -85,3 +85,13 @@ def test_every_page_works_for_a_plan_with_protective_factors_and_no_arenas(open_
     at = open_page("admin", page, plan_key="bamble")
     assert not at.exception and not at.error
     assert "Bamble" in texts(at) or page == "brukere"
+
+
+def test_admin_creates_a_plan_and_can_choose_it(open_page):
+    at = open_page("admin", "brukere")
+    [t for t in at.text_input if t.label == "Navn på planen"][0].input("Forebyggende plan 2025–2028")
+    [t for t in at.text_input if t.label == "Kommune"][0].input("Hamar")
+    next(b for b in at.button if b.label == "Opprett plan").click().run()
+    assert not at.exception and not at.error
+    assert any("Planen for Hamar er opprettet" in t.value for t in at.toast)
+    assert any("Hamar" in str(o) for o in at.sidebar.selectbox[0].options)

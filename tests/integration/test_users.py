@@ -44,3 +44,20 @@ def test_password_change_and_deactivation(demo_engine):
     assert "leder" not in credentials(demo_engine)["usernames"]
     with pytest.raises(ValueError, match="administratorrollen"):
         set_role(demo_engine, ADMIN, "admin", "leser")
+
+
+def test_admin_creates_a_plan_for_another_kommune(demo_engine):
+    from data_access.plans import create_plan, levels_frame, plans_frame, protective_factors_frame
+    from data_access.validation import ValidationError
+
+    plan_id = create_plan(demo_engine, ADMIN, name="Forebyggende plan 2025–2028", kommune="Hamar",
+                          start_year=2025, end_year=2028, level_labels={"universell": "Alle"},
+                          protective_factors=["En venn", "God foreldreomsorg"])
+    plans = plans_frame(demo_engine)
+    assert plans.filter(plans["id"] == plan_id)["key"][0] == "hamar-2025-2028"
+    assert levels_frame(demo_engine, plan_id)["label"].to_list() == ["Alle", "Selektiv", "Indikativ"]
+    assert protective_factors_frame(demo_engine, plan_id)["name"].to_list() == ["En venn", "God foreldreomsorg"]
+    with pytest.raises(PermissionError):
+        create_plan(demo_engine, Actor("redaktor", "redaktor"), name="X", kommune="Y")
+    with pytest.raises(ValidationError, match="slutter før"):
+        create_plan(demo_engine, ADMIN, name="X", kommune="Y", start_year=2026, end_year=2025)
