@@ -1,7 +1,7 @@
-"""Calendar figures: expanding 1,000 arenas for a year, and the Møtekalender page rerun with them.
+"""The Møtekalender page rerun with 1,000 arenas (expansion alone: bench_frequency.py).
 
 Run: .venv/bin/python benchmarks/bench_calendar.py [--repeats 10]
-Targets (issue 4): expansion ≤ 200 ms, page rerun ≤ 300 ms.
+Target (issue 4): page rerun ≤ 300 ms.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
 from data_access.db import get_engine, session_scope  # noqa: E402
-from data_access.frequency import Frequency, _blocked, expand, expand_many, norwegian_holidays  # noqa: E402
+from data_access.frequency import Frequency  # noqa: E402
 from data_access.models import Arena, Plan  # noqa: E402
 
 KINDS = [Frequency("weekly"), Frequency("biweekly"), Frequency("monthly"), Frequency("per_year", 5),
@@ -51,19 +51,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
-    freqs = mixed(1000)
-    year = 2026
-
-    def cold() -> None:
-        norwegian_holidays.cache_clear()
-        _blocked.cache_clear()
-        for f in freqs:
-            expand(f, year)
-
-    print(f"expand 1,000 arenas for {year} (cold caches, each expanded): {median_ms(cold, args.repeats):.1f} ms")
-    print(f"expand_many 1,000 arenas (warm, equal frequencies shared): "
-          f"{median_ms(lambda: expand_many(freqs, year), args.repeats):.1f} ms")
-
     url = fresh_demo_database()
     add_arenas(url, 1000 - 19)
     counter = QueryCounter(get_engine(url))

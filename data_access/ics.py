@@ -1,40 +1,74 @@
 """iCalendar (.ics) export of the meeting calendar, for Outlook and Google Calendar.
 
-An arena whose frequency is a rule (weekly, every 14 days, monthly) becomes one recurring event with an
-RRULE for the year and EXDATEs for the dates the rule gives but the calendar does not have (holidays,
-July, Christmas, cancelled or moved meetings); any meeting not on the rule (moved, or shifted off a holiday)
-is its own event. Other arenas get one event per meeting. Cancelled single meetings are kept with
-STATUS:CANCELLED so that calendars that already hold them remove them. UIDs are built from the arena id and
-the *planned* date, so they stay the same from one export to the next, even after a meeting is moved.
+Choices, made for what Outlook and Google Calendar import reliably:
+
+- Times are local (TZID=Europe/Oslo) with a VTIMEZONE written with yearly RRULEs (last Sunday of March and
+  October), the form Google itself exports; Outlook mis-reads the RDATE-based form that
+  ``Calendar.add_missing_timezones()`` writes and shifts summer meetings by an hour.
+- An arena whose frequency is a rule (weekly, every 14 days, monthly) becomes ONE recurring event:
+  RRULE (FREQ=WEEKLY;INTERVAL=1|2;BYDAY=.. or FREQ=MONTHLY;BYDAY=2..) from its first meeting UNTIL its last,
+  and one EXDATE line per date the rule gives but the calendar does not have (ferie, holidays, cancelled or
+  moved meetings). Every meeting that is not on the rule (moved by the coordinator, or shifted off a
+  holiday) is its own event: separate events rather than RDATE/RECURRENCE-ID, which clients handle unevenly.
+- Other arenas get one event per meeting.
+- Cancelled: a cancelled meeting the rule would give is an EXDATE of the series; every other cancelled
+  meeting stays as its own event with STATUS:CANCELLED (and "Avlyst:" in the title for clients that ignore
+  the status), so a calendar that already imported it removes or marks it.
+- UIDs are built from the arena id and the *planned* date (series: arena id and year), so they are the same in
+  every export, also after a meeting is moved. SEQUENCE is the meeting's edit count, so re-imports update.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import polars as pl
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-from data_access.frequency import DEFAULT_WEEKDAY, Frequency
+from data_access.frequency import DEFAULT_WEEKDAY, Frequency, rule_dates
 
-OSLO = ZoneInfo("Europe/Oslo")
+if TYPE_CHECKING:
+    import polars as pl
+
+TZID = "Europe/Oslo"
+OSLO = ZoneInfo(TZID)
 PRODID = "-//Laget//Møtekalender//NO"
-BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 START = time(9, 0)
-DURATION = timedelta(minutes=90)
+DURATION_MINUTES = 90
+
+
+@dataclass
+class IcsEvent:
+    """One VEVENT; ``rrule`` makes it a series (keys as in RFC 5545; UNTIL may be a date)."""
+
+    uid: str
+    summary: str
+    description: str
+    start: date
+    duration_minutes: int = DURATION_MINUTES
+    start_time: time = START
+    rrule: dict | None = None
+    exdates: list[date] = field(default_factory=list)
+    rdates: list[date] = field(default_factory=list)
+    cancelled: bool = False
+    location: str = ""
+    categories: list[str] = field(default_factory=list)
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
 class CalendarMeeting:
-    """One meeting as the calendar shows it."""
+    """One meeting as the app holds it: identity (planned date), actual date, state and edit count."""
 
     planned_date: date
     date: date
     state: str = "planlagt"  # planlagt | avholdt | avlyst
     note: str = ""
+    version: int = 0
 
     @property
     def active(self) -> bool:
@@ -43,6 +77,8 @@ class CalendarMeeting:
 
 @dataclass(frozen=True)
 class ArenaCalendar:
+    """An arena with its meetings of the year, as the Møtekalender page passes it."""
+
     arena_id: int
     name: str
     level_label: str
@@ -53,105 +89,163 @@ class ArenaCalendar:
     meetings: Sequence[CalendarMeeting] = field(default_factory=tuple)
 
 
-def rule_dates(freq: Frequency, year: int) -> list[date]:
-    """Every date the RRULE we write for ``freq`` produces in ``year`` (no holiday handling)."""
-    weekday = DEFAULT_WEEKDAY if freq.weekday is None else freq.weekday
-    first = date(year, 1, 1) + timedelta(days=(weekday - date(year, 1, 1).weekday()) % 7)
-    if freq.kind == "weekly":
-        return [d for d in (first + timedelta(weeks=i) for i in range(54)) if d.year == year]
-    if freq.kind == "biweekly":
-        if first.isocalendar().week % 2:
-            first += timedelta(weeks=1)
-        return [d for d in (first + timedelta(weeks=2 * i) for i in range(27)) if d.year == year]
+def series_uid(arena_id: int, year: int) -> str:
+    return f"laget-arena-{arena_id}-{year}-serie@laget"
+
+
+def meeting_uid(arena_id: int, planned: date) -> str:
+    return f"laget-arena-{arena_id}-{planned:%Y%m%d}@laget"
+
+
+def rrule_for(freq: Frequency, until: date) -> dict:
+    """The RRULE of a rule frequency; it expands to ``frequency.rule_dates`` up to ``until``."""
+    day = BYDAY[DEFAULT_WEEKDAY if freq.weekday is None else freq.weekday]
     if freq.kind == "monthly":
-        out = []
-        for month in range(1, 13):
-            d1 = date(year, month, 1)
-            out.append(d1 + timedelta(days=(weekday - d1.weekday()) % 7 + 7))
-        return out
-    return []
+        return {"FREQ": "MONTHLY", "BYDAY": f"2{day}", "UNTIL": until}
+    return {"FREQ": "WEEKLY", "INTERVAL": 2 if freq.kind == "biweekly" else 1, "BYDAY": day, "WKST": "MO",
+            "UNTIL": until}
 
 
-def _rrule(freq: Frequency, year: int) -> vRecur:
-    weekday = BYDAY[DEFAULT_WEEKDAY if freq.weekday is None else freq.weekday]
-    until = datetime.combine(date(year, 12, 31), time(23, 59, 59), tzinfo=UTC)
-    if freq.kind == "monthly":
-        return vRecur({"FREQ": "MONTHLY", "BYDAY": f"2{weekday}", "UNTIL": until})
-    return vRecur({"FREQ": "WEEKLY", "INTERVAL": 2 if freq.kind == "biweekly" else 1, "BYDAY": weekday,
-                   "UNTIL": until})
+def _arena_events(arena_id: int, summary: str, level: str, freq: Frequency | None, year: int,
+                  meetings: Sequence[CalendarMeeting], *, description: str, start_time: time,
+                  duration_minutes: int, location: str) -> list[IcsEvent]:
+    def event(uid: str, d: date, *, cancelled: bool = False, note: str = "", sequence: int = 0) -> IcsEvent:
+        text = description + (f"\nNotat: {note}" if note else "")
+        return IcsEvent(uid, summary, text.strip(), d, duration_minutes, start_time, cancelled=cancelled,
+                        location=location, categories=[level] if level else [], sequence=sequence)
+
+    meetings = sorted(meetings, key=lambda m: (m.date, m.planned_date))
+    rule = rule_dates(freq, year) if freq is not None and freq.is_rule else []
+    rule_set = set(rule)
+    in_series = [m for m in meetings if m.active and m.date == m.planned_date and m.date in rule_set]
+    covered = {m.date for m in in_series}
+    series_ids = {id(m) for m in in_series}
+    events: list[IcsEvent] = []
+    if in_series and freq is not None:
+        first, last = in_series[0].date, in_series[-1].date
+        series = event(series_uid(arena_id, year), first,
+                       sequence=sum(m.version for m in meetings if m.planned_date in rule_set))
+        series.rrule = rrule_for(freq, last)
+        series.exdates = [d for d in rule if first < d < last and d not in covered]
+        events.append(series)
+    for m in meetings:
+        if id(m) in series_ids:
+            continue
+        if not m.active and m.date == m.planned_date and m.date in rule_set:
+            continue  # an EXDATE of the series (or outside its span)
+        events.append(event(meeting_uid(arena_id, m.planned_date), m.date, cancelled=not m.active, note=m.note,
+                            sequence=m.version))
+    return events
 
 
-def _at(d: date) -> datetime:
-    return datetime.combine(d, START, tzinfo=OSLO)
+def arena_events(arena_id: int, arena_name: str, level: str, freq: Frequency | None, year: int,
+                 dates: Iterable[date], cancelled: Collection[date] = frozenset(), *,
+                 moved: Mapping[date, date] | None = None, notes: Mapping[date, str] | None = None,
+                 description: str = "", start_time: time = START, duration_minutes: int = DURATION_MINUTES,
+                 location: str = "") -> list[IcsEvent]:
+    """The events of one arena for one year, chosen as the module docstring says.
+
+    ``dates`` are the meeting dates shown in the app (a cancelled date may be in it or not), ``cancelled``
+    the cancelled ones, ``moved`` maps an actual date to the planned date it was moved from (for the UID).
+    """
+    moved, notes = moved or {}, notes or {}
+    dead = set(cancelled)
+    meetings = [CalendarMeeting(moved.get(d, d), d, "avlyst" if d in dead else "planlagt", notes.get(d, ""))
+                for d in sorted(set(dates) | dead)]
+    return _arena_events(arena_id, arena_name, level, freq, year, meetings, description=description,
+                         start_time=start_time, duration_minutes=duration_minutes, location=location)
 
 
-def _event(arena: ArenaCalendar, uid: str, d: date, stamp: datetime, *, cancelled: bool = False,
-           note: str = "") -> Event:
-    ev = Event()
-    ev.add("uid", uid)
-    ev.add("dtstamp", stamp)
-    ev.add("dtstart", _at(d))
-    ev.add("dtend", _at(d) + DURATION)
-    ev.add("summary", arena.name)
+def arena_description(arena: ArenaCalendar) -> str:
     lines = [f"Nivå: {arena.level_label}", f"Leder: {arena.leader or 'ikke oppgitt'}"]
     if arena.participants:
         lines.append("Deltakere: " + ", ".join(arena.participants))
     if arena.purpose:
         lines.append(f"Agenda/målsetting: {arena.purpose}")
-    if note:
-        lines.append(f"Notat: {note}")
-    lines.append("Klokkeslett er foreslått (09:00–10:30); avtal endelig tid i innkallingen.")
-    ev.add("description", "\n".join(lines))
-    ev.add("categories", [arena.level_label])
-    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    ev.add("transp", "OPAQUE")
-    return ev
+    end = (datetime.combine(date(2000, 1, 1), START) + timedelta(minutes=DURATION_MINUTES)).time()
+    lines.append(f"Klokkeslett er foreslått ({START:%H:%M}–{end:%H:%M}); avtal endelig tid i innkallingen.")
+    return "\n".join(lines)
 
 
-def arena_events(arena: ArenaCalendar, year: int, stamp: datetime) -> list[Event]:
-    """The VEVENTs of one arena for one year; see the module docstring for the rules."""
+def calendar_events(arena: ArenaCalendar, year: int) -> list[IcsEvent]:
+    """The events of an ArenaCalendar (its meetings carry planned date, state, note and version)."""
     meetings = [m for m in arena.meetings if m.date.year == year or m.planned_date.year == year]
-    active = {m.date: m for m in meetings if m.active}
-    events: list[Event] = []
-    freq = arena.frequency
-    if freq is not None and freq.is_rule:
-        rule = rule_dates(freq, year)
-        on_rule = [d for d in rule if d in active]
-        if on_rule:
-            series = _event(arena, f"laget-arena-{arena.arena_id}-{year}-serie@laget", on_rule[0], stamp)
-            series.add("rrule", _rrule(freq, year))
-            skipped = [_at(d) for d in rule if d not in active and d >= on_rule[0]]
-            if skipped:
-                series.add("exdate", skipped)
-            events.append(series)
-        rule_set = set(on_rule)
-        for m in sorted(active.values(), key=lambda m: m.date):
-            if m.date not in rule_set:
-                events.append(_event(arena, _uid(arena, m), m.date, stamp, note=m.note))
-        return events
-    for m in sorted(meetings, key=lambda m: m.date):
-        events.append(_event(arena, _uid(arena, m), m.date, stamp, cancelled=not m.active, note=m.note))
-    return events
+    return _arena_events(arena.arena_id, arena.name, arena.level_label, arena.frequency, year, meetings,
+                         description=arena_description(arena), start_time=START,
+                         duration_minutes=DURATION_MINUTES, location="")
 
 
-def _uid(arena: ArenaCalendar, m: CalendarMeeting) -> str:
-    return f"laget-arena-{arena.arena_id}-{m.planned_date:%Y%m%d}@laget"
+def oslo_timezone() -> Timezone:
+    """VTIMEZONE for Europe/Oslo with RRULEs (EU summer time, in force since 1996), as Outlook expects."""
+    tz = Timezone()
+    tz.add("tzid", TZID)
+    tz.add("x-lic-location", TZID)
+    for part, name, start, offsets, month in ((TimezoneDaylight(), "CEST", datetime(1970, 3, 29, 2), (1, 2), 3),
+                                              (TimezoneStandard(), "CET", datetime(1970, 10, 25, 3), (2, 1), 10)):
+        part.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        part.add("tzoffsetto", timedelta(hours=offsets[1]))
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("rrule", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+        tz.add_component(part)
+    return tz
 
 
-def build_calendar(arenas: Iterable[ArenaCalendar], year: int, *, name: str,
+def _local(d: date, t: time) -> datetime:
+    return datetime.combine(d, t, tzinfo=OSLO)
+
+
+def _vevent(ev: IcsEvent, stamp: datetime) -> Event:
+    start = _local(ev.start, ev.start_time)
+    out = Event()
+    out.add("uid", ev.uid)
+    out.add("dtstamp", stamp)
+    out.add("sequence", ev.sequence)
+    out.add("dtstart", start)
+    out.add("dtend", start + timedelta(minutes=ev.duration_minutes))
+    out.add("summary", f"Avlyst: {ev.summary}" if ev.cancelled else ev.summary)
+    if ev.description:
+        out.add("description", ev.description)
+    if ev.location:
+        out.add("location", ev.location)
+    if ev.categories:
+        out.add("categories", ev.categories)
+    out.add("status", "CANCELLED" if ev.cancelled else "CONFIRMED")
+    out.add("transp", "TRANSPARENT" if ev.cancelled else "OPAQUE")
+    if ev.rrule:
+        rule = dict(ev.rrule)
+        until = rule.get("UNTIL")
+        if isinstance(until, date) and not isinstance(until, datetime):  # end of that day in Oslo, as UTC
+            rule["UNTIL"] = _local(until, time(23, 59, 59)).astimezone(UTC)
+        out.add("rrule", vRecur(rule))
+    for d in ev.exdates:  # one line each: the form Google writes and every client reads
+        out.add("exdate", _local(d, ev.start_time))
+    for d in ev.rdates:
+        out.add("rdate", _local(d, ev.start_time))
+    return out
+
+
+def build_calendar(events: Iterable[IcsEvent | ArenaCalendar], year: int | None = None, *, name: str,
                    stamp: datetime | None = None) -> bytes:
+    """The .ics file. ArenaCalendar items (the Møtekalender page) are turned into events for ``year``."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Oslo")
-    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
-    for arena in arenas:
-        for ev in arena_events(arena, year, stamp):
-            cal.add_component(ev)
-    cal.add_missing_timezones()
+    cal.add("x-wr-timezone", TZID)
+    cal.add_component(oslo_timezone())
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    for item in events:
+        if isinstance(item, ArenaCalendar):
+            if year is None:
+                raise ValueError("build_calendar needs the year to export an ArenaCalendar")
+            items = calendar_events(item, year)
+        else:
+            items = [item]
+        for ev in items:
+            cal.add_component(_vevent(ev, stamp))
     return cal.to_ical()
 
 
@@ -160,10 +254,12 @@ def calendars_from_frames(arenas: pl.DataFrame, meetings: pl.DataFrame) -> list[
     from data_access.arenas import arena_frequency
     from data_access.vocabulary import ARENA_LEVELS
 
+    has_version = "version" in meetings.columns
     by_arena: dict[int, list[CalendarMeeting]] = {}
     for m in meetings.iter_rows(named=True):
         by_arena.setdefault(m["arena_id"], []).append(
-            CalendarMeeting(m["planned_date"], m["date"], m["state"], m["note"] or ""))
+            CalendarMeeting(m["planned_date"], m["date"], m["state"], m["note"] or "",
+                            int(m["version"] or 0) if has_version else 0))
     return [ArenaCalendar(a["id"], a["name"], ARENA_LEVELS.get(a["level"], a["level"]), a["purpose"] or "",
                           a["leader"] or "", list(a["participants"] or []), arena_frequency(a["frequency"]),
                           tuple(by_arena.get(a["id"], [])))

@@ -94,15 +94,17 @@ with arena_tab:
 
 st.divider()
 d1, d2 = st.columns(2)
-cals = calendars_from_frames(arenas, meetings)
-d1.download_button("Last ned kalenderen (.ics)", lambda: build_calendar(cals, year, name=f"Møtekalender {year}"),
-                   file_name=f"motekalender-{year}.ics", mime="text/calendar")
+d1.download_button("Last ned kalenderen (.ics)", file_name=f"motekalender-{year}.ics", mime="text/calendar",
+                   data=lambda: build_calendar(calendars_from_frames(arenas, meetings), year,
+                                               name=f"Møtekalender {year}"))
 names_by_id = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
 if names_by_id:
     one = d2.selectbox("Én arena", list(names_by_id), format_func=names_by_id.get, key="ics_arena")
-    d2.download_button("Last ned arenaen (.ics)",
-                       lambda: build_calendar([c for c in cals if c.arena_id == one], year, name=names_by_id[one]),
-                       file_name=f"arena-{one}-{year}.ics", mime="text/calendar")
+    d2.download_button("Last ned arenaen (.ics)", file_name=f"arena-{one}-{year}.ics", mime="text/calendar",
+                       data=lambda: build_calendar(
+                           calendars_from_frames(arenas.filter(pl.col("id") == one),
+                                                 meetings.filter(pl.col("arena_id") == one)),
+                           year, name=names_by_id[one]))
 
 if ctx.can(Permission.EDIT_ARENAS):
     st.divider()

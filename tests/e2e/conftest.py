@@ -137,6 +137,20 @@ def edit_cell(page, grid_index: int, row: int, column: str, value: str,
     raise AssertionError(f"the grid did not take the edit of {column!r}")
 
 
+def goto_page(page, link: str, ready) -> None:
+    """Click a navigation link until ``ready`` (a locator) shows: a click during a rerun can be dropped."""
+    for _ in range(3):
+        wait_idle(page)
+        page.get_by_role("link", name=link, exact=True).click()
+        try:
+            ready.wait_for(timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - click again
+            continue
+    ready.wait_for()
+    wait_idle(page)
+
+
 def wait_idle(page) -> None:
     """Wait until Streamlit is not running the script (its status widget is gone)."""
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)

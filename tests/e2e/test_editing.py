@@ -6,7 +6,7 @@ import pytest
 from data_access.db import make_engine
 from data_access.plans import plans_frame
 from data_access.tiltak import tiltak_frame
-from tests.e2e.conftest import edit_cell, login, new_page, wait_idle
+from tests.e2e.conftest import edit_cell, goto_page, login, new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +21,7 @@ def first_tiltak(db_url):
 
 def open_tiltak(page, url, user):
     login(page, url, user)
-    for _ in range(3):  # a click during a rerun can be dropped; click again until the page is there
-        wait_idle(page)
-        page.get_by_role("link", name="Tiltak", exact=True).click()
-        try:
-            page.get_by_role("button", name="Lagre endringer (0)").first.wait_for(timeout=15_000)
-            break
-        except Exception:  # noqa: BLE001
-            continue
-    wait_idle(page)
+    goto_page(page, "Tiltak", page.get_by_role("button", name="Lagre endringer (0)").first)
 
 
 def test_edit_in_grid_and_save(browser, app):

@@ -8,7 +8,7 @@ import pytest
 from data_access.db import make_engine
 from data_access.indicators import indicators_frame, values_frame
 from data_access.plans import plans_frame
-from tests.e2e.conftest import login, new_page, wait_idle
+from tests.e2e.conftest import goto_page, login, new_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 FILE = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "udir_skoleporten.csv"
@@ -24,14 +24,7 @@ def imported(db_url):
 
 
 def upload(page, url):
-    for _ in range(3):
-        wait_idle(page)
-        page.get_by_role("link", name="Importer tall").click()
-        try:
-            page.get_by_text("Last opp en CSV-fil").wait_for(timeout=15_000)
-            break
-        except Exception:  # noqa: BLE001 - a click during a rerun can be dropped
-            continue
+    goto_page(page, "Importer tall", page.get_by_text("Last opp en CSV-fil"))
     page.get_by_label("Indikator").click()
     page.get_by_role("option", name="Andel elever med spesialundervisning").click()
     wait_idle(page)

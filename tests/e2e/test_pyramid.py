@@ -2,15 +2,14 @@
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import goto_page, login
 
 pytestmark = pytest.mark.e2e
 
 
 def test_leader_sees_pyramid_counts(page, app_url, tmp_path):
     login(page, app_url, "leder")
-    page.get_by_role("link", name="Tiltak").click()
-    page.wait_for_selector('[data-testid="stVegaLiteChart"]')
+    goto_page(page, "Tiltak", page.locator('[data-testid="stVegaLiteChart"]').first)
     for label in ("Universell (30 tiltak)", "Selektiv (6 tiltak)", "Indikativ (4 tiltak)"):
         page.get_by_text(label).first.wait_for()
     page.wait_for_function(

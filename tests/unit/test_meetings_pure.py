@@ -60,3 +60,21 @@ def test_progress_counts_held_against_planned_so_far():
     m = merge_meetings(A, s, 2026)
     row = progress(m, date(2026, 6, 30)).filter(pl.col("arena_id") == 1).row(0, named=True)
     assert (row["planned_so_far"], row["held"], row["cancelled"], row["remaining"]) == (2, 1, 1, 2)
+
+
+def test_calendar_export_from_the_page_frames_matches_the_meetings_shown():
+    from icalendar import Calendar
+    from recurring_ical_events import of
+
+    from data_access.ics import build_calendar, calendars_from_frames
+
+    planned = expand(Frequency("per_year", 5), 2026)
+    s = stored((10, 1, planned[0], date(2026, 2, 12), "planlagt", "", 2),
+               (11, 2, planned[1], planned[1], "avlyst", "", 1))
+    m = merge_meetings(A, s, 2026)
+    ics = build_calendar(calendars_from_frames(A, m), 2026, name="Møtekalender 2026")
+    events = of(Calendar.from_ical(ics)).between(date(2026, 1, 1), date(2027, 1, 1))
+    shown = sorted((str(e["SUMMARY"]).removeprefix("Avlyst: "), e["DTSTART"].dt.date()) for e in events
+                   if str(e.get("STATUS", "")) != "CANCELLED")
+    expected = sorted((r["arena"], r["date"]) for r in m.filter(pl.col("state") != "avlyst").iter_rows(named=True))
+    assert shown == expected
