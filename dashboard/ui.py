@@ -101,3 +101,22 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     from dashboard.charts import pyramid_chart
 
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
+
+
+def show_error(exc: Exception, where=None) -> None:
+    """The one way to show a refused write: the data layer's Norwegian message, as plain text, never a trace.
+
+    ``where`` is a Streamlit container (defaults to the page). A ``LagetError`` is shown as it is; anything
+    else means a bug, so the user gets a calm sentence and the details go to the server log.
+    """
+    import logging
+
+    from data_access.errors import LagetError
+
+    target = where or st
+    if isinstance(exc, LagetError):
+        target.error(str(exc), icon=":material/error:")
+    else:
+        logging.getLogger("laget").exception("Unexpected error", exc_info=exc)
+        target.error("Noe gikk galt, og ingenting ble lagret. Prøv igjen, eller kontakt administrator.",
+                     icon=":material/error:")

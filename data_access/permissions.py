@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from data_access.errors import AccessDenied
+
 ROLES: dict[str, str] = {
     "leser": "Leser (ledere og politikere)",
     "redaktor": "Redaktør (implementeringsgruppa)",
@@ -47,4 +49,4 @@ def require(actor: Actor | None, permission: Permission) -> None:
     """Refuse the write with a Norwegian message unless the actor's role grants it."""
     if not can(actor, permission):
         who = f"«{actor.username}» ({ROLES.get(actor.role, actor.role)})" if actor else "Du"
-        raise PermissionError(f"{who} har ikke tilgang til å {permission.value}.")
+        raise AccessDenied(f"{who} har ikke tilgang til å {permission.value}.")

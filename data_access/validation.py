@@ -16,6 +16,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from data_access.errors import ValidationError
+
+__all__ = ["ValidationError", "check_free_text", "find_personal_number", "format_date", "parse_norwegian_date"]
+
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # century unknown: allow 29 February
@@ -24,13 +28,6 @@ CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ \u00a0]?(\d{5})(?!\d)")
 DATE_FORMATS = (re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
                 re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"))
 
-
-class ValidationError(ValueError):
-    """Bad input; ``field`` names the field so the UI can show the message next to it."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def control_digit(digits: list[int] | tuple[int, ...], weights: tuple[int, ...]) -> int | None:

@@ -1,0 +1,47 @@
+"""The one exception hierarchy of Laget's data layer. Every message is Norwegian and fit to show the user.
+
+The UI catches ``LagetError`` in one place (``dashboard.ui.show_error``); anything else is a bug.
+
+- ``ValidationError``: bad input; ``field`` names the field. Nothing was saved.
+- ``AccessDenied``: the role does not allow the write (also a ``PermissionError``). Nothing was saved.
+- ``NotFound``: the row is gone (deleted, or another plan's).
+- ``ConflictError``: someone else saved first; ``conflicts`` carries each ``Conflict`` (yours vs theirs).
+- ``DatabaseFault``: the database is down, locked, full or read-only. Nothing was saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class LagetError(Exception):
+    """Base class: ``str(exc)`` is a Norwegian sentence for the user."""
+
+
+class ValidationError(LagetError, ValueError):
+    """Bad input; ``field`` names the field so the UI can show the message next to it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AccessDenied(LagetError, PermissionError):
+    """The actor's role does not grant the write."""
+
+
+class NotFound(LagetError, LookupError):
+    """The row the user acted on no longer exists (or belongs to another plan)."""
+
+
+class ConflictError(LagetError):
+    """Someone else saved the same row since the user read it; nothing of that row was written."""
+
+    def __init__(self, message: str, conflicts: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.conflicts = list(conflicts)
+
+
+class DatabaseFault(LagetError):
+    """The database could not do the write (down, locked, full, read-only); nothing was saved."""
