@@ -24,7 +24,8 @@ from data_access.db import get_engine, session_scope  # noqa: E402
 from data_access.models import Level, Plan, Status, Tiltak  # noqa: E402
 from data_access.permissions import Actor  # noqa: E402
 from data_access.tiltak import tiltak_frame  # noqa: E402
-from data_access.tiltak_writes import TiltakChange, save_changes  # noqa: E402
+from data_access.tiltak_writes import save_changes  # noqa: E402
+from data_access.uow import Change  # noqa: E402
 
 
 def grow_to(url: str, total: int) -> None:
@@ -66,7 +67,7 @@ def save_figure(url: str, repeats: int) -> tuple[float, float]:
     def one_save():
         row = tiltak_frame(engine, plan_id).row(0, named=True)
         new = statuses[(timings.__len__()) % 2]
-        save_changes(engine, actor, plan_id, [TiltakChange(row["id"], row["version"], {"status": new})])
+        save_changes(engine, actor, plan_id, [Change(row["id"], row["version"], {"status": new})])
         timings.append(1)
 
     save_ms = median_ms(one_save, repeats)

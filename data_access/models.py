@@ -17,11 +17,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -156,9 +158,9 @@ class Arena(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # the ORM adds "AND version = :seen" to every UPDATE
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set in uow.UnitOfWork
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class Meeting(Base):
@@ -173,14 +175,17 @@ class Meeting(Base):
     state: Mapped[str] = mapped_column(String(20), default="planlagt")  # planlagt | avholdt | avlyst
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class GroupMeeting(Base):
     """A meeting of the implementation group (Møtemodus); changes made during it point here."""
 
     __tablename__ = "group_meetings"
+    # At most one open meeting per plan, enforced by the database (a partial unique index on both backends).
+    __table_args__ = (Index("uq_group_meetings_open", "plan_id", unique=True,
+                            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     meeting_date: Mapped[date] = mapped_column(Date)
@@ -207,6 +212,9 @@ class Indicator(Base):
     level_id: Mapped[int | None] = mapped_column(ForeignKey("levels.id", ondelete="SET NULL"))
     tiltak_id: Mapped[int | None] = mapped_column(ForeignKey("tiltak.id", ondelete="SET NULL"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class IndicatorValue(Base):
@@ -220,6 +228,9 @@ class IndicatorValue(Base):
     value: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(300), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class User(Base):

@@ -51,7 +51,7 @@ with detail_tab:
         tiltak_names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
         if by_id:
             with st.expander("Legg til eller rett verdier"):
-                value_form(ctx, by_id[chosen])
+                value_form(ctx, by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
             with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål, nivå, tiltak)"):
                 registry_form(ctx, by_id[chosen], level_labels, tiltak_names)
         with st.expander("Ny indikator"):
