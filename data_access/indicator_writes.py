@@ -119,17 +119,21 @@ def import_values(engine: Engine, actor: Actor, indicator_id: int, rows: Sequenc
         for r in rows:
             label = parse_period(r.period).label
             current = existing.get((label, r.geo))
+            marker = (r.marker or None) if r.value is None else None
             if current is None:
                 new_rows.append(IndicatorValue(indicator_id=indicator_id, period=label, geo=r.geo,
                                                geo_name=r.geo_name, value=r.value, source=r.source,
-                                               is_example=False))
+                                               is_example=False, marker=marker, region_code=r.region_code))
                 inserted += 1
-            elif current.value == r.value and current.source == r.source and not current.is_example:
+            elif (current.value == r.value and current.source == r.source and not current.is_example
+                  and current.marker == marker and current.region_code == r.region_code):
                 unchanged += 1
             else:
-                _log(s, actor, ind, current.id, "import", "value", f"{label} {r.geo}: {current.value}",
-                     f"{label} {r.geo}: {r.value}", now)
+                _log(s, actor, ind, current.id, "import", "value",
+                     f"{label} {r.geo}: {current.value if current.value is not None else current.marker}",
+                     f"{label} {r.geo}: {r.value if r.value is not None else marker}", now)
                 current.value, current.source, current.is_example = r.value, r.source, False
+                current.marker, current.region_code = marker, r.region_code
                 current.geo_name = r.geo_name or current.geo_name
                 updated += 1
         s.add_all(new_rows)
