@@ -21,7 +21,7 @@ from data_access import jsonstat
 from data_access.sources import SourceDefinition, SourceError, fhi_body, latest_period, ssb_body
 
 RETRY_STATUSES = {429, 502, 503, 504}
-USER_AGENT = "Laget (kommunal oppfølging av forebyggingsplan)"
+USER_AGENT = "Laget/0.1 (kommunal oppfolging av forebyggingsplan)"
 
 
 class RateLimiter:

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 @dataclass
 class Answer:
+    """One answer; ``body`` may be a function of the request (``Seen``) for answers that depend on it."""
+
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -54,7 +56,8 @@ class SourceServer:
                     404, {"title": "Not Found", "status": 404, "detail": f"No route {parts.path}"})
                 if answer.delay:
                     time.sleep(answer.delay)
-                payload = json.dumps(answer.body).encode()
+                body = answer.body(server.requests[-1]) if callable(answer.body) else answer.body
+                payload = json.dumps(body).encode()
                 try:
                     self.send_response(answer.status)
                     ctype = "application/problem+json" if answer.status >= 400 else "application/json"
