@@ -285,3 +285,47 @@ def to_parsed(defn: SourceDefinition, ds: Dataset, regions: Mapping[str, list[st
             out.rows.append(row)
             mapping[row.series_key] = geo
     return out, mapping
+
+
+def _pairs(text: str, what: str, field_: str) -> dict[str, str]:
+    """``name=value`` lines (or ``;``-separated) into a dict; refuses lines without ``=``."""
+    out: dict[str, str] = {}
+    for part in re.split(r"[\n;]+", text or ""):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValidationError(f"{what}: «{part.strip()}» mangler «=». Skriv f.eks. Alder=00-17.", field=field_)
+        name, value = part.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def definition_from_form(*, table: str, source: str = "", values: str = "", time: str = "", regions: str = "",
+                         unit: str | None = None, decimals: Any = None, region_dim: str = "",
+                         time_dim: str = "") -> dict[str, Any]:
+    """The registry form's text fields as a raw definition for ``parse_definition`` (which validates it)."""
+    raw: dict[str, Any] = {"table": table.strip(), "values": _pairs(values, "Verdikoder", "values")}
+    if source.strip():
+        raw["source"] = source.strip()
+    if time.strip():
+        raw["time"] = time.strip()
+    if regions.strip():
+        raw["regions"] = _pairs(regions, "Regionkoder", "regions")
+    if unit:
+        raw["unit"] = unit
+    if decimals not in (None, ""):
+        raw["decimals"] = decimals
+    if region_dim.strip():
+        raw["region_dim"] = region_dim.strip()
+    if time_dim.strip():
+        raw["time_dim"] = time_dim.strip()
+    return raw
+
+
+def definition_to_form(raw: Mapping[str, Any]) -> dict[str, str]:
+    """A stored definition as the registry form's text fields."""
+    return {"table": str(raw.get("table", "")), "source": str(raw.get("source", "")),
+            "values": "\n".join(f"{k}={v}" for k, v in (raw.get("values") or {}).items()),
+            "time": str(raw.get("time", "")),
+            "regions": "\n".join(f"{g}={','.join(c)}" for g, c in (raw.get("regions") or {}).items()),
+            "region_dim": str(raw.get("region_dim", "")), "time_dim": str(raw.get("time_dim", ""))}

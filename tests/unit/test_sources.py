@@ -168,3 +168,16 @@ def test_retry_after_seconds_and_http_date():
     assert retry_after("7") == 7.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
     assert retry_after("soon") is None and retry_after(None) is None
+
+
+def test_form_text_round_trip_and_bad_lines():
+    from data_access.sources import definition_from_form, definition_to_form
+
+    raw = definition_from_form(table="12944", values="Alder=00-17\nContentsCode=AndelPersoner",
+                               regions="kommune=3413,0417; land=0", decimals="1", unit="percent")
+    d = parse_definition("ssb", raw)
+    assert d.regions == {"kommune": ["3413", "0417"], "land": ["0"]} and d.decimals == 1
+    assert parse_definition("ssb", definition_from_form(**definition_to_form(d.to_json()), unit="percent",
+                                                        decimals=1)) == d
+    with pytest.raises(ValidationError, match="mangler «=»"):
+        definition_from_form(table="12944", values="Alder 00-17")
