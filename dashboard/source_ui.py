@@ -12,7 +12,14 @@ from dashboard.context import PageContext
 from dashboard.indicator_ui import import_preview
 from dashboard.ui import flash, show_error
 from data_access.errors import LagetError
-from data_access.source_refresh import client_from_settings, preview, refresh, save_source
+from data_access.source_refresh import (
+    client_from_settings,
+    plan_regions,
+    preview,
+    refresh,
+    save_source,
+    set_region_codes,
+)
 from data_access.sources import KINDS, SourceError, definition_from_form, definition_to_form
 from data_access.validation import format_date
 from data_access.vocabulary import UNITS
@@ -148,3 +155,24 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
         return
     flash("Kilden er lagret." if changed else "Ingen endringer i kilden.")
     st.rerun()
+
+
+def region_codes_form(ctx: PageContext) -> None:
+    """The plan's official region codes, current first and earlier after (admin)."""
+    codes = plan_regions(ctx.engine, ctx.plan_id)
+    with st.form("region_codes"):
+        st.caption("Nåværende kode først, tidligere koder etter, skilt med komma. Tall fra en tidligere kode "
+                   "brukes for perioder der den nåværende ikke har tall.")
+        c1, c2, c3 = st.columns(3)
+        kommune = c1.text_input("Kommunenummer", value=",".join(codes.get("kommune", [])), placeholder="3413,0417")
+        fylke = c2.text_input("Fylkesnummer", value=",".join(codes.get("fylke", [])), placeholder="34,04")
+        land = c3.text_input("Landet", value=",".join(codes.get("land", [])), placeholder="0")
+        submitted = st.form_submit_button("Lagre regionkoder")
+    if submitted:
+        try:
+            set_region_codes(ctx.engine, ctx.actor, ctx.plan_id, {"kommune": kommune, "fylke": fylke, "land": land})
+        except LagetError as exc:
+            show_error(exc)
+        else:
+            flash("Regionkodene er lagret.")
+            st.rerun()

@@ -7,7 +7,15 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, registry_form, value_form
-from dashboard.source_ui import failures, freshness, refresh_button, source_form, source_row, sources_table
+from dashboard.source_ui import (
+    failures,
+    freshness,
+    refresh_button,
+    region_codes_form,
+    source_form,
+    source_row,
+    sources_table,
+)
 from dashboard.ui import persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
@@ -66,6 +74,9 @@ with detail_tab:
                 source_form(ctx, by_id[chosen], source_row(sources, chosen))
         with st.expander("Ny indikator"):
             registry_form(ctx, None, level_labels, tiltak_names)
+    if ctx.can(Permission.MANAGE_PLANS):
+        with st.expander("Planens regionkoder for henting fra SSB og FHI"):
+            region_codes_form(ctx)
 with table_tab:
     st.dataframe(table.drop("id"), hide_index=True, width="stretch",
                  column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})

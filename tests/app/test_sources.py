@@ -88,3 +88,17 @@ def _indicator_id(at, name: str) -> int:
     ctx = at.session_state["_laget_ctx"]
     frame = indicators_frame(get_engine(ctx.settings.database_url), ctx.plan_id)
     return frame.filter(frame["name"] == name)["id"][0]
+
+
+def test_admin_edits_the_plans_region_codes(open_page, ssb):
+    at = open_page("admin", "indikatorer")
+    field = next(t for t in at.text_input if t.label == "Kommunenummer")
+    assert field.value == "3413,0417"
+    field.input("3413,04x7")
+    next(b for b in at.button if b.label == "Lagre regionkoder").click().run()
+    assert any("«04x7» for kommune må være 1–4 sifre" in e.value for e in at.error)
+    next(t for t in at.text_input if t.label == "Kommunenummer").input("3413")
+    next(b for b in at.button if b.label == "Lagre regionkoder").click().run()
+    assert any("Regionkodene er lagret" in t.value for t in at.toast)
+    assert next(t for t in at.text_input if t.label == "Kommunenummer").value == "3413"
+    assert not [t for t in open_page("redaktor", "indikatorer").text_input if t.label == "Kommunenummer"]

@@ -224,3 +224,45 @@ def test_cli_refresh_exit_codes(demo_url, server, monkeypatch, capsys):
     assert "FEIL Barn i lavinntektsfamilier: SSB avviste spørringen (HTTP 400: Bad query)" in err
     assert main(["indicators", "refresh", "--plan", "finnes-ikke"]) == 1
     assert "Fant ingen plan" in capsys.readouterr().err
+
+
+def test_save_source_validates_checks_role_and_logs(demo_engine):
+    from data_access.errors import AccessDenied, ValidationError
+    from data_access.permissions import Actor
+
+    with session_scope(demo_engine) as s:
+        ind_id = s.scalar(select(Indicator.id).where(Indicator.key == "kriminalitet_unge"))
+    with pytest.raises(AccessDenied):
+        save_source(demo_engine, Actor("leder", "leser"), ind_id, "ssb", {"table": "12944",
+                                                                        "values": {"ContentsCode": "X"}})
+    with pytest.raises(ValidationError, match="SSB-tabellnummeret"):
+        save_source(demo_engine, SYSTEM, ind_id, "ssb", {"table": "abc", "values": {"ContentsCode": "X"}})
+    assert _source(demo_engine, "kriminalitet_unge") is None
+    raw = {"table": "08487", "values": {"ContentsCode": "Lovbrudd"}, "unit": "count"}
+    assert save_source(demo_engine, SYSTEM, ind_id, "ssb", raw) is True
+    assert save_source(demo_engine, SYSTEM, ind_id, "ssb", raw) is False  # unchanged
+    assert _source(demo_engine, "kriminalitet_unge").definition["table"] == "08487"
+    with session_scope(demo_engine) as s:
+        assert s.get(Indicator, ind_id).unit == "count"
+        fields = set(s.scalars(select(ChangeLog.field).where(ChangeLog.entity_id == ind_id,
+                                                               ChangeLog.entity == "indicator")))
+    assert {"source_definition", "unit"} <= fields
+    assert save_source(demo_engine, SYSTEM, ind_id, None, None) is True
+    assert _source(demo_engine, "kriminalitet_unge") is None
+
+
+def test_region_codes_are_validated_and_admin_only(demo_engine):
+    from data_access.errors import AccessDenied, ValidationError
+    from data_access.permissions import Actor
+    from data_access.source_refresh import plan_regions, set_region_codes
+
+    plan_id = _plan_id(demo_engine)
+    assert plan_regions(demo_engine, plan_id)["kommune"] == ["3413", "0417"]
+    with pytest.raises(AccessDenied):
+        set_region_codes(demo_engine, Actor("redaktor", "redaktor"), plan_id, {"kommune": "3413"})
+    with pytest.raises(ValidationError, match="minst kommunenummeret"):
+        set_region_codes(demo_engine, SYSTEM, plan_id, {"land": "0"})
+    with pytest.raises(ValidationError, match="1–4 sifre"):
+        set_region_codes(demo_engine, SYSTEM, plan_id, {"kommune": "Stange"})
+    set_region_codes(demo_engine, SYSTEM, plan_id, {"kommune": "3413, 0417", "fylke": "34", "land": ""})
+    assert plan_regions(demo_engine, plan_id) == {"kommune": ["3413", "0417"], "fylke": ["34"]}
