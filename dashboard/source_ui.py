@@ -13,7 +13,6 @@ from dashboard.indicator_ui import import_preview
 from dashboard.ui import flash, show_error
 from data_access.errors import LagetError
 from data_access.source_refresh import (
-    client_from_settings,
     plan_regions,
     preview,
     refresh,
@@ -23,6 +22,18 @@ from data_access.source_refresh import (
 from data_access.sources import KINDS, SourceError, definition_from_form, definition_to_form
 from data_access.validation import format_date
 from data_access.vocabulary import UNITS
+
+
+@st.cache_resource(show_spinner=False)
+def _client(ssb_url: str, fhi_url: str, timeout: float):
+    """One client per process, so every session shares the rate limit (SSB: 30 requests a minute)."""
+    from data_access.source_client import SourceClient
+
+    return SourceClient(ssb_url, fhi_url, timeout=timeout)
+
+
+def client(ctx: PageContext):
+    return _client(ctx.settings.ssb_api_url, ctx.settings.fhi_api_url, ctx.settings.source_timeout)
 
 
 def _when(value) -> str:
@@ -82,15 +93,12 @@ def refresh_button(ctx: PageContext, sources: pl.DataFrame) -> None:
     if st.button("Hent nye tall", icon=":material/cloud_download:",
                  help="Henter tall fra SSB og FHI for indikatorene som har kilde. Feiler én, lagres ingenting for "
                       "den, men de andre hentes."):
-        client = client_from_settings(ctx.settings)
         try:
             with st.spinner("Henter tall fra SSB og FHI …"):
-                outcomes = refresh(ctx.engine, ctx.actor, client, plan_key=ctx.plan["key"])
+                outcomes = refresh(ctx.engine, ctx.actor, client(ctx), plan_key=ctx.plan["key"])
         except LagetError as exc:
             show_error(exc)
             return
-        finally:
-            client.close()
         ok = [o for o in outcomes if o.ok]
         flash(f"Hentet {len(ok)} av {len(outcomes)} indikatorer. "
               + " ".join(f"{o.name}: {o.message}" for o in ok),
@@ -135,12 +143,8 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
             if not kind:
                 st.info("Velg SSB eller FHI for å teste.")
                 return
-            client = client_from_settings(ctx.settings)
-            try:
-                with st.spinner("Henter fra kilden …"):
-                    fetched = preview(ctx.engine, client, ind["id"], kind, raw)
-            finally:
-                client.close()
+            with st.spinner("Henter fra kilden …"):
+                fetched = preview(ctx.engine, client(ctx), ind["id"], kind, raw)
             st.success(f"Hentet fra {fetched.definition.label}: {len(fetched.parsed.rows)} rader. Verdi: "
                        f"«{fetched.parsed.value_label}». Siste periode hos kilden: "
                        f"{fetched.latest_source_period or 'ukjent'}. Ingenting er lagret ennå.")
