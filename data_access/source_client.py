@@ -111,6 +111,10 @@ class SourceClient:
                 response = self.http.request(method, url, **kwargs)
             except httpx.TimeoutException:
                 problem = f"{service} svarte ikke innen {self.timeout:g} sekunder"
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+                setting = "LAGET_SSB_API_URL" if service == "SSB" else "LAGET_FHI_API_URL"
+                raise SourceError(f"Adressen til {service} ({url}) kan ikke brukes ({type(exc).__name__}). Sjekk "
+                                  f"innstillingen {setting}. Ingenting er lagret.") from None
             except httpx.TransportError as exc:
                 problem = f"fikk ikke kontakt med {service} ({type(exc).__name__})"
             else:

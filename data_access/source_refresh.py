@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from data_access import changelog
 from data_access.db import session_scope
-from data_access.errors import NotFound, ValidationError
+from data_access.errors import LagetError, NotFound, ValidationError
 from data_access.frames import to_frame
 from data_access.indicator_import import IndicatorImportError, ParsedFile, ValueRow, plan_import
 from data_access.indicator_writes import ImportResult, import_values
@@ -212,7 +212,7 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
             defn = parse_definition(kind, raw)
             fetched = fetch(client, defn, plan_regions(engine, plan_id), defn.label)
             result = import_values(engine, actor, ind_id, fetched.planned)
-        except (SourceError, ValidationError) as exc:
+        except (SourceError, LagetError) as exc:  # one indicator's failure never stops the others
             _record(engine, ind_id, now, str(exc))
             outcomes.append(Outcome(ind_id, name, False, str(exc)))
             continue

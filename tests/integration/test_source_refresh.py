@@ -266,3 +266,10 @@ def test_region_codes_are_validated_and_admin_only(demo_engine):
         set_region_codes(demo_engine, SYSTEM, plan_id, {"kommune": "Stange"})
     set_region_codes(demo_engine, SYSTEM, plan_id, {"kommune": "3413, 0417", "fylke": "34", "land": ""})
     assert plan_regions(demo_engine, plan_id) == {"kommune": ["3413", "0417"], "fylke": ["34"]}
+
+
+def test_unusable_base_url_names_the_setting(demo_engine):
+    bad = SourceClient("ftp://example.invalid/ssb", "http://127.0.0.1:9/fhi", retries=0, sleep=Sleeps())
+    outcomes = refresh(demo_engine, SYSTEM, bad, plan_key=PLAN)
+    bad.close()
+    assert "LAGET_SSB_API_URL" in outcomes[0].message and not outcomes[0].ok
