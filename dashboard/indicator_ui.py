@@ -93,8 +93,23 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),
-        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
+        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata"))
+        .when(pl.col("marker").is_not_null()).then(pl.lit("Mangler i kilden: ") + pl.col("marker"))
+        .otherwise(pl.lit("")).alias("Merknad"))
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def import_preview(planned: list, indicator_name: str) -> None:
+    """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI."""
+    st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{indicator_name}»")
+    st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
+                               "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
+                               "Verdi": [r.value for r in planned],
+                               "Merknad": [r.marker or "" for r in planned],
+                               "Regionkode": [r.region_code or "" for r in planned]},
+                              schema={"Periode": pl.String, "Geografi": pl.String, "Sted": pl.String,
+                                      "Verdi": pl.Float64, "Merknad": pl.String, "Regionkode": pl.String}),
+                 hide_index=True, width="stretch")
 
 
 def value_form(ctx: PageContext, ind: dict, values: pl.DataFrame) -> None:

@@ -195,6 +195,8 @@ INDICATOR_VALUE = Spec("indicator_value", {
     "value": Field("Verdi", "number"),
     "source": Field("Kilde", max_length=300),
     "is_example": Field("Eksempeldata", "bool"),
+    "marker": Field("Manglende-verdi-merke", max_length=5),
+    "region_code": Field("Regionkode", max_length=10),
 })
 
 USER = Spec("user", {

@@ -46,10 +46,15 @@ def _period(value: Any) -> str:
 
 
 def _clean_value(period: str, geo: str, value: float | None, source: str, geo_name: str,
-                 is_example: bool = False) -> dict[str, Any]:
-    return INDICATOR_VALUE.clean_or_raise(
+                 is_example: bool = False, *, marker: str | None = None,
+                 region_code: str | None = None) -> dict[str, Any]:
+    """Stored form of one value; a source's missing-value marker («..», «:») is kept only where there is no value."""
+    out = INDICATOR_VALUE.clean_or_raise(
         {"period": period, "geo": geo, "value": value, "source": source, "geo_name": geo_name,
-         "is_example": is_example}, parsers={"period": _period})
+         "is_example": is_example, "marker": marker, "region_code": region_code}, parsers={"period": _period})
+    out["marker"] = (out["marker"] or None) if out["value"] is None else None
+    out["region_code"] = out["region_code"] or None
+    return out
 
 
 def _load(uow: UnitOfWork, indicator_id: int) -> Indicator:
@@ -65,7 +70,8 @@ def _shown(v: dict[str, Any] | IndicatorValue | None) -> str:
     if v is None:
         return ""
     get = v.get if isinstance(v, dict) else lambda k: getattr(v, k)
-    return f"{get('period')} {get('geo')}: {get('value')}"
+    value = get("value")
+    return f"{get('period')} {get('geo')}: {value if value is not None else get('marker')}"
 
 
 def _value_row(uow: UnitOfWork, indicator_id: int, period: str, geo: str) -> IndicatorValue | None:
@@ -134,12 +140,13 @@ def import_values(engine: Engine, actor: Actor, indicator_id: int, rows: Sequenc
     Each stored value is updated with a compare-and-set against the version read in this transaction, so an
     edit saved by someone else during the import makes the whole import fail (and change nothing).
     """
-    cleaned = [_clean_value(r.period, r.geo, r.value, r.source, r.geo_name) for r in rows]
+    cleaned = [_clean_value(r.period, r.geo, r.value, r.source, r.geo_name, marker=r.marker,
+                            region_code=r.region_code) for r in rows]
     inserted = updated = unchanged = 0
     with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
         ind = _load(uow, indicator_id)
-        existing = {(v.period, v.geo): (v.id, v.version, v.value, v.source, v.is_example, v.geo_name)
-                    for v in uow.s.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id))}
+        existing = {(v.period, v.geo): v for v in uow.s.scalars(
+            select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id))}
         for new in cleaned:
             current = existing.get((new["period"], new["geo"]))
             if current is None:
@@ -148,16 +155,16 @@ def import_values(engine: Engine, actor: Actor, indicator_id: int, rows: Sequenc
                     raise _value_conflict(uow, ind, new)
                 inserted += 1
                 continue
-            value_id, version, value, source, is_example, geo_name = current
-            if (value, source, is_example) == (new["value"], new["source"], False):
+            if ((current.value, current.source, current.is_example, current.marker, current.region_code)
+                    == (new["value"], new["source"], False, new["marker"], new["region_code"])):
                 unchanged += 1
                 continue
-            changes = {"value": new["value"], "source": new["source"], "is_example": False,
-                       "geo_name": new["geo_name"] or geo_name}
-            if not uow.compare_and_set(IndicatorValue, value_id, version, changes):
+            old = _shown(current)
+            changes = {"value": new["value"], "source": new["source"], "is_example": False, "marker": new["marker"],
+                       "region_code": new["region_code"], "geo_name": new["geo_name"] or current.geo_name}
+            if not uow.compare_and_set(IndicatorValue, current.id, current.version, changes):
                 raise _value_conflict(uow, ind, new)
-            uow.log("indicator_value", value_id, "import", "value",
-                    f"{new['period']} {new['geo']}: {value}", _shown(new))
+            uow.log("indicator_value", current.id, "import", "value", old, _shown(new))
             updated += 1
         if inserted:
             uow.log("indicator", indicator_id, "import", "indicator", None,

@@ -17,7 +17,7 @@ INDICATOR_SCHEMA = {
 }
 VALUE_SCHEMA = {
     "indicator_id": pl.Int64, "period": pl.String, "geo": pl.String, "geo_name": pl.String,
-    "value": pl.Float64, "source": pl.String, "is_example": pl.Boolean, "version": pl.Int64,
+    "value": pl.Float64, "source": pl.String, "is_example": pl.Boolean, "version": pl.Int64, "marker": pl.String,
 }
 
 
@@ -36,7 +36,8 @@ def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
 def values_frame(engine: Engine, plan_id: int, indicator_ids: list[int] | None = None) -> pl.DataFrame:
     """Values of a plan's indicators (or of the given ones) with a ``period_order`` for sorting."""
     q = (select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.geo, IndicatorValue.geo_name,
-                IndicatorValue.value, IndicatorValue.source, IndicatorValue.is_example, IndicatorValue.version)
+                IndicatorValue.value, IndicatorValue.source, IndicatorValue.is_example, IndicatorValue.version,
+                IndicatorValue.marker)
          .join(Indicator, Indicator.id == IndicatorValue.indicator_id).where(Indicator.plan_id == plan_id))
     if indicator_ids is not None:
         q = q.where(IndicatorValue.indicator_id.in_(indicator_ids))

@@ -60,6 +60,8 @@ class Plan(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Official region codes for fetching figures, current first, earlier after (Stange: ["3413", "0417"]).
+    region_codes: Mapped[dict | None] = mapped_column(JSON)
 
     levels: Mapped[list[Level]] = relationship(back_populates="plan", order_by="Level.sort_order")
 
@@ -231,6 +233,21 @@ class IndicatorValue(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by: Mapped[str | None] = mapped_column(String(60))
+    marker: Mapped[str | None] = mapped_column(String(5))  # missing-value marker kept from the source (.., :)
+    region_code: Mapped[str | None] = mapped_column(String(10))  # the code the value was published under
+
+
+class IndicatorSource(Base):
+    """Where an indicator's figures are fetched from (SSB or FHI) and how the last fetch went."""
+
+    __tablename__ = "indicator_sources"
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # ssb | fhi
+    definition: Mapped[dict] = mapped_column(JSON)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_ok_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    latest_source_period: Mapped[str | None] = mapped_column(String(20))
 
 
 class User(Base):

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.indicator_ui import indicator_data
+from dashboard.indicator_ui import import_preview, indicator_data
 from dashboard.ui import attempt, plan_header
 from data_access.fields import INDICATOR_VALUE
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
@@ -53,9 +53,6 @@ try:
 except IndicatorImportError as exc:
     st.warning(str(exc))
     st.stop()
-st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{names[indicator_id]}»")
-st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
-                           "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
-                           "Verdi": [r.value for r in planned]}), hide_index=True, width="stretch")
+import_preview(planned, names[indicator_id])
 if st.button("Importer", type="primary"):
     attempt(lambda: import_values(ctx.engine, ctx.actor, indicator_id, planned), lambda result: result.summary())
