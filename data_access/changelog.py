@@ -25,7 +25,8 @@ FIELD_LABELS = {
     "archived": "Arkivert", "purpose": "Agenda/målsetting", "leader": "Leder", "participants": "Deltakere",
     "frequency_text": "Hyppighet", "is_new": "Ny arena", "start_date": "Startdato", "end_date": "Sluttdato",
     "date": "Dato", "state": "Status", "note": "Notat", "value": "Verdi", "target_value": "Mål",
-    "target_year": "Målår", "retired": "Avviklet",
+    "target_year": "Målår", "retired": "Avviklet", "text": "Oppfølgingspunkt", "closed": "Lukket",
+    "contact": "Kontaktperson", "is_group_arena": "Implementeringsgruppas arena",
 }
 ACTION_LABELS = {"create": "Opprettet", "update": "Endret", "archive": "Arkivert", "restore": "Gjenopprettet",
                  "undo": "Angret", "delete": "Slettet", "import": "Importert"}
@@ -61,9 +62,25 @@ def readable(field: str | None, text: str | None, empty: str = "–") -> str:
     return text
 
 
+def open_meeting_id(s: Session, plan_id: int | None) -> int | None:
+    """The plan's open group meeting, looked up once per session: every save while it runs belongs to it."""
+    if plan_id is None:
+        return None
+    cache = s.info.setdefault("_open_meeting", {})
+    if plan_id not in cache:
+        cache[plan_id] = s.scalar(select(GroupMeeting.id).where(GroupMeeting.plan_id == plan_id,
+                                                                GroupMeeting.ended_at.is_(None))
+                                  .order_by(GroupMeeting.started_at.desc()).limit(1))
+    return cache[plan_id]
+
+
 def record(s: Session, *, username: str, entity: str, entity_id: int, action: str, plan_id: int | None,
            field: str | None = None, old: object = None, new: object = None, group_meeting_id: int | None = None,
            undo_of_id: int | None = None, at: datetime | None = None) -> ChangeLog:
+    """Log one field change. Without an explicit meeting the plan's open group meeting is used, so a save made
+    during a meeting from any page (tiltak, calendar, indicators) lands in that meeting's minutes."""
+    if group_meeting_id is None:
+        group_meeting_id = open_meeting_id(s, plan_id)
     entry = ChangeLog(at=at or datetime.now(), username=username, plan_id=plan_id, entity=entity,
                       entity_id=entity_id, action=action, field=field, old_value=as_text(old),
                       new_value=as_text(new), group_meeting_id=group_meeting_id, undo_of_id=undo_of_id)

@@ -9,6 +9,10 @@ A save is a list of ``TiltakChange``. The rules, in order:
    saved in the meantime is **not** overwritten: it comes back as a ``Conflict`` with the other person's
    values, and ``Conflict.reapply()`` gives a change against the new version. The other tiltak in the
    same save **go through**: a meeting should not lose ten good edits because of one collision.
+4. A new status never keeps the old status note: when the status changes and the same save does not give a
+   new note, the old note is cleared (logged like any field, so it can be undone). Møtemodus asks for the new
+   note up front; a grid edit that only changes the status leaves an empty note rather than a stale one.
+   Undo is exempt: it puts back exactly one field.
 """
 
 from __future__ import annotations
@@ -248,6 +252,8 @@ def save_changes(engine: Engine, actor: Actor, plan_id: int, changes: Sequence[T
             diff = {k: v for k, v in new.items() if changelog.as_text(v) != changelog.as_text(old[k])}
             if not diff:
                 continue
+            if "status" in diff and "status_note" not in diff and not undo_of and row.status_note:
+                old["status_note"], diff["status_note"] = row.status_note, ""  # rule 4: no stale note
             if not _bump(s, row, change.version, _column_values(diff, vocab), actor, now):
                 s.refresh(row)
                 result.conflicts.append(Conflict(row.id, row.name, dict(change.fields),
@@ -345,6 +351,19 @@ def _parse_stored(name: str, text: str | None) -> Any:
     return text
 
 
+def _note_saved_with(engine: Engine, entry: ChangeLog, current_note: str) -> dict[str, Any]:
+    """A status and its note belong together: undoing a status also puts back the note saved with it
+    (given, or cleared by rule 4), as long as nobody has changed the note since."""
+    with session_scope(engine) as s:
+        note = s.scalar(select(ChangeLog).where(ChangeLog.entity == "tiltak", ChangeLog.entity_id == entry.entity_id,
+                                                ChangeLog.field == "status_note", ChangeLog.at == entry.at,
+                                                ChangeLog.username == entry.username,
+                                                ChangeLog.action == entry.action).limit(1))
+        if note is None or (note.new_value or "") != (current_note or ""):
+            return {}
+        return {"status_note": note.old_value or ""}
+
+
 class UndoRefused(ValueError):
     """The change cannot be undone, e.g. because the field has changed again since."""
 
@@ -381,8 +400,10 @@ def undo_change(engine: Engine, actor: Actor, change_id: int, *, group_meeting_i
     if changelog.as_text(current[entry.field]) != entry.new_value:
         raise UndoRefused(f"Kan ikke angre: «{label}» er endret igjen etter denne endringen. "
                           "Angre den nyeste endringen først.")
-    result = save_changes(engine, actor, plan_id,
-                          [TiltakChange(row.id, version, {entry.field: _parse_stored(entry.field, entry.old_value)})],
+    fields = {entry.field: _parse_stored(entry.field, entry.old_value)}
+    if entry.field == "status":
+        fields |= _note_saved_with(engine, entry, current_note=row.status_note)
+    result = save_changes(engine, actor, plan_id, [TiltakChange(row.id, version, fields)],
                           group_meeting_id=group_meeting_id, undo_of=entry.id)
     if result.conflicts:
         raise UndoRefused(result.conflicts[0].message())
