@@ -25,6 +25,13 @@ class Settings:
     load_demo: bool = True
     login_delay_seconds: float = 0.5
     stale_months: int = 6
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    base_url: str = "http://localhost:8501"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -60,4 +67,11 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         load_demo=_flag(get("LAGET_LOAD_DEMO"), True),
         login_delay_seconds=float(get("LAGET_LOGIN_DELAY") or 0.5),
         stale_months=int(get("LAGET_STALE_MONTHS") or 6),
+        smtp_host=get("LAGET_SMTP_HOST") or "",
+        smtp_port=int(get("LAGET_SMTP_PORT") or 587),
+        smtp_user=get("LAGET_SMTP_USER") or "",
+        smtp_password=get("LAGET_SMTP_PASSWORD") or "",
+        smtp_from=get("LAGET_SMTP_FROM") or "",
+        smtp_starttls=_flag(get("LAGET_SMTP_STARTTLS"), True),
+        base_url=(get("LAGET_BASE_URL") or "http://localhost:8501").rstrip("/"),
     )
