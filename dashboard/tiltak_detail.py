@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash
+from dashboard.ui import current_meeting_id, flash, show_error
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
@@ -39,6 +39,10 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if tiltak.is_empty():
         return
     names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    linked = st.query_params.get("tiltak")  # reminder e-mails link here with ?tiltak=<id>
+    if linked and linked.isdigit() and int(linked) in names and not st.session_state.get("_tiltak_from_link"):
+        st.session_state["detail_tiltak"] = int(linked)
+        st.session_state["_tiltak_from_link"] = True
     chosen = st.selectbox("Velg tiltak", list(names), format_func=names.get, key="detail_tiltak", index=None,
                           placeholder="Velg et tiltak for å se beskrivelse og historikk")
     if chosen is None:
@@ -47,6 +51,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     st.markdown(f"**{row['name']}** · {row['level_label']} · {row['status_label']}"
                 + (" · *arkivert*" if row["archived"] else ""))
     st.write(row["description"] or "Ingen beskrivelse.")
+    _follow_up(ctx, row)
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
@@ -70,7 +75,25 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
                     flash("Endringen er angret (og angringen er logget).")
                     st.rerun()
                 except (UndoRefused, ValidationError, PermissionError) as exc:
-                    st.error(str(exc))
+                    show_error(exc)
+
+
+def _follow_up(ctx: PageContext, row: dict) -> None:
+    """The tiltak's contact person and its open action items."""
+    from datetime import date
+
+    from dashboard.contact_ui import contact_form
+    from data_access.actions import actions_frame, actions_table
+    from data_access.contacts import tiltak_contacts
+
+    contact = tiltak_contacts(ctx.engine, ctx.plan_id).get(row["id"])
+    st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact
+               else "Kontaktperson: ikke egen (kontaktpersonene til de ansvarlige tjenestene gjelder)")
+    contact_form(ctx, tiltak_id=row["id"], current=contact)
+    actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True, tiltak_id=row["id"])
+    if actions.height:
+        st.markdown(f"**Åpne oppfølgingspunkter ({actions.height})**")
+        st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")
 
 
 def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[str]) -> None:

@@ -136,3 +136,26 @@ def actions_table(actions: pl.DataFrame, today: date) -> pl.DataFrame:
         "Forsinket": ["Ja" if c is None and d < today else "" for d, c in zip(actions["deadline"],
                                                                              actions["closed_at"], strict=True)],
     }, schema={k: pl.String for k in ("Frist", "Oppfølgingspunkt", "Ansvarlig", "Tiltak", "Forsinket")})
+
+
+def late_per_service(tiltak: pl.DataFrame, actions: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Per service: forsinket tiltak (evaluation date passed) and forsinket actions (deadline passed).
+
+    Only services with something forsinket are listed, most first. A tiltak shared by two services counts
+    for both; an action counts for its responsible service (or «Uten tjeneste» when only a person is named).
+    """
+    late_tiltak = (tiltak.filter(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
+                                 & (pl.col("status") != "avsluttet"))
+                   .explode("services").drop_nulls("services")
+                   .group_by(pl.col("services").alias("Tjeneste")).agg(pl.len().alias("Forsinkede tiltak")))
+    late_actions = (overdue_actions(actions, today)
+                    .with_columns(pl.col("service").fill_null("Uten tjeneste").alias("Tjeneste"))
+                    .group_by("Tjeneste").agg(pl.len().alias("Forsinkede oppfølgingspunkter")))
+    schema = {"Tjeneste": pl.String, "Forsinkede tiltak": pl.UInt32, "Forsinkede oppfølgingspunkter": pl.UInt32}
+    if late_tiltak.is_empty() and late_actions.is_empty():
+        return pl.DataFrame(schema=schema)
+    return (late_tiltak.join(late_actions, on="Tjeneste", how="full", coalesce=True)
+            .with_columns(pl.col("Forsinkede tiltak", "Forsinkede oppfølgingspunkter").fill_null(0))
+            .select(list(schema)).cast(schema)
+            .sort(pl.col("Forsinkede tiltak") + pl.col("Forsinkede oppfølgingspunkter"), "Tjeneste",
+                  descending=[True, False]))

@@ -364,8 +364,8 @@ def _note_saved_with(engine: Engine, entry: ChangeLog, current_note: str) -> dic
         return {"status_note": note.old_value or ""}
 
 
-class UndoRefused(ValueError):
-    """The change cannot be undone, e.g. because the field has changed again since."""
+class UndoRefused(ValidationError):
+    """The change cannot be undone, e.g. because the field has changed again since (a Norwegian message)."""
 
 
 def undo_change(engine: Engine, actor: Actor, change_id: int, *, group_meeting_id: int | None = None) -> None:
