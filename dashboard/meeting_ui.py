@@ -14,7 +14,7 @@ from dashboard.ui import flash, show_error
 from data_access.actions import actions_table, add_action, set_closed
 from data_access.changelog import FIELD_LABELS, log_frame, readable
 from data_access.errors import LagetError
-from data_access.group_meetings import end_meeting, minutes_for
+from data_access.group_meetings import OTHER_ENTITIES, end_meeting, minutes_for
 from data_access.minutes import from_json, to_docx, to_markdown
 from data_access.minutes_pdf import blocks_pdf, minutes_pdf
 from data_access.tiltak_writes import TiltakChange, TiltakValidationError, save_changes, undo_change
@@ -30,8 +30,9 @@ def _describe(r: dict, names: dict[int, str], action_texts: dict[int, str]) -> s
         text = action_texts.get(r["entity_id"], "")
         what = {"create": "åpnet", "update": "lukket", "restore": "åpnet igjen"}.get(r["action"], r["action"])
         return f"Oppfølgingspunkt {what}: «{text}» ({who})"
-    subject = names.get(r["entity_id"], f"{r['entity']} {r['entity_id']}") if r["entity"] == "tiltak" \
-        else f"{r['entity']} {r['entity_id']}"
+    kind = OTHER_ENTITIES.get(r["entity"], r["entity"])
+    subject = names.get(r["entity_id"], f"{kind} {r['entity_id']}") if r["entity"] in {"tiltak", "tiltak_contact"} \
+        else f"{kind} {r['entity_id']}"
     if r["action"] == "create":
         return f"«{subject}»: nytt tiltak ({who})"
     label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")

@@ -58,12 +58,12 @@ def set_contact(engine: Engine, actor: Actor, *, name: str, email: str, service:
             if target_id is None:
                 raise NotFound(f"Fant ikke tjenesten «{service}».")
             row = s.scalar(select(Contact).where(Contact.service_id == target_id))
-            entity, plan_id = "service", None
+            entity, plan_id = "service_contact", None
         else:
             tiltak = s.get(Tiltak, tiltak_id)
             if tiltak is None:
                 raise NotFound("Fant ikke tiltaket.")
-            target_id, plan_id, entity = tiltak_id, tiltak.plan_id, "tiltak"
+            target_id, plan_id, entity = tiltak_id, tiltak.plan_id, "tiltak_contact"
             row = s.scalar(select(Contact).where(Contact.tiltak_id == tiltak_id))
         before = _text(row)
         if remove:

@@ -144,7 +144,9 @@ def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
 
 
 OTHER_ENTITIES = {"arena": "Møtearena", "meeting": "Møte i kalenderen", "indicator": "Indikator",
-                  "indicator_value": "Indikatorverdi", "service": "Tjeneste", "plan": "Plan"}
+                  "indicator_value": "Indikatorverdi", "service": "Tjeneste", "plan": "Plan",
+                  "tiltak_contact": "Kontaktperson for tiltak", "service_contact": "Kontaktperson for tjeneste",
+                  "action": "Oppfølgingspunkt", "tiltak": "Tiltak"}
 
 
 def _change_text(r: dict) -> str:

@@ -137,7 +137,9 @@ def test_contacts_for_service_and_tiltak(demo_engine):
     assert service_contacts(demo_engine)["PPT"][0] == "Per Hansen"
     set_contact(demo_engine, KARI, service="PPT", name="", email="")
     assert "PPT" not in service_contacts(demo_engine)
-    assert log_frame(demo_engine, entity="service")["field"].to_list() == ["contact", "contact"]
+    assert log_frame(demo_engine, entity="service_contact")["field"].to_list() == ["contact", "contact"]
+    assert log_frame(demo_engine, entity="tiltak_contact")["entity_id"].to_list() == [t["id"]]
+    assert log_frame(demo_engine, entity="tiltak", entity_ids=[t["id"]]).is_empty()  # not an undoable field
 
 
 def test_group_year_from_the_calendar(demo_engine):
