@@ -161,3 +161,18 @@ def test_editor_sets_a_service_contact_and_bad_email_is_refused(open_page, app_e
     next(t for t in at.text_input if t.label == "Jobb-e-post").input("per@stange.kommune.no")
     _button(at, "Lagre kontaktperson").click().run()
     assert service_contacts(engine)["PPT"] == ("Per Hansen", "per@stange.kommune.no")
+
+
+def test_reminder_link_opens_the_tiltak_with_its_contact_and_actions(open_page, app_env):
+    engine, plan_id = _stange(app_env)
+    t = tiltak_frame(engine, plan_id).row(3, named=True)
+    set_contact(engine, KARI, tiltak_id=t["id"], name="Eva Li", email="eva.li@stange.kommune.no")
+    add_action(engine, KARI, plan_id, text="Skaffe tall", service="PPT", deadline=TODAY, tiltak_id=t["id"])
+    at = open_page("leder", plan_key="bamble")
+    at.query_params["plan"] = "stange-2023-2026"
+    at.query_params["tiltak"] = str(t["id"])
+    at.switch_page("../pages/tiltak.py").run()
+    assert not at.exception
+    assert at.session_state["plan_id"] == plan_id and at.session_state["detail_tiltak"] == t["id"]
+    assert "Kontaktperson: Eva Li (eva.li@stange.kommune.no)" in texts(at)
+    assert "Åpne oppfølgingspunkter (1)" in texts(at)
