@@ -188,7 +188,7 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | 
     start, end = meeting.get("started_at"), meeting.get("ended_at")
     if start:
         blocks.append(["meta", "Tid", f"{start:%H:%M}–{end:%H:%M}" if end else f"startet {start:%H:%M}"])
-    if planned_dates is not None and meeting["meeting_date"] not in planned_dates:
+    if planned_dates and meeting["meeting_date"] not in planned_dates:
         blocks.append(["meta", "Merknad", "Møtet ble holdt på en annen dag enn gruppas planlagte møter."])
     if summary.strip():
         blocks += [["h2", "Oppsummering"], ["p", summary.strip()]]

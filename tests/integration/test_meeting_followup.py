@@ -165,6 +165,8 @@ def test_group_year_from_the_calendar(demo_engine):
 def test_minutes_name_kommune_plan_leader_levels_and_page_numbers(demo_engine):
     plan_id, tiltak = _stange(demo_engine)
     meeting_id = start_meeting(demo_engine, KARI, plan_id, date(2026, 11, 20), "SLT, PPT")
+    assert "Merknad" not in {b[1] for b in minutes_for(demo_engine, meeting_id) if b[0] == "meta"}  # none planned
+    add_meeting(demo_engine, SLT, group_arena(demo_engine, plan_id)["id"], date(2026, 11, 24))
     by_level = {r["level"]: r for r in tiltak.iter_rows(named=True)}
     for r in (by_level["indikativ"], by_level["universell"]):
         save_changes(demo_engine, KARI, plan_id, [TiltakChange(r["id"], r["version"], {"next_step": "Neste"})])
