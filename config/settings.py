@@ -30,6 +30,13 @@ class Settings:
     ssb_api_url: str = DEFAULT_SSB_API_URL
     fhi_api_url: str = DEFAULT_FHI_API_URL
     source_timeout: float = 30.0
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    base_url: str = "http://localhost:8501"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -68,4 +75,11 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         ssb_api_url=get("LAGET_SSB_API_URL") or DEFAULT_SSB_API_URL,
         fhi_api_url=get("LAGET_FHI_API_URL") or DEFAULT_FHI_API_URL,
         source_timeout=float(get("LAGET_SOURCE_TIMEOUT") or 30.0),
+        smtp_host=get("LAGET_SMTP_HOST") or "",
+        smtp_port=int(get("LAGET_SMTP_PORT") or 587),
+        smtp_user=get("LAGET_SMTP_USER") or "",
+        smtp_password=get("LAGET_SMTP_PASSWORD") or "",
+        smtp_from=get("LAGET_SMTP_FROM") or "",
+        smtp_starttls=_flag(get("LAGET_SMTP_STARTTLS"), True),
+        base_url=(get("LAGET_BASE_URL") or "http://localhost:8501").rstrip("/"),
     )

@@ -41,6 +41,12 @@ with st.sidebar:
         st.stop()
     names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
     kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
+    linked = st.query_params.get("plan")  # links in reminder e-mails name the plan by its key
+    if linked and not st.session_state.get("_plan_from_link"):
+        st.session_state["_plan_from_link"] = True
+        match = plans.filter(plans["key"] == linked)["id"].to_list()
+        if match:
+            st.session_state["plan_id"] = match[0]
     if st.session_state.get("plan_id") not in names:
         st.session_state["plan_id"] = plans["id"][0]
     plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",

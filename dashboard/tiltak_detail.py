@@ -34,6 +34,10 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if tiltak.is_empty():
         return
     names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    linked = st.query_params.get("tiltak")  # reminder e-mails link here with ?tiltak=<id>
+    if linked and linked.isdigit() and int(linked) in names and not st.session_state.get("_tiltak_from_link"):
+        st.session_state["detail_tiltak"] = int(linked)
+        st.session_state["_tiltak_from_link"] = True
     chosen = st.selectbox("Velg tiltak", list(names), format_func=names.get, key="detail_tiltak", index=None,
                           placeholder="Velg et tiltak for å se beskrivelse og historikk")
     if chosen is None:
@@ -42,6 +46,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     st.markdown(f"**{row['name']}** · {row['level_label']} · {row['status_label']}"
                 + (" · *arkivert*" if row["archived"] else ""))
     st.write(row["description"] or "Ingen beskrivelse.")
+    _follow_up(ctx, row)
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
@@ -62,6 +67,24 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
             if c2.button("Angre", key=f"undo_{chosen}"):
                 attempt(lambda: undo_change(ctx.engine, ctx.actor, change_id),
                         "Endringen er angret (og angringen er logget).")
+
+
+def _follow_up(ctx: PageContext, row: dict) -> None:
+    """The tiltak's contact person and its open action items."""
+    from datetime import date
+
+    from dashboard.contact_ui import contact_form
+    from data_access.actions import actions_frame, actions_table
+    from data_access.contacts import tiltak_contacts
+
+    contact = tiltak_contacts(ctx.engine, ctx.plan_id).get(row["id"])
+    st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact
+               else "Kontaktperson: ikke egen (kontaktpersonene til de ansvarlige tjenestene gjelder)")
+    contact_form(ctx, tiltak_id=row["id"], current=contact)
+    actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True, tiltak_id=row["id"])
+    if actions.height:
+        st.markdown(f"**Åpne oppfølgingspunkter ({actions.height})**")
+        st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")
 
 
 def _save_one(ctx: PageContext, change: Change) -> str:

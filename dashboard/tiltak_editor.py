@@ -95,6 +95,8 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         st.caption(":material/sync_problem: Noen har lagret endringer i disse tiltakene siden du åpnet tabellen.")
     state = st.session_state.get(editor_key, {})
     changes = editor_changes(snapshot, state)
+    if any("status" in c.fields and "status_note" not in c.fields for c in changes):
+        st.caption(":material/info: Ny status uten nytt statusnotat tømmer det gamle notatet når du lagrer.")
     c1, c2, _ = st.columns([1, 1, 3])
     if c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes):
         try:

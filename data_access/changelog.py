@@ -25,7 +25,8 @@ FIELD_LABELS = {
     "archived": "Arkivert", "purpose": "Agenda/målsetting", "leader": "Leder", "participants": "Deltakere",
     "frequency_text": "Hyppighet", "is_new": "Ny arena", "start_date": "Startdato", "end_date": "Sluttdato",
     "date": "Dato", "state": "Status", "note": "Notat", "value": "Verdi", "target_value": "Mål",
-    "target_year": "Målår", "retired": "Avviklet",
+    "target_year": "Målår", "retired": "Avviklet", "text": "Oppfølgingspunkt", "closed": "Lukket",
+    "contact": "Kontaktperson", "is_group_arena": "Implementeringsgruppas arena",
 }
 ACTION_LABELS = {"create": "Opprettet", "update": "Endret", "archive": "Arkivert", "restore": "Gjenopprettet",
                  "undo": "Angret", "delete": "Slettet", "import": "Importert"}
@@ -64,6 +65,8 @@ def readable(field: str | None, text: str | None, empty: str = "–") -> str:
 def record(s: Session, *, username: str, entity: str, entity_id: int, action: str, plan_id: int | None,
            field: str | None = None, old: object = None, new: object = None, group_meeting_id: int | None = None,
            undo_of_id: int | None = None, at: datetime | None = None) -> ChangeLog:
+    """Log one field change; writes call it through ``UnitOfWork.log``, which adds the plan's open group meeting,
+    so a save made during a meeting from any page (tiltak, calendar, indicators) lands in its minutes."""
     entry = ChangeLog(at=at or datetime.now(), username=username, plan_id=plan_id, entity=entity,
                       entity_id=entity_id, action=action, field=field, old_value=as_text(old),
                       new_value=as_text(new), group_meeting_id=group_meeting_id, undo_of_id=undo_of_id)

@@ -54,6 +54,23 @@ def _refresh(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _reminders(dry_run: bool) -> int:
+    from datetime import date
+
+    from data_access.reminders import ReminderError, send_reminders
+
+    try:
+        result = send_reminders(_engine(), load_settings(), date.today(), dry_run=dry_run)
+    except ReminderError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return 3
+    verb = "ville blitt sendt" if dry_run else "sendt"
+    print(f"Påminnelser {verb}: {len(result.sent)}. Allerede sendt i dag: {len(result.skipped)}.")
+    for what in result.unreachable:
+        print(f"Uten kontaktperson: {what}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
                                              "(avslutter med kode 1 hvis noen feilet; egnet for cron)")
     refresh.add_argument("--plan", help="bare indikatorene i planen med denne nøkkelen")
     refresh.add_argument("--indicator", type=int, help="bare indikatoren med denne id-en")
+    rem = sub.add_parser("reminders", help="send påminnelser om forsinkede tiltak og oppfølgingspunkter "
+                                           "(for daglig cron; hver kontakt får høyst én e-post per dag)")
+    rem.add_argument("--dry-run", action="store_true", help="skriv e-postene ut i stedet for å sende dem")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -108,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 set_password(engine, SYSTEM, args.username, _password(args))
                 print(f"Passordet til «{args.username}» er endret.")
+        elif args.command == "reminders":
+            return _reminders(args.dry_run)
     except DatabaseUnavailable as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 2

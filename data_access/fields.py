@@ -216,3 +216,14 @@ PLAN = Spec("plan", {
     "level_label": Field("Navn på nivået", max_length=60),
     "protective_factor": Field("Beskyttelsesfaktor", max_length=200),
 })
+
+ACTION = Spec("action", {
+    "text": Field("Oppfølgingspunkt", max_length=1000, required=True),
+    "responsible_person": Field("Ansvarlig person", max_length=150),
+    "deadline": Field("Frist", "date", required=True),
+})
+
+CONTACT = Spec("contact", {
+    "name": Field("Kontaktperson", max_length=150),
+    "email": Field("E-post", max_length=200),
+})

@@ -17,19 +17,21 @@ from data_access.db import session_scope
 from data_access.errors import NotFound, ValidationError
 from data_access.fields import GROUP_MEETING
 from data_access.frames import to_frame
-from data_access.models import GroupMeeting
+from data_access.minutes import to_json, to_markdown
+from data_access.models import GroupMeeting, Plan, User
 from data_access.permissions import Actor, Permission
 from data_access.uow import UnitOfWork
 from data_access.validation import format_date
 
 MEETING_SCHEMA = {"id": pl.Int64, "plan_id": pl.Int64, "meeting_date": pl.Date, "participants": pl.String,
                   "started_by": pl.String, "started_at": pl.Datetime, "ended_at": pl.Datetime,
-                  "minutes_md": pl.String}
+                  "minutes_md": pl.String, "minutes_json": pl.String}
 
 
 def _select():
     return select(GroupMeeting.id, GroupMeeting.plan_id, GroupMeeting.meeting_date, GroupMeeting.participants,
-                  GroupMeeting.started_by, GroupMeeting.started_at, GroupMeeting.ended_at, GroupMeeting.minutes_md)
+                  GroupMeeting.started_by, GroupMeeting.started_at, GroupMeeting.ended_at, GroupMeeting.minutes_md,
+                  GroupMeeting.minutes_json)
 
 
 def meetings_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
@@ -56,25 +58,57 @@ def start_meeting(engine: Engine, actor: Actor, plan_id: int, meeting_date: date
         return row.id
 
 
-def end_meeting(engine: Engine, actor: Actor, meeting_id: int, tiltak_names: dict[int, str],
+def end_meeting(engine: Engine, actor: Actor, meeting_id: int, tiltak_names: dict[int, str] | None = None,
                 summary: str = "") -> str:
-    """Close the meeting and store its minutes, in one transaction; returns the Markdown."""
+    """Close the meeting and store its minutes (Markdown and blocks), in one transaction; returns the Markdown.
+
+    ``tiltak_names`` is no longer needed (names and levels are read from the database) and kept for callers.
+    """
     summary = GROUP_MEETING.clean_or_raise({"summary": summary})["summary"]
     with UnitOfWork(engine, actor, None, Permission.RUN_GROUP_MEETING) as uow:
         row = uow.s.get(GroupMeeting, meeting_id)
         if row is None:
             raise NotFound("Fant ikke møtet.")
+        uow.plan_id = row.plan_id
         closed = uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id,
                                                           GroupMeeting.ended_at.is_(None))
                                .values(ended_at=uow.now).execution_options(synchronize_session=False))
         if closed.rowcount != 1:
             raise ValidationError("Møtet er allerede avsluttet.", field="meeting")
+        # Every change of the meeting is committed already, so the minutes can be read from the database.
+        blocks = minutes_for(engine, meeting_id, summary, ended_at=uow.now)
+        markdown = to_markdown(blocks)
+        uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id)
+                      .values(minutes_md=markdown, minutes_json=to_json(blocks)))
+        return markdown
+
+
+def minutes_for(engine: Engine, meeting_id: int, summary: str = "", *,
+                ended_at: datetime | None = None) -> list:
+    """The minutes of one meeting as blocks, from the database; also the preview before ending."""
+    from data_access.actions import actions_frame
+    from data_access.group_year import planned_group_dates
+    from data_access.tiltak import tiltak_frame
+
+    with session_scope(engine) as s:
+        row = s.get(GroupMeeting, meeting_id)
+        if row is None:
+            raise NotFound("Fant ikke møtet.")
         meeting = {"id": row.id, "plan_id": row.plan_id, "meeting_date": row.meeting_date,
                    "participants": row.participants, "started_by": row.started_by,
-                   "started_at": row.started_at, "ended_at": uow.now}
-        minutes = build_minutes(meeting, log_frame(uow.s, group_meeting_id=meeting_id), tiltak_names, summary)
-        uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id).values(minutes_md=minutes))
-        return minutes
+                   "started_at": row.started_at, "ended_at": ended_at or row.ended_at}
+        plan = s.get(Plan, row.plan_id)
+        kommune, plan_name = plan.kommune, plan.name
+        leader = s.scalar(select(User.name).where(User.username == row.started_by)) or row.started_by
+    tiltak = tiltak_frame(engine, meeting["plan_id"], include_archived=True)
+    info = {r["id"]: (r["name"], r["level_label"], r["level_order"]) for r in tiltak.iter_rows(named=True)}
+    actions = actions_frame(engine, meeting["plan_id"])
+    planned = planned_group_dates(engine, meeting["plan_id"], meeting["meeting_date"].year)
+    return build_minutes(meeting, log_frame(engine, group_meeting_id=meeting_id), info, summary,
+                         kommune=kommune, plan_name=plan_name, leader=leader,
+                         opened=actions.filter(pl.col("opened_meeting_id") == meeting_id),
+                         closed=actions.filter(pl.col("closed_meeting_id") == meeting_id),
+                         planned_dates=planned)
 
 
 @dataclass(frozen=True)
@@ -111,34 +145,79 @@ def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
     return set(log.filter(pl.col("group_meeting_id").is_null())["entity_id"].to_list())
 
 
-def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak_names: dict[int, str], summary: str = "") -> str:
-    """A readable referat: who met, then every decision grouped per tiltak, oldest first."""
-    lines = [f"# Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}", ""]
-    lines.append(f"**Deltakere:** {meeting['participants'] or 'ikke registrert'}  ")
-    lines.append(f"**Møteleder:** {meeting['started_by']}  ")
+OTHER_ENTITIES = {"arena": "Møtearena", "meeting": "Møte i kalenderen", "indicator": "Indikator",
+                  "indicator_value": "Indikatorverdi", "service": "Tjeneste", "plan": "Plan",
+                  "tiltak_contact": "Kontaktperson for tiltak", "service_contact": "Kontaktperson for tjeneste",
+                  "action": "Oppfølgingspunkt", "tiltak": "Tiltak"}
+
+
+def _change_text(r: dict) -> str:
+    label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
+    who = r["name"] or r["username"]
+    if r["action"] == "create":
+        return f"Nytt tiltak opprettet ({who})."
+    if r["action"] in {"archive", "restore"}:
+        return f"{'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who})."
+    verb = "Angret: " if r["action"] == "undo" else ""
+    return (f"{verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
+            f"{readable(r['field'], r['new_value'], '(tomt)')} ({who}, {r['at']:%H:%M})")
+
+
+def _action_rows(actions: pl.DataFrame | None) -> list[list[str]]:
+    from data_access.actions import responsible
+
+    if actions is None:
+        return []
+    return [[format_date(a["deadline"]), a["text"], responsible(a["service"], a["responsible_person"]),
+             a["tiltak_name"] or "–"] for a in actions.iter_rows(named=True)]
+
+
+def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | tuple], summary: str = "", *,
+                  kommune: str = "", plan_name: str = "", leader: str = "", opened: pl.DataFrame | None = None,
+                  closed: pl.DataFrame | None = None, planned_dates: list[date] | None = None) -> list:
+    """A readable referat as blocks (see ``data_access.minutes``): who met, every decision grouped by level
+    and tiltak (oldest first), other changes, and the actions opened and closed.
+
+    ``tiltak`` maps id to name, or to (name, level label, level order) for grouping by level.
+    """
+    blocks: list = [["h1", f"Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}"]]
+    if kommune:
+        blocks.append(["meta", "Kommune", f"{kommune} kommune"])
+    if plan_name:
+        blocks.append(["meta", "Plan", plan_name])
+    blocks.append(["meta", "Møteleder", leader or meeting["started_by"]])
+    blocks.append(["meta", "Deltakere", meeting["participants"] or "ikke registrert"])
     start, end = meeting.get("started_at"), meeting.get("ended_at")
     if start:
-        lines.append(f"**Tid:** {start:%H:%M}–{end:%H:%M}" if end else f"**Startet:** {start:%H:%M}")
-    lines.append("")
+        blocks.append(["meta", "Tid", f"{start:%H:%M}–{end:%H:%M}" if end else f"startet {start:%H:%M}"])
+    if planned_dates and meeting["meeting_date"] not in planned_dates:
+        blocks.append(["meta", "Merknad", "Møtet ble holdt på en annen dag enn gruppas planlagte møter."])
     if summary.strip():
-        lines += ["## Oppsummering", "", summary.strip(), ""]
+        blocks += [["h2", "Oppsummering"], ["p", summary.strip()]]
+    info = {i: (v, "", 0) if isinstance(v, str) else tuple(v) for i, v in tiltak.items()}
     tiltak_changes = changes.filter(pl.col("entity") == "tiltak").sort("at", "id")
-    lines.append(f"## Vedtak og endringer ({tiltak_changes.height})")
-    lines.append("")
+    blocks.append(["h2", f"Vedtak og endringer ({tiltak_changes.height})"])
     if tiltak_changes.is_empty():
-        lines.append("Ingen tiltak ble endret i møtet.")
-    for (tiltak_id,), part in tiltak_changes.group_by("entity_id", maintain_order=True):
-        lines.append(f"### {tiltak_names.get(tiltak_id, f'Tiltak {tiltak_id}')}")
-        for r in part.iter_rows(named=True):
-            label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
-            who = r["name"] or r["username"]
-            if r["action"] == "create":
-                lines.append(f"- Nytt tiltak opprettet ({who}).")
-            elif r["action"] in {"archive", "restore"}:
-                lines.append(f"- {'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who}).")
-            else:
-                verb = "Angret: " if r["action"] == "undo" else ""
-                lines.append(f"- {verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
-                             f"**{readable(r['field'], r['new_value'], '(tomt)')}** ({who}, {r['at']:%H:%M})")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+        blocks.append(["p", "Ingen tiltak ble endret i møtet."])
+    ids = list(dict.fromkeys(tiltak_changes["entity_id"].to_list()))
+    ids.sort(key=lambda i: info.get(i, ("", "", 99))[2])
+    level = None
+    for tiltak_id in ids:
+        name, level_label, _ = info.get(tiltak_id, (f"Tiltak {tiltak_id}", "", 99))
+        if level_label and level_label != level:
+            level = level_label
+            blocks.append(["h3", level_label])
+        blocks.append(["h4" if level_label else "h3", name])
+        blocks += [["li", _change_text(r)]
+                   for r in tiltak_changes.filter(pl.col("entity_id") == tiltak_id).iter_rows(named=True)]
+    other = changes.filter(~pl.col("entity").is_in(["tiltak", "action"])).sort("at", "id")
+    if other.height:
+        blocks.append(["h2", f"Andre endringer ({other.height})"])
+        blocks += [["li", f"{OTHER_ENTITIES.get(r['entity'], r['entity'])} {r['entity_id']}: {_change_text(r)}"]
+                   for r in other.iter_rows(named=True)]
+    headers = ["Frist", "Oppfølgingspunkt", "Ansvarlig", "Tiltak"]
+    for title, frame in (("Oppfølgingspunkter åpnet", opened), ("Oppfølgingspunkter lukket", closed)):
+        rows = _action_rows(frame)
+        blocks.append(["h2", f"{title} ({len(rows)})"])
+        blocks.append(["table", headers, rows] if rows else ["p", "Ingen."])
+    return blocks

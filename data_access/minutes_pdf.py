@@ -1,4 +1,6 @@
-"""The meeting minutes as PDF, rendered from their Markdown with fpdf2 (no browser, no LaTeX)."""
+"""The meeting minutes as PDF with fpdf2 (no browser, no LaTeX): from the minutes' blocks (see
+``data_access.minutes``), or from stored Markdown for meetings ended before blocks were kept.
+Every page carries «Side n av m» in the footer."""
 
 from __future__ import annotations
 
@@ -21,6 +23,62 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
     return "Helvetica", False
 
 
+class _Pdf(FPDF):
+    family = "Helvetica"
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "", 8.5)
+        self.cell(0, 6, f"Side {self.page_no()} av {{nb}}", align="C")
+
+
+def _new_pdf(title: str) -> tuple[_Pdf, str, bool]:
+    pdf = _Pdf(format="A4")
+    pdf.set_title(title)
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(True, margin=20)
+    family, unicode_ok = _font(pdf)
+    pdf.family = family
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    return pdf, family, unicode_ok
+
+
+def blocks_pdf(blocks: list, title: str = "Referat") -> bytes:
+    """The minutes' blocks as PDF: headings, label/value lines, bullets and tables, all as plain text."""
+    pdf, family, ok = _new_pdf(title)
+    sizes = {"h1": 16, "h2": 13, "h3": 11.5, "h4": 10.5}
+    for block in blocks:
+        kind = block[0]
+        pdf.set_x(pdf.l_margin)
+        if kind in sizes:
+            pdf.ln(2)
+            pdf.set_font(family, "B", sizes[kind])
+            pdf.multi_cell(0, 7, _clean(block[1], ok), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        elif kind == "meta":
+            pdf.set_font(family, "B", 10.5)
+            label = _clean(f"{block[1]}: ", ok)
+            pdf.cell(pdf.get_string_width(label), 5.5, label)
+            pdf.set_font(family, "", 10.5)
+            pdf.multi_cell(0, 5.5, _clean(block[2], ok), new_x="LMARGIN", new_y="NEXT")
+        elif kind in {"p", "li"}:
+            pdf.set_font(family, "", 10.5)
+            text = ("• " if kind == "li" and ok else "- " if kind == "li" else "") + block[1]
+            pdf.multi_cell(0, 5.5, _clean(text, ok), new_x="LMARGIN", new_y="NEXT")
+            if kind == "p":
+                pdf.ln(2)
+        elif kind == "table":
+            pdf.set_font(family, "", 9)
+            with pdf.table(text_align="LEFT", line_height=5) as table:
+                for row in [block[1], *block[2]]:
+                    cells = table.row()
+                    for text in row:
+                        cells.cell(_clean(text or "–", ok))
+            pdf.ln(2)
+    return bytes(pdf.output())
+
+
 def _clean(text: str, unicode_ok: bool) -> str:
     if unicode_ok:
         return text
@@ -30,12 +88,8 @@ def _clean(text: str, unicode_ok: bool) -> str:
 
 
 def minutes_pdf(markdown: str, title: str = "Referat") -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
-    family, unicode_ok = _font(pdf)
+    """Older minutes kept only as Markdown."""
+    pdf, family, unicode_ok = _new_pdf(title)
     for raw in markdown.splitlines():
         line = _clean(raw.rstrip(), unicode_ok)
         if not line.strip():

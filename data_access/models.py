@@ -163,6 +163,8 @@ class Arena(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set in uow.UnitOfWork
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by: Mapped[str | None] = mapped_column(String(60))
+    # The implementation group's own arena: Møtemodus takes the group's planned meetings from it.
+    is_group_arena: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Meeting(Base):
@@ -196,6 +198,7 @@ class GroupMeeting(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     minutes_md: Mapped[str] = mapped_column(Text, default="")
+    minutes_json: Mapped[str] = mapped_column(Text, default="", server_default="")  # blocks, data_access.minutes
 
 
 class Indicator(Base):
@@ -280,3 +283,47 @@ class ChangeLog(Base):
         ForeignKey("group_meetings.id", ondelete="SET NULL"), index=True
     )
     undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("change_log.id", ondelete="SET NULL"))
+
+
+class ActionItem(Base):
+    """Oppfølgingspunkt: who does what by when, opened in a group meeting, closed when done."""
+
+    __tablename__ = "action_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="SET NULL"))
+    responsible_person: Mapped[str] = mapped_column(String(150), default="")
+    deadline: Mapped[date] = mapped_column(Date)
+    tiltak_id: Mapped[int | None] = mapped_column(ForeignKey("tiltak.id", ondelete="SET NULL"), index=True)
+    opened_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("group_meetings.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(60))
+    closed_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("group_meetings.id", ondelete="SET NULL"))
+
+
+class Contact(Base):
+    """A staff contact person for a service or a tiltak (never anything about a child)."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), unique=True)
+    tiltak_id: Mapped[int | None] = mapped_column(ForeignKey("tiltak.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    email: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SentReminder(Base):
+    """One reminder e-mail per contact and day, so a daily cron never sends the same reminder twice."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("email", "sent_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200))
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    items: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,13 +20,15 @@ class Permission(Enum):
     EDIT_INDICATORS = "endre indikatorer"
     EDIT_ARENAS = "endre møtearenaer og møter"
     RUN_GROUP_MEETING = "lede møter i implementeringsgruppa"
+    EDIT_CONTACTS = "endre kontaktpersoner"
     MANAGE_USERS = "administrere brukere"
     MANAGE_PLANS = "administrere planer"
 
 
 GRANTS: dict[str, frozenset[Permission]] = {
     "leser": frozenset(),
-    "redaktor": frozenset({Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING}),
+    "redaktor": frozenset({Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING,
+                           Permission.EDIT_CONTACTS}),
     "planlegger": frozenset({Permission.EDIT_ARENAS}),
     "admin": frozenset(Permission),
 }

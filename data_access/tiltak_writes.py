@@ -9,6 +9,10 @@ A save is a list of ``Change``. The rules, in order:
    someone else saved in the meantime is **not** overwritten: it comes back as a ``Conflict`` with the other
    person's values, and ``Conflict.reapply()`` gives a change against the new version. The other tiltak in the
    same save **go through**: a meeting should not lose ten good edits because of one collision.
+4. A new status never keeps the old status note: when the status changes and the same save does not give a
+   new note, the old note is cleared (logged like any field, so it can be undone). Møtemodus asks for the new
+   note up front; a grid edit that only changes the status leaves an empty note rather than a stale one.
+   Undo is exempt: it puts back exactly one field.
 """
 
 from __future__ import annotations
@@ -183,6 +187,8 @@ def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None
         diff = {k: v for k, v in new.items() if changelog.as_text(v) != changelog.as_text(old[k])}
         if not diff:
             continue
+        if "status" in diff and "status_note" not in diff and not undo_of and row.status_note:
+            old["status_note"], diff["status_note"] = row.status_note, ""  # rule 4: no stale note
         if not uow.compare_and_set(Tiltak, row.id, change.version, _column_values(diff, vocab)):
             result.conflicts.append(_conflict(uow, row, change.fields, vocab))
             continue
@@ -259,6 +265,18 @@ def _parse_stored(name: str, text: str | None) -> Any:
     return text
 
 
+def _note_saved_with(s: Session, entry: ChangeLog, current_note: str) -> dict[str, Any]:
+    """A status and its note belong together: undoing a status also puts back the note saved with it
+    (given, or cleared by rule 4), as long as nobody has changed the note since."""
+    note = s.scalar(select(ChangeLog).where(ChangeLog.entity == "tiltak", ChangeLog.entity_id == entry.entity_id,
+                                            ChangeLog.field == "status_note", ChangeLog.at == entry.at,
+                                            ChangeLog.username == entry.username,
+                                            ChangeLog.action == entry.action).limit(1))
+    if note is None or (note.new_value or "") != (current_note or ""):
+        return {}
+    return {"status_note": note.old_value or ""}
+
+
 def undo_change(engine: Engine, actor: Actor, change_id: int) -> None:
     """Put a field back to its old value, in one transaction; the undo is itself logged and can be undone."""
     with UnitOfWork(engine, actor, None, Permission.EDIT_TILTAK) as uow:
@@ -282,7 +300,9 @@ def undo_change(engine: Engine, actor: Actor, change_id: int) -> None:
         if changelog.as_text(_current(row, [entry.field], vocab)[entry.field]) != entry.new_value:
             raise ConflictError(f"Kan ikke angre: «{label}» er endret igjen etter denne endringen. "
                                 "Angre den nyeste endringen først.")
-        result = _save(uow, [Change(row.id, row.version, {entry.field: _parse_stored(entry.field, entry.old_value)})],
-                       undo_of=entry.id)
+        fields = {entry.field: _parse_stored(entry.field, entry.old_value)}
+        if entry.field == "status":
+            fields |= _note_saved_with(uow.s, entry, current_note=row.status_note)
+        result = _save(uow, [Change(row.id, row.version, fields)], undo_of=entry.id)
         if result.conflicts:
             raise result.conflicts[0].error()

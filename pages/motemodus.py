@@ -1,4 +1,4 @@
-"""Møtemodus: run a meeting of the implementation group through a proposed agenda, then the minutes."""
+"""Møtemodus: run a meeting of the implementation group through its agenda, then the minutes."""
 
 from datetime import date
 
@@ -6,32 +6,58 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.meeting_ui import (
+    action_form,
+    end_meeting_button,
+    meeting_changes,
+    minutes_downloads,
+    open_actions,
+    walk_agenda,
+)
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import attempt, cached_pdf, plan_header
+from dashboard.ui import attempt, plan_header
+from data_access.actions import actions_frame
+from data_access.arenas import arenas_frame
 from data_access.fields import GROUP_MEETING
 from data_access.group_meetings import (
     changed_since_last_meeting,
-    end_meeting,
     meetings_frame,
     open_meeting,
     propose_agenda,
     start_meeting,
 )
+from data_access.group_year import group_arena, planned_group_dates, propose, set_group_arena
+from data_access.permissions import Permission
 from data_access.plans import services_frame
 from data_access.tiltak import tiltak_frame
 from data_access.validation import format_date
 
 ctx = page_context()
 plan_header(ctx, "Møtemodus")
+today = date.today()
 meeting = open_meeting(ctx.engine, ctx.plan_id)
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
 names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+arena = group_arena(ctx.engine, ctx.plan_id)
+planned = planned_group_dates(ctx.engine, ctx.plan_id, today.year, today.year + 1)
+proposed = propose(planned, today)
+actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
 
 if meeting is None:
+    if arena is None:
+        st.info("Planen har ingen møtearena for implementeringsgruppa i møtekalenderen, så Laget kjenner ikke "
+                "gruppas planlagte møter.")
+    elif proposed == today:
+        st.success(f"I dag er det planlagt møte i {arena['name']}.")
+    elif proposed:
+        st.info(f"Neste planlagte møte i {arena['name']} er {format_date(proposed)}. Starter du et møte i dag, "
+                "står det i referatet at møtet ble holdt på en annen dag enn planlagt.")
+    else:
+        st.info(f"{arena['name']} har ingen planlagte møter framover i møtekalenderen.")
     st.write("Start et møte i implementeringsgruppa. Laget foreslår en agenda, og alle endringer som lagres "
-             "mens møtet pågår, kommer med i referatet.")
+             "mens møtet pågår – fra alle sider – kommer med i referatet.")
     with st.form("start_meeting"):
-        meeting_date = st.date_input("Møtedato", value=date.today(), format="DD.MM.YYYY")
+        meeting_date = st.date_input("Møtedato", value=today, format="DD.MM.YYYY")
         participants = st.text_area("Deltakere (tjenester og roller, ikke opplysninger om barn)",
                                     max_chars=GROUP_MEETING.max_chars("participants"),
                                     placeholder="SLT-koordinator, stab oppvekst, skole, barnehage, PPT, "
@@ -41,23 +67,66 @@ if meeting is None:
                     "Møtet er startet.")
 else:
     st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Deltakere: {meeting['participants'] or '–'}")
-    agenda = propose_agenda(tiltak, changed_since_last_meeting(ctx.engine, ctx.plan_id), date.today(),
+    if meeting["meeting_date"] != today:
+        st.warning(f"Møtet er datert {format_date(meeting['meeting_date'])}, ikke i dag ({format_date(today)}).")
+    elif planned and today not in planned:
+        st.caption(f"Møtet holdes på en annen dag enn gruppas planlagte møter"
+                   f"{f' (neste planlagte: {format_date(proposed)})' if proposed else ''}.")
+    agenda = propose_agenda(tiltak, changed_since_last_meeting(ctx.engine, ctx.plan_id), today,
                             ctx.settings.stale_months)
-    services = services_frame(ctx.engine)["name"].to_list()
-    sections = [("Evalueringsdatoen er passert", agenda.overdue, "overdue"),
-                (f"Ikke endret på {ctx.settings.stale_months} måneder", agenda.stale, "stale"),
-                ("Endret siden forrige møte", agenda.changed, "changed")]
-    for title, part, key in sections:
-        with st.expander(f"{title} ({part.height})", expanded=part.height > 0):
-            if part.is_empty():
-                st.caption("Ingen tiltak her.")
-            else:
-                tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
-    with st.form("end_meeting"):
-        summary = st.text_area("Oppsummering til referatet (valgfritt)", max_chars=GROUP_MEETING.max_chars("summary"))
-        if st.form_submit_button("Avslutt møtet og lag referat", type="primary"):
-            attempt(lambda: end_meeting(ctx.engine, ctx.actor, meeting["id"], names, summary),
-                    "Møtet er avsluttet, og referatet er lagret.")
+    with_actions = [i for i in actions["tiltak_id"].drop_nulls().unique(maintain_order=True).to_list()
+                    if i in names]
+    ids = agenda.ids + [i for i in with_actions if i not in agenda.ids]
+    reasons: dict[int, str] = {}
+    for part, why in ((agenda.overdue, "evalueringsdatoen er passert"),
+                      (agenda.stale, f"ikke endret på {ctx.settings.stale_months} måneder"),
+                      (agenda.changed, "endret siden forrige møte")):
+        for i in part["id"].to_list():
+            reasons[i] = f"{reasons[i]}, {why}" if i in reasons else why
+    for i in with_actions:
+        reasons[i] = f"{reasons[i]}, åpent oppfølgingspunkt" if i in reasons else "åpent oppfølgingspunkt"
+
+    tab_walk, tab_changes, tab_actions, tab_grid = st.tabs(
+        ["Agenda – tiltak for tiltak", "Endringer i dette møtet", f"Oppfølgingspunkter ({actions.height})",
+         "Agenda som tabell"])
+    with tab_walk:
+        walk_agenda(ctx, ids, tiltak, meeting["id"], reasons, actions)
+    with tab_changes:
+        meeting_changes(ctx, meeting["id"], names, actions_frame(ctx.engine, ctx.plan_id))
+    with tab_actions:
+        st.subheader("Åpne oppfølgingspunkter")
+        open_actions(ctx, actions, meeting["id"], closable=True)
+        st.subheader("Nytt oppfølgingspunkt")
+        pos = st.session_state.get("walk_pos", 0)
+        action_form(ctx, tiltak, services_frame(ctx.engine)["name"].to_list(), meeting["id"],
+                    default_tiltak=ids[pos] if ids and pos < len(ids) else None)
+    with tab_grid:
+        services = services_frame(ctx.engine)["name"].to_list()
+        sections = [("Evalueringsdatoen er passert", agenda.overdue, "overdue"),
+                    (f"Ikke endret på {ctx.settings.stale_months} måneder", agenda.stale, "stale"),
+                    ("Endret siden forrige møte", agenda.changed, "changed")]
+        for title, part, key in sections:
+            with st.expander(f"{title} ({part.height})", expanded=False):
+                if part.is_empty():
+                    st.caption("Ingen tiltak her.")
+                else:
+                    tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
+    st.divider()
+    summary = st.text_area("Oppsummering til referatet (valgfritt)", key=f"summary_{meeting['id']}",
+                           max_chars=GROUP_MEETING.max_chars("summary"))
+    end_meeting_button(ctx, meeting["id"], summary)
+
+if ctx.can(Permission.EDIT_ARENAS):
+    with st.expander("Gruppas møtearena i kalenderen"):
+        arenas = arenas_frame(ctx.engine, ctx.plan_id)
+        labels = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
+        if labels:
+            ids_ = list(labels)
+            chosen = st.selectbox("Arena", ids_, format_func=labels.get,
+                                  index=ids_.index(arena["id"]) if arena and arena["id"] in ids_ else None)
+            if st.button("Bruk som implementeringsgruppas arena", key="set_group_arena") and chosen is not None:
+                attempt(lambda: set_group_arena(ctx.engine, ctx.actor, ctx.plan_id, chosen),
+                        f"«{labels[chosen]}» er nå implementeringsgruppas arena.")
 
 st.subheader("Referater")
 past = meetings_frame(ctx.engine, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
@@ -66,9 +135,4 @@ if past.is_empty():
 for m in past.iter_rows(named=True):
     with st.expander(f"Møte {format_date(m['meeting_date'])}"):
         st.markdown(m["minutes_md"])
-        stem = f"referat-{m['meeting_date']:%Y-%m-%d}"
-        c1, c2 = st.columns(2)
-        c1.download_button("Last ned Markdown", m["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
-                           key=f"md_{m['id']}")
-        c2.download_button("Last ned PDF", cached_pdf(m["minutes_md"], f"Referat {format_date(m['meeting_date'])}"),
-                           file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{m['id']}")
+        minutes_downloads(m)

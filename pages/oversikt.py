@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.ui import date_column, joined, plan_header
+from data_access.actions import actions_frame, actions_table, late_per_service
 from data_access.arenas import arenas_frame, next_dates
+from data_access.contacts import service_contacts
 from data_access.tiltak import overdue, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -55,3 +57,21 @@ with right:
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
             pl.col("services").alias("Ansvar")),
             hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})
+
+st.subheader("Forsinket per tjeneste")
+st.caption("Et tiltak er forsinket når evalueringsdatoen er passert, et oppfølgingspunkt når fristen er passert.")
+actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
+late = late_per_service(tiltak, actions, today)
+if late.is_empty():
+    st.success("Ingenting er forsinket.")
+else:
+    contacts = service_contacts(ctx.engine)
+    st.dataframe(late.with_columns(pl.col("Tjeneste").replace_strict(
+        {k: f"{n} ({e})" for k, (n, e) in contacts.items()}, default="–").alias("Kontaktperson")),
+        hide_index=True, width="stretch")
+
+st.subheader(f"Åpne oppfølgingspunkter ({actions.height})")
+if actions.is_empty():
+    st.caption("Ingen åpne oppfølgingspunkter.")
+else:
+    st.dataframe(actions_table(actions, today), hide_index=True, width="stretch")

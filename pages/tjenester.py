@@ -1,29 +1,55 @@
-"""Per tjeneste: what each service owns in the plan, and where it stands."""
+"""Per tjeneste: what each service owns in the plan, where it stands, what is forsinket, and who to ask."""
+
+from datetime import date
 
 import polars as pl
 import streamlit as st
 
+from dashboard.contact_ui import contact_form
 from dashboard.context import page_context
 from dashboard.ui import date_column, persistent, plan_header, remember
+from data_access.actions import actions_frame, actions_table, for_service, overdue_actions
+from data_access.contacts import service_contacts
 from data_access.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
 plan_header(ctx, "Per tjeneste")
+today = date.today()
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
 overview = service_overview(tiltak)
 if overview.is_empty():
     st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
     st.stop()
+actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
+late_actions = overdue_actions(actions, today).group_by(pl.col("service").alias("Tjeneste")).agg(
+    pl.len().alias("Forsinkede oppfølgingspunkter"))
+overview = overview.join(late_actions, on="Tjeneste", how="left").with_columns(
+    pl.col("Forsinkede oppfølgingspunkter").fill_null(0))
 st.dataframe(overview, hide_index=True, width="stretch")
 
 services = overview["Tjeneste"].to_list()
 key = persistent("service_view")
+wanted = st.query_params.get("tjeneste")
+if wanted in services and not st.session_state.get("_tjeneste_from_link"):
+    st.session_state[key] = st.session_state[f"_keep_{key}"] = wanted
+    st.session_state["_tjeneste_from_link"] = True
 if st.session_state.get(key) not in services:
     st.session_state[key] = services[0]
 service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
-mine = tiltak.filter(pl.col("services").list.contains(service))
+contact = service_contacts(ctx.engine).get(service)
+st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact else "Kontaktperson: ikke registrert")
+mine = tiltak.filter(pl.col("services").list.contains(service)).with_columns(
+    pl.when(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
+            & (pl.col("status") != "avsluttet")).then(pl.lit("Forsinket")).otherwise(pl.lit("")).alias("Forsinket"))
 st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
                          pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
-                         pl.col("services").list.join(", ").alias("Ansvar (alle)")),
+                         "Forsinket", pl.col("services").list.join(", ").alias("Ansvar (alle)")),
              hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})
+st.markdown("**Åpne oppfølgingspunkter**")
+theirs = for_service(actions, service)
+if theirs.is_empty():
+    st.caption("Ingen åpne oppfølgingspunkter for tjenesten.")
+else:
+    st.dataframe(actions_table(theirs, today), hide_index=True, width="stretch")
+contact_form(ctx, service=service, current=contact)

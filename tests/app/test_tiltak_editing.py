@@ -90,13 +90,15 @@ def test_meeting_mode_start_change_end_minutes(open_page, app_env):
     save_changes(engine, Actor("redaktor", "redaktor"), plan_id,
                  [Change(row["id"], row["version"], {"status": "avsluttet"})])
     at.run()
-    next(b for b in at.button if b.label == "Avslutt møtet og lag referat").click().run()
+    next(b for b in at.button if b.label == "Avslutt møtet og lag referat …").click().run()
+    assert open_meeting(engine, plan_id) is not None  # first the preview
+    next(b for b in at.button if b.label == "Bekreft og avslutt møtet").click().run()
     assert not at.exception
     assert open_meeting(engine, plan_id) is None
     page = texts(at)
     assert f"Møte {date.today():%d.%m.%Y}" in page
-    assert {b.label for b in at.get("download_button")} >= {"Last ned Markdown", "Last ned PDF"}
-    assert log_frame(engine, group_meeting_id=meeting["id"]).height == 1
+    assert {b.label for b in at.get("download_button")} >= {"Last ned Markdown", "Last ned PDF", "Last ned Word"}
+    assert log_frame(engine, group_meeting_id=meeting["id"])["field"].to_list() == ["status_note", "status"]
 
 
 def test_reader_cannot_open_meeting_mode(open_page):

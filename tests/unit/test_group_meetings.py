@@ -6,7 +6,9 @@ import polars as pl
 
 from data_access.changelog import LOG_SCHEMA
 from data_access.group_meetings import build_minutes, propose_agenda
-from data_access.minutes_pdf import minutes_pdf
+from data_access.markdown import escape_markdown
+from data_access.minutes import to_markdown
+from data_access.minutes_pdf import blocks_pdf, minutes_pdf
 
 TODAY = date(2026, 11, 22)
 TILTAK = pl.DataFrame({
@@ -43,12 +45,14 @@ def test_minutes_list_every_change_readably():
         {"id": 3, "at": datetime(2026, 11, 22, 9, 9), "username": "admin", "name": "Ola", "entity": "tiltak",
          "entity_id": 2, "action": "archive", "field": "archived", "old_value": "nei", "new_value": "ja"},
     ])
-    md = build_minutes(meeting, log, {1: "Foreldreveiledning", 2: "Mitt valg"}, "Godt møte.")
+    md = to_markdown(build_minutes(meeting, log, {1: "Foreldreveiledning", 2: "Mitt valg"}, "Godt møte.",
+                                   leader="Kari Nordmann", kommune="Stange", plan_name="Planen"))
     assert md.startswith("# Referat fra implementeringsgruppa 22.11.2026")
     assert "**Deltakere:** SLT, PPT, NAV" in md and "09:00–10:30" in md
+    assert "**Møteleder:** Kari Nordmann" in md and "**Kommune:** Stange kommune" in md
     assert "### Foreldreveiledning" in md
-    assert "Status: I gang → **Avsluttet** (Kari, 09:05)" in md
-    assert "Neste evaluering: (tomt) → **01.03.2027**" in md
+    assert "Status: I gang → Avsluttet (Kari, 09:05)" in md
+    assert "Neste evaluering: (tomt) → 01.03.2027" in md
     assert "Arkivert (Ola)" in md and "Godt møte." in md
     assert "Vedtak og endringer (3)" in md
 
@@ -56,7 +60,17 @@ def test_minutes_list_every_change_readably():
 def test_minutes_without_changes_and_as_pdf():
     meeting = {"meeting_date": TODAY, "participants": "", "started_by": "redaktor", "started_at": None,
                "ended_at": None}
-    md = build_minutes(meeting, _log([]), {})
-    assert "Ingen tiltak ble endret i møtet." in md
+    blocks = build_minutes(meeting, _log([]), {})
+    md = to_markdown(blocks)
+    assert "Ingen tiltak ble endret i møtet." in md and "**Møteleder:** redaktor" in md
     pdf = minutes_pdf(md + "\n- Æ, ø og å → «sitat» – tankestrek\n")
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+    assert blocks_pdf(blocks + [["li", "Æ, ø og å → «sitat»"]]).startswith(b"%PDF")
+
+
+def test_user_text_is_never_markdown():
+    assert escape_markdown("*Viktig* [lenke](x) :red[rød] <b>") == r"\*Viktig\* \[lenke\](x) \:red\[rød\] \<b\>"
+    assert escape_markdown("# Ikke overskrift\n- ikke liste") == r"\# Ikke overskrift - ikke liste"
+    assert escape_markdown("1. ikke nummerert") == r"1\. ikke nummerert"
+    md = to_markdown([["h3", "_Tiltak_ #1"], ["table", ["A"], [["x|y"]]]])
+    assert r"### \_Tiltak\_ #1" in md and r"| x\|y |" in md

@@ -13,7 +13,8 @@ def test_reader_may_write_nothing():
 
 
 @pytest.mark.parametrize("role, allowed", [
-    ("redaktor", {Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING}),
+    ("redaktor", {Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING,
+                  Permission.EDIT_CONTACTS}),
     ("planlegger", {Permission.EDIT_ARENAS}),
     ("admin", set(Permission)),
 ])

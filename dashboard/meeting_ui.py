@@ -1,0 +1,247 @@
+"""The pieces of Møtemodus: the changes of this meeting with undo, walking the agenda tiltak by tiltak,
+action items, ending with a preview, and the minutes' downloads. Every write goes through data_access."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import PageContext
+from dashboard.tiltak_detail import history_table
+from dashboard.tiltak_editor import reapply
+from dashboard.ui import attempt, conflict_panel, flash, show_error, snapshot
+from data_access.actions import actions_table, add_action, set_closed
+from data_access.changelog import FIELD_LABELS, log_frame, readable
+from data_access.errors import LagetError
+from data_access.fields import ACTION, TILTAK
+from data_access.group_meetings import OTHER_ENTITIES, end_meeting, minutes_for
+from data_access.minutes import from_json, to_docx, to_markdown
+from data_access.minutes_pdf import blocks_pdf, minutes_pdf
+from data_access.tiltak_writes import save_changes, undo_change
+from data_access.uow import Change
+from data_access.validation import format_date
+from data_access.vocabulary import STATUS_LABELS
+
+KEYS = {"prev": "Alt+P", "next": "Alt+N", "save": "Mod+Enter"}
+
+
+def _describe(r: dict, names: dict[int, str], action_texts: dict[int, str]) -> str:
+    who = r["name"] or r["username"]
+    if r["entity"] == "action":
+        text = action_texts.get(r["entity_id"], "")
+        what = {"create": "åpnet", "update": "lukket", "restore": "åpnet igjen"}.get(r["action"], r["action"])
+        return f"Oppfølgingspunkt {what}: «{text}» ({who})"
+    kind = OTHER_ENTITIES.get(r["entity"], r["entity"])
+    subject = names.get(r["entity_id"], f"{kind} {r['entity_id']}") if r["entity"] in {"tiltak", "tiltak_contact"} \
+        else f"{kind} {r['entity_id']}"
+    if r["action"] == "create":
+        return f"«{subject}»: nytt tiltak ({who})"
+    label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
+    verb = "Angret – " if r["action"] == "undo" else ""
+    return (f"«{subject}»: {verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
+            f"{readable(r['field'], r['new_value'], '(tomt)')} ({who})")
+
+
+def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], actions: pl.DataFrame) -> None:
+    """Every change saved in this meeting, newest first, each with its own undo."""
+    log = log_frame(ctx.engine, group_meeting_id=meeting_id)
+    st.subheader(f"Endringer i dette møtet ({log.height})")
+    if log.is_empty():
+        st.caption("Ingen endringer er lagret i møtet ennå. Endringer fra alle sider kommer med her mens møtet pågår.")
+        return
+    undone = set(log["undo_of_id"].drop_nulls().to_list())
+    texts = dict(zip(actions["id"].to_list(), actions["text"].to_list(), strict=True))
+    for r in log.iter_rows(named=True):
+        c1, c2, c3 = st.columns([1, 8, 2], vertical_alignment="center")
+        c1.caption(f"{r['at']:%H:%M}")
+        c2.text(_describe(r, names, texts))
+        can_undo = r["id"] not in undone and (
+            (r["entity"] == "tiltak" and r["action"] != "create")
+            or (r["entity"] == "action" and r["action"] == "update"))
+        if can_undo and c3.button("Angre", key=f"undo_change_{r['id']}", icon=":material/undo:"):
+            attempt(lambda r=r: undo_change(ctx.engine, ctx.actor, r["id"]) if r["entity"] == "tiltak"
+                    else set_closed(ctx.engine, ctx.actor, r["entity_id"], False),
+                    "Endringen er angret (og angringen står i loggen).")
+        elif r["id"] in undone:
+            c3.caption("angret")
+
+
+def _position(ids: list[int]) -> int:
+    pos = st.session_state.get("walk_pos", 0)
+    return min(max(pos, 0), len(ids) - 1)
+
+
+def walk_agenda(ctx: PageContext, ids: list[int], tiltak: pl.DataFrame, meeting_id: int,
+                reasons: dict[int, str], actions: pl.DataFrame) -> None:
+    """One tiltak at a time, with its history beside it; Alt+N / Alt+P step, Ctrl+Enter saves."""
+    st.subheader("Gå gjennom agendaen")
+    if not ids:
+        st.caption("Agendaen er tom: ingen tiltak har passert evalueringsdatoen, står urørt eller er endret "
+                   "siden forrige møte.")
+        return
+    pos = _position(ids)
+    names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    nav1, nav2, nav3 = st.columns([1, 4, 1], vertical_alignment="center")
+    if nav1.button("Forrige", key="walk_prev", icon=":material/arrow_back:", shortcut=KEYS["prev"],
+                   disabled=pos == 0):
+        st.session_state["walk_pos"] = pos - 1
+        st.rerun()
+    jump = nav2.selectbox("Tiltak på agendaen", range(len(ids)), index=pos, key=f"walk_jump_{pos}",
+                          format_func=lambda i: f"{i + 1} av {len(ids)}: {names.get(ids[i], '')}",
+                          label_visibility="collapsed")
+    if jump != pos:
+        st.session_state["walk_pos"] = jump
+        st.rerun()
+    if nav3.button("Neste", key="walk_next", icon=":material/arrow_forward:", shortcut=KEYS["next"],
+                   disabled=pos >= len(ids) - 1):
+        st.session_state["walk_pos"] = pos + 1
+        st.rerun()
+    st.caption(f"Tastatur: {KEYS['next']} neste, {KEYS['prev']} forrige, Ctrl+Enter lagrer skjemaet.")
+    row = tiltak.filter(pl.col("id") == ids[pos]).row(0, named=True)
+    left, right = st.columns([3, 2])
+    with left:
+        st.text(f"{row['name']} · {row['level_label']} · {row['status_label']}")
+        st.caption(f"På agendaen fordi: {reasons.get(row['id'], '–')} · Ansvar: {', '.join(row['services']) or '–'}"
+                   f" · Neste evaluering: {format_date(row['next_evaluation']) or '–'}")
+        _walk_form(ctx, row, meeting_id)
+        mine = actions.filter(pl.col("tiltak_id") == row["id"])
+        if mine.height:
+            st.markdown("**Åpne oppfølgingspunkter for tiltaket**")
+            st.dataframe(actions_table(mine, date.today()), hide_index=True, width="stretch")
+    with right:
+        st.markdown("**Historikk**")
+        log = log_frame(ctx.engine, entity="tiltak", entity_ids=[row["id"]], limit=20)
+        if log.is_empty():
+            st.caption("Ingen endringer er registrert.")
+        else:
+            st.dataframe(history_table(log).select("Tidspunkt", "Hvem", "Felt", "Til"), hide_index=True,
+                         width="stretch")
+
+
+def _walk_form(ctx: PageContext, row: dict, meeting_id: int) -> None:
+    row = snapshot(f"walk_{row['id']}", row)  # the version the user sees is the one the save sends
+    conflict_panel(f"walk_{row['id']}", lambda c: reapply(ctx, c), labels=TILTAK.label)
+    statuses = list(STATUS_LABELS)
+    with st.form(f"walk_{row['id']}_{row['version']}"):
+        status = st.selectbox("Status", statuses, index=statuses.index(row["status"]), format_func=STATUS_LABELS.get)
+        note = st.text_area("Statusnotat", value=row["status_note"], max_chars=TILTAK.max_chars("status_note"),
+                            help="Ny status krever et nytt statusnotat.")
+        next_step = st.text_input("Neste steg", value=row["next_step"], max_chars=TILTAK.max_chars("next_step"))
+        evaluation = st.date_input("Neste evaluering", value=row["next_evaluation"], format="DD.MM.YYYY")
+        saved = st.form_submit_button("Lagre tiltaket", type="primary", shortcut=KEYS["save"])
+    if not saved:
+        return
+    fields = {k: v for k, v, old in (("status", status, row["status"]), ("status_note", note, row["status_note"]),
+                                     ("next_step", next_step, row["next_step"]),
+                                     ("next_evaluation", evaluation, row["next_evaluation"])) if v != old}
+    if "status" in fields and ("status_note" not in fields or not note.strip()):
+        st.error(f"Du endret status til «{STATUS_LABELS[status]}». Skriv et nytt statusnotat som forklarer "
+                 "den nye statusen, og lagre igjen.")
+        return
+    if not fields:
+        st.info("Ingen endringer å lagre.")
+        return
+    key = f"walk_{row['id']}"
+    attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)),
+            lambda summary: f"«{row['name']}»: {summary}.", conflicts=key)
+
+
+def _save_one(ctx: PageContext, change: Change) -> str:
+    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [change])
+    if result.conflicts:
+        raise result.conflicts[0].error()
+    return result.summary()
+
+
+def action_form(ctx: PageContext, tiltak: pl.DataFrame, services: list[str], meeting_id: int,
+                default_tiltak: int | None = None) -> None:
+    names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    with st.form("new_action", clear_on_submit=True):
+        text = st.text_input("Hva skal gjøres", max_chars=ACTION.max_chars("text"))
+        c1, c2, c3 = st.columns(3)
+        service = c1.selectbox("Ansvarlig tjeneste", services, index=None, placeholder="Velg tjeneste")
+        person = c2.text_input("eller ansvarlig person", max_chars=ACTION.max_chars("responsible_person"),
+                               help="Navn på en ansatt, aldri et barn.")
+        deadline = c3.date_input("Frist", value=None, format="DD.MM.YYYY")
+        ids = list(names)
+        about = st.selectbox("Gjelder tiltak (valgfritt)", ids, format_func=names.get, placeholder="Ingen",
+                             index=ids.index(default_tiltak) if default_tiltak in ids else None)
+        added = st.form_submit_button("Legg til oppfølgingspunkt")
+    if added:
+        attempt(lambda: add_action(ctx.engine, ctx.actor, ctx.plan_id, text=text, deadline=deadline, service=service,
+                                   person=person, tiltak_id=about), "Oppfølgingspunktet er lagt til.")
+
+
+def open_actions(ctx: PageContext, actions: pl.DataFrame, meeting_id: int | None, *, closable: bool) -> None:
+    """Open actions as a table, and a close button per action for those who may."""
+    if actions.is_empty():
+        st.caption("Ingen åpne oppfølgingspunkter.")
+        return
+    st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")
+    if not closable:
+        return
+    labels = {r["id"]: f"{format_date(r['deadline'])} · {r['text']}" for r in actions.iter_rows(named=True)}
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox("Lukk et oppfølgingspunkt som er gjort", list(labels), format_func=labels.get,
+                          key="close_action_pick")
+    if c2.button("Lukk", key="close_action"):
+        attempt(lambda: set_closed(ctx.engine, ctx.actor, chosen, True), "Oppfølgingspunktet er lukket.")
+
+
+END_FLAG = "_end_dialog_open"
+
+
+def _close_end_dialog() -> None:
+    st.session_state.pop(END_FLAG, None)
+
+
+def end_meeting_button(ctx: PageContext, meeting_id: int, summary: str) -> None:
+    """The end button opens the preview; the dialog stays open (across reruns) until confirmed or dismissed."""
+    if st.button("Avslutt møtet og lag referat …", type="primary", key="end_meeting"):
+        st.session_state[END_FLAG] = meeting_id
+    if st.session_state.get(END_FLAG) == meeting_id:
+        end_dialog(ctx, meeting_id, summary)
+
+
+@st.dialog("Avslutt møtet", width="large", on_dismiss=_close_end_dialog)
+def end_dialog(ctx: PageContext, meeting_id: int, summary: str) -> None:
+    """Show the minutes as they will be stored, and end only on confirmation."""
+    try:
+        preview = to_markdown(minutes_for(ctx.engine, meeting_id, summary))
+    except LagetError as exc:
+        show_error(exc)
+        return
+    st.caption("Slik blir referatet. Møtet avsluttes først når du bekrefter.")
+    with st.container(height=420, border=True):
+        st.markdown(preview)
+    c1, c2 = st.columns(2)
+    if c1.button("Bekreft og avslutt møtet", type="primary", key="confirm_end"):
+        try:
+            end_meeting(ctx.engine, ctx.actor, meeting_id, summary=summary)
+        except LagetError as exc:
+            show_error(exc)
+            return
+        st.session_state.pop("walk_pos", None)
+        _close_end_dialog()
+        flash("Møtet er avsluttet, og referatet er lagret.")
+        st.rerun()
+    if c2.button("Avbryt", key="cancel_end"):
+        _close_end_dialog()
+        st.rerun()
+
+
+def minutes_downloads(meeting: dict) -> None:
+    stem = f"referat-{meeting['meeting_date']:%Y-%m-%d}"
+    title = f"Referat {format_date(meeting['meeting_date'])}"
+    blocks = from_json(meeting.get("minutes_json"))
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Last ned Markdown", meeting["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
+                       key=f"md_{meeting['id']}")
+    c2.download_button("Last ned PDF", file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{meeting['id']}",
+                       data=lambda: blocks_pdf(blocks, title) if blocks else minutes_pdf(meeting["minutes_md"], title))
+    if blocks:
+        c3.download_button("Last ned Word", file_name=f"{stem}.docx", key=f"docx_{meeting['id']}",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           data=lambda: to_docx(blocks, title))

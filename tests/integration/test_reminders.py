@@ -1,0 +1,135 @@
+"""`laget reminders` against a real SMTP server (aiosmtpd) started in the test, on both backends."""
+
+import socket
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.policy import default
+
+import polars as pl
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from config.settings import load_settings
+from data_access.actions import add_action
+from data_access.cli import main
+from data_access.contacts import set_contact
+from data_access.db import session_scope
+from data_access.models import SentReminder
+from data_access.permissions import Actor
+from data_access.plans import plans_frame
+from data_access.reminders import ReminderError, collect, send_reminders
+from data_access.tiltak import overdue, tiltak_frame
+
+KARI = Actor("redaktor", "redaktor", "Kari")
+TODAY = date.today()
+
+
+class Keep:
+    """An SMTP handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _settings(port: int, url: str = "sqlite://"):
+    return load_settings({"DATABASE_URL": url, "LAGET_SMTP_HOST": "127.0.0.1", "LAGET_SMTP_PORT": str(port),
+                          "LAGET_SMTP_FROM": "laget@stange.kommune.no", "LAGET_SMTP_STARTTLS": "0",
+                          "LAGET_BASE_URL": "https://laget.stange.kommune.no/"})
+
+
+def _setup(engine):
+    plan_id = plans_frame(engine).filter(pl.col("key") == "stange-2023-2026")["id"][0]
+    late = overdue(tiltak_frame(engine, plan_id), TODAY)
+    ppt = late.filter(pl.col("services").list.contains("PPT"))
+    assert ppt.height, "the demo has overdue PPT tiltak"
+    set_contact(engine, KARI, service="PPT", name="Per Hansen", email="per.hansen@stange.kommune.no")
+    own = late.filter(~pl.col("services").list.contains("PPT")).row(0, named=True)
+    set_contact(engine, KARI, tiltak_id=own["id"], name="Eva Li", email="eva.li@stange.kommune.no")
+    add_action(engine, KARI, plan_id, text="Avklare veien videre", service="PPT",
+               deadline=TODAY - timedelta(days=3))
+    add_action(engine, KARI, plan_id, text="Ikke forsinket ennå", service="PPT", deadline=TODAY + timedelta(days=3))
+    return plan_id, ppt, own
+
+
+def _sent_count(engine) -> int:
+    with session_scope(engine) as s:
+        return s.scalar(select(func.count()).select_from(SentReminder))
+
+
+def test_each_contact_gets_one_mail_with_links_and_never_twice_a_day(demo_engine, smtp):
+    controller, handler = smtp
+    plan_id, ppt, own = _setup(demo_engine)
+    settings = _settings(controller.port)
+    result = send_reminders(demo_engine, settings, TODAY)
+    assert sorted(result.sent) == ["eva.li@stange.kommune.no", "per.hansen@stange.kommune.no"]
+    assert len(handler.messages) == 2
+    by_rcpt = {rcpt[0]: msg for rcpt, msg in handler.messages}
+    per = by_rcpt["per.hansen@stange.kommune.no"]
+    body = per.get_content()
+    assert per["From"] == "laget@stange.kommune.no" and "forsinket" in per["Subject"]
+    assert per.get_content_type() == "text/plain" and per.get_content_charset() == "utf-8"
+    for name in ppt["name"]:
+        assert name in body
+    assert "Avklare veien videre" in body and "Ikke forsinket ennå" not in body
+    assert f"https://laget.stange.kommune.no/tiltak?plan=stange-2023-2026&tiltak={ppt['id'][0]}" in body
+    assert "https://laget.stange.kommune.no/tjenester?plan=stange-2023-2026&tjeneste=PPT" in body
+    eva = by_rcpt["eva.li@stange.kommune.no"].get_content()
+    assert own["name"] in eva and "Avklare" not in eva
+    assert _sent_count(demo_engine) == 2
+    again = send_reminders(demo_engine, settings, TODAY)  # the cron runs again the same day
+    assert again.sent == [] and len(again.skipped) == 2 and len(handler.messages) == 2
+    tomorrow = send_reminders(demo_engine, settings, TODAY + timedelta(days=1))
+    assert len(tomorrow.sent) == 2 and len(handler.messages) == 4
+
+
+def test_unreachable_server_fails_clearly_and_marks_nothing(demo_engine):
+    _setup(demo_engine)
+    with pytest.raises(ReminderError, match="Får ikke kontakt med e-posttjeneren 127.0.0.1"):
+        send_reminders(demo_engine, _settings(_free_port()), TODAY)
+    assert _sent_count(demo_engine) == 0
+
+
+def test_cli_dry_run_prints_and_unreachable_gives_nonzero_exit(demo_engine, demo_url, monkeypatch, capsys, smtp):
+    _setup(demo_engine)
+    controller, handler = smtp
+    for key, value in {"DATABASE_URL": demo_url, "LAGET_SMTP_HOST": "127.0.0.1", "LAGET_SMTP_STARTTLS": "0",
+                       "LAGET_SMTP_FROM": "laget@stange.kommune.no", "LAGET_BASE_URL": "https://x.no"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("LAGET_SMTP_PORT", str(controller.port))
+    assert main(["reminders", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "To: per.hansen@stange.kommune.no" in out and "ville blitt sendt: 2" in out
+    assert handler.messages == [] and _sent_count(demo_engine) == 0
+    monkeypatch.setenv("LAGET_SMTP_PORT", str(_free_port()))
+    assert main(["reminders"]) == 3
+    assert "Får ikke kontakt med e-posttjeneren" in capsys.readouterr().err
+    assert _sent_count(demo_engine) == 0
+    monkeypatch.setenv("LAGET_SMTP_PORT", str(controller.port))
+    assert main(["reminders"]) == 0 and len(handler.messages) == 2
+
+
+def test_collect_lists_items_without_contact(demo_engine):
+    plan_id = plans_frame(demo_engine).filter(pl.col("key") == "stange-2023-2026")["id"][0]
+    reminders, unreachable = collect(demo_engine, TODAY, "https://x.no")
+    assert reminders == []
+    assert len(unreachable) >= overdue(tiltak_frame(demo_engine, plan_id), TODAY).height
