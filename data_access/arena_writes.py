@@ -45,6 +45,7 @@ def normalize_arena(fields: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = items
         elif name == "frequency_text":
             text = (value or "").strip()
+            check_free_text(text, label, max_length=200)
             try:
                 out["frequency"] = parse_frequency(text).to_dict() if text else {}
             except FrequencyError as exc:

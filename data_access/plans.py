@@ -17,6 +17,9 @@ from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text
 from data_access.vocabulary import LEVELS
 
+LEVEL_FIELD_LABELS = {"universell": "Navn på grønt nivå", "selektiv": "Navn på gult nivå",
+                      "indikativ": "Navn på rødt nivå"}  # as the form in Administrasjon calls them
+
 
 def plans_frame(engine: Engine) -> pl.DataFrame:
     with session_scope(engine) as s:
@@ -59,23 +62,34 @@ def protective_factors_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     return to_frame(rows, {"id": pl.Int64, "name": pl.String, "sort_order": pl.Int64})
 
 
-def _plan_fields(name: str, kommune: str, start_year: int | None, end_year: int | None) -> None:
+def _plan_fields(name: str, kommune: str, start_year: int | None, end_year: int | None, source: str,
+                 labels: dict[str, str], factors: list[str]) -> None:
     if not name.strip() or not kommune.strip():
         raise ValidationError("Navn på planen og kommunen må fylles ut.", field="name")
     check_free_text(name, "Navn", max_length=300)
     check_free_text(kommune, "Kommune", max_length=100)
+    check_free_text(source, "Kilde", max_length=2000)
+    for slug, label in labels.items():
+        check_free_text(label, LEVEL_FIELD_LABELS.get(slug, slug), max_length=60)
+    seen: set[str] = set()
+    for factor in factors:
+        check_free_text(factor, "Beskyttelsesfaktor", max_length=200)
+        if factor.casefold() in seen:
+            raise ValidationError(f"Beskyttelsesfaktoren «{factor}» står der to ganger. Hver faktor kan bare "
+                                  "stå én gang.", field="protective_factors")
+        seen.add(factor.casefold())
     if start_year and end_year and end_year < start_year:
         raise ValidationError("Planperioden slutter før den starter.", field="end_year")
 
 
 def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_year: int | None = None,
                 end_year: int | None = None, level_labels: dict[str, str] | None = None,
-                protective_factors: list[str] | None = None) -> int:
+                protective_factors: list[str] | None = None, source: str = "") -> int:
     """A new, empty plan for a kommune, with its own words for the three levels."""
     require(actor, Permission.MANAGE_PLANS)
-    _plan_fields(name, kommune, start_year, end_year)
     labels = {slug: (level_labels or {}).get(slug, "").strip() or default for slug, default, _, _ in LEVELS}
     factors = [f.strip() for f in protective_factors or [] if f.strip()]
+    _plan_fields(name, kommune, start_year, end_year, source, labels, factors)
     key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
     with session_scope(engine) as s:
         ensure_vocabulary(s)
@@ -84,7 +98,7 @@ def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_
         while key in taken:
             key, n = f"{base}-{n}", n + 1
         plan = Plan(key=key, name=name.strip(), kommune=kommune.strip(), start_year=start_year, end_year=end_year,
-                    uses_protective_factors=bool(factors), source="", is_demo=False, sort_order=len(taken))
+                    uses_protective_factors=bool(factors), source=source.strip(), is_demo=False, sort_order=len(taken))
         s.add(plan)
         s.flush()
         for i, (slug, _, color, _) in enumerate(LEVELS):

@@ -13,6 +13,7 @@ from data_access.db import session_scope
 from data_access.frames import to_frame
 from data_access.models import User
 from data_access.permissions import ROLES, Actor, Permission, require
+from data_access.validation import check_free_text
 
 SYSTEM = Actor("system", "admin", "Kommandolinje")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,60}$")
@@ -39,6 +40,8 @@ def add_user(engine: Engine, actor: Actor, *, username: str, name: str, role: st
         raise ValueError(f"Ukjent rolle «{role}». Velg en av: {', '.join(ROLES)}.")
     if not name.strip():
         raise ValueError("Navn må fylles ut.")
+    check_free_text(name, "Navn", max_length=150)
+    check_free_text(email, "E-post", max_length=200)
     _check_password(password)
     with session_scope(engine) as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
