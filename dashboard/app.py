@@ -13,7 +13,7 @@ import streamlit as st  # noqa: E402
 from dashboard.auth import login  # noqa: E402
 from dashboard.context import PageContext, cached_plans, current_settings, engine_for  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.ui import show_flashes  # noqa: E402
+from dashboard.ui import plain, show_flashes  # noqa: E402
 from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
 from data_access.db import DatabaseUnavailable  # noqa: E402
 from data_access.permissions import ROLES  # noqa: E402
@@ -26,7 +26,7 @@ try:
     key = cookie_key(settings, engine)
 except (DatabaseUnavailable, ConfigurationError) as exc:
     st.title("Laget kan ikke starte")
-    st.error(str(exc))
+    st.error(plain(str(exc)))
     st.stop()
 
 actor, authenticator = login(engine, settings, key)
@@ -45,7 +45,7 @@ with st.sidebar:
         st.session_state["plan_id"] = plans["id"][0]
     plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
                            key="plan_id")
-    st.caption(f"Innlogget som **{actor.name or actor.username}** · {ROLES.get(actor.role, actor.role)}")
+    st.caption(f"Innlogget som **{plain(actor.name or actor.username)}** · {ROLES.get(actor.role, actor.role)}")
     authenticator.logout("Logg ut", "sidebar")
 
 plan = plans.filter(plans["id"] == plan_id).row(0, named=True)

@@ -8,18 +8,19 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import flash
+from dashboard.ui import flash, show_error
 from data_access.arena_writes import create_arena, set_retired, update_arena
+from data_access.errors import LagetError
 from data_access.meetings import STATES, MeetingUpdate, add_meeting, update_meeting
-from data_access.validation import ValidationError, format_date
+from data_access.validation import format_date
 from data_access.vocabulary import ARENA_LEVELS
 
 
 def _run(action, success: str) -> None:
     try:
         action()
-    except (ValidationError, PermissionError) as exc:
-        st.error(str(exc))
+    except (LagetError, PermissionError) as exc:
+        show_error(exc)
     else:
         flash(success)
         st.rerun()

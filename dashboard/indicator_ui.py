@@ -8,13 +8,13 @@ import streamlit as st
 
 from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
-from dashboard.ui import example_badge, flash
+from dashboard.ui import example_badge, flash, plain, show_error
 from data_access.changelog import data_token
 from data_access.db import get_engine
+from data_access.errors import LagetError
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
-from data_access.validation import ValidationError
 from data_access.vocabulary import BETTER, GEOS, UNITS
 
 BADGE_COLORS = {GOOD: "green", NEUTRAL: "orange", BAD: "red"}
@@ -65,7 +65,7 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
 def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = status(values, ind["better"], ind["target_value"])
     with st.container(border=True):
-        st.markdown(f"**{ind['name']}**")
+        st.markdown(f"**{plain(ind['name'])}**")
         change = "" if st_.change is None else f" ({'+' if st_.change > 0 else ''}{fmt_value(st_.change, ind['unit'])})"
         st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
@@ -75,14 +75,14 @@ def card(ind: dict, values: pl.DataFrame) -> None:
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
-    st.subheader(ind["name"])
+    st.subheader(plain(ind["name"]))
     target = f" · Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year']}" \
         if ind["target_value"] is not None else ""
-    st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
-               f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
-               + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else ""))
+    st.caption(plain(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
+                     f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
+                     + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else "")))
     if ind["description"]:
-        st.write(ind["description"])
+        st.markdown(plain(ind["description"]))
     if values["is_example"].any():
         example_badge()
         st.caption("Stiplede linjer og trekanter er eksempeldata, ikke offisielle tall.")
@@ -100,8 +100,8 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
 def _run(action, success: str) -> None:
     try:
         result = action()
-    except (ValidationError, PermissionError, ValueError) as exc:
-        st.error(str(exc))
+    except (LagetError, PermissionError, ValueError) as exc:
+        show_error(exc)
     else:
         flash(success if not isinstance(result, str) else f"{success} ({result}).")
         st.rerun()

@@ -7,19 +7,19 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash
+from dashboard.ui import current_meeting_id, flash, plain, show_error
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
+from data_access.errors import LagetError
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
     TiltakChange,
     TiltakValidationError,
-    UndoRefused,
     create_tiltak,
     save_changes,
     set_archived,
     undo_change,
 )
-from data_access.validation import ValidationError, format_date
+from data_access.validation import format_date
 from data_access.vocabulary import STATUS_LABELS
 
 
@@ -44,9 +44,9 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if chosen is None:
         return
     row = tiltak.filter(pl.col("id") == chosen).row(0, named=True)
-    st.markdown(f"**{row['name']}** · {row['level_label']} · {row['status_label']}"
+    st.markdown(f"**{plain(row['name'])}** · {plain(row['level_label'])} · {plain(row['status_label'])}"
                 + (" · *arkivert*" if row["archived"] else ""))
-    st.write(row["description"] or "Ingen beskrivelse.")
+    st.markdown(plain(row["description"] or "Ingen beskrivelse."))
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
@@ -69,8 +69,8 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
                     undo_change(ctx.engine, ctx.actor, change_id, group_meeting_id=current_meeting_id(ctx))
                     flash("Endringen er angret (og angringen er logget).")
                     st.rerun()
-                except (UndoRefused, ValidationError, PermissionError) as exc:
-                    st.error(str(exc))
+                except (LagetError, PermissionError) as exc:
+                    show_error(exc)
 
 
 def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[str]) -> None:
@@ -98,10 +98,10 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
                                   group_meeting_id=current_meeting_id(ctx))
         except TiltakValidationError as exc:
             for e in exc.errors:
-                st.error(e.message)
+                st.error(plain(e.message))
             return
         if result.conflicts:
-            st.warning(result.conflicts[0].message() + " Last siden på nytt og prøv igjen.")
+            st.warning(plain(result.conflicts[0].message() + " Last siden på nytt og prøv igjen."))
             return
         flash(result.summary())
         st.rerun()
@@ -109,7 +109,7 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
         conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
                                 group_meeting_id=current_meeting_id(ctx))
         if conflict:
-            st.warning(conflict.message())
+            st.warning(plain(conflict.message()))
             return
         flash(f"«{row['name']}» er {'gjenopprettet' if row['archived'] else 'arkivert'}.")
         st.rerun()
@@ -135,9 +135,9 @@ def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str],
                           protective_factor=factor, group_meeting_id=current_meeting_id(ctx))
         except TiltakValidationError as exc:
             for e in exc.errors:
-                st.error(e.message)
-        except PermissionError as exc:
-            st.error(str(exc))
+                st.error(plain(e.message))
+        except (LagetError, PermissionError) as exc:
+            show_error(exc)
         else:
             flash(f"«{name.strip()}» er lagt til under {level_labels[level].lower()}.")
             st.rerun()

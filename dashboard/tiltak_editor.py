@@ -11,8 +11,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash
+from dashboard.ui import current_meeting_id, flash, plain, show_error
 from data_access.editing import COLUMNS, editor_changes
+from data_access.errors import LagetError
 from data_access.permissions import Permission
 from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
 from data_access.vocabulary import STATUS_LABELS
@@ -56,12 +57,12 @@ def _show_value(field: str, value: object) -> str:
 
 def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:
     with st.container(border=True):
-        st.warning(conflict.message())
+        st.warning(plain(conflict.message()))
         fields = list(conflict.yours)
-        st.table(pl.DataFrame({
-            "Felt": [FIELD_HEADERS.get(f, f) for f in fields],
-            "Din endring": [_show_value(f, conflict.yours[f]) for f in fields],
-            "Lagret av den andre": [_show_value(f, conflict.theirs.get(f)) for f in fields],
+        st.table(pl.DataFrame({  # st.table renders Markdown in its cells
+            "Felt": [plain(FIELD_HEADERS.get(f, f)) for f in fields],
+            "Din endring": [plain(_show_value(f, conflict.yours[f])) for f in fields],
+            "Lagret av den andre": [plain(_show_value(f, conflict.theirs.get(f))) for f in fields],
         }))
         c1, c2 = st.columns(2)
         if c1.button("Bruk min endring oppå deres", key=f"reapply_{key}_{conflict.tiltak_id}"):
@@ -133,9 +134,9 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         except TiltakValidationError as exc:
             st.error("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.")
             for e in exc.errors:
-                st.error(f"«{e.tiltak_name}» – {e.message}")
-        except PermissionError as exc:
-            st.error(str(exc))
+                st.error(plain(f"«{e.tiltak_name}» – {e.message}"))
+        except (LagetError, PermissionError) as exc:
+            show_error(exc)
         else:
             _store_conflicts(key, result.conflicts)
             reset(key)

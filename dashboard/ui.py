@@ -6,15 +6,22 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from data_access.markup import escape_markdown
 from data_access.validation import format_date
 from data_access.vocabulary import EXAMPLE_LABEL
+
+
+def plain(text: object) -> str:
+    """User text made safe for st.markdown/caption/info/error/toast/expander labels: it is shown literally."""
+    return escape_markdown(text)
 
 
 def plan_header(ctx: PageContext, title: str) -> None:
     st.title(title)
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
-    st.caption(f"{plan['kommune']} kommune · {plan['name']}{years if years.strip() not in plan['name'] else ''}")
+    years = years if years.strip() not in plan["name"] else ""
+    st.caption(plain(f"{plan['kommune']} kommune · {plan['name']}{years}"))
     if plan.get("is_demo"):
         st.caption(":material/info: Demodata bygd på kommunens plan. Tall merket «eksempeldata» er ikke offisielle.")
 
@@ -57,13 +64,15 @@ def filter_multiselect(label: str, options: list, key: str, **kwargs) -> list:
 
 
 def flash(message: str, icon: str | None = ":material/check_circle:") -> None:
-    """Queue a toast for the next run, so it survives the ``st.rerun()`` that follows a save."""
+    """Queue a toast for the next run, so it survives the ``st.rerun()`` that follows a save.
+
+    ``message`` is plain text (it often names what the user typed) and is shown literally."""
     st.session_state.setdefault("_flash", []).append((message, icon))
 
 
 def show_flashes() -> None:
     for message, icon in st.session_state.pop("_flash", []):
-        st.toast(message, icon=icon)
+        st.toast(plain(message), icon=icon)
 
 
 def current_meeting_id(ctx: PageContext) -> int | None:
@@ -104,7 +113,7 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
 
 
 def show_error(exc: Exception, where=None) -> None:
-    """The one way to show a refused write: the data layer's Norwegian message, as plain text, never a trace.
+    """The one way to show a refused write: the data layer's Norwegian message, literally, never a trace.
 
     ``where`` is a Streamlit container (defaults to the page). A ``LagetError`` is shown as it is; anything
     else means a bug, so the user gets a calm sentence and the details go to the server log.
@@ -115,7 +124,7 @@ def show_error(exc: Exception, where=None) -> None:
 
     target = where or st
     if isinstance(exc, LagetError):
-        target.error(str(exc), icon=":material/error:")
+        target.error(plain(str(exc)), icon=":material/error:")
     else:
         logging.getLogger("laget").exception("Unexpected error", exc_info=exc)
         target.error("Noe gikk galt, og ingenting ble lagret. Prøv igjen, eller kontakt administrator.",

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from data_access.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db import session_scope
 from data_access.frames import to_frame
+from data_access.markup import escape_markdown
 from data_access.models import GroupMeeting
 from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text, format_date
@@ -112,34 +113,42 @@ def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
     return set(log.filter(pl.col("group_meeting_id").is_null())["entity_id"].to_list())
 
 
+def md(text: object) -> str:
+    """User text inside a line of the minutes, escaped so it is shown literally."""
+    return escape_markdown(text, inline=True)
+
+
 def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak_names: dict[int, str], summary: str = "") -> str:
-    """A readable referat: who met, then every decision grouped per tiltak, oldest first."""
+    """A readable referat: who met, then every decision grouped per tiltak, oldest first.
+
+    Everything a user typed (participants, summary, names, values) is escaped, so the Markdown shows it literally
+    in Laget, in any Markdown viewer and in the PDF: no links, images or HTML from user input."""
     lines = [f"# Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}", ""]
-    lines.append(f"**Deltakere:** {meeting['participants'] or 'ikke registrert'}  ")
-    lines.append(f"**Møteleder:** {meeting['started_by']}  ")
+    lines.append(f"**Deltakere:** {md(meeting['participants']) or 'ikke registrert'}  ")
+    lines.append(f"**Møteleder:** {md(meeting['started_by'])}  ")
     start, end = meeting.get("started_at"), meeting.get("ended_at")
     if start:
         lines.append(f"**Tid:** {start:%H:%M}–{end:%H:%M}" if end else f"**Startet:** {start:%H:%M}")
     lines.append("")
     if summary.strip():
-        lines += ["## Oppsummering", "", summary.strip(), ""]
+        lines += ["## Oppsummering", "", escape_markdown(summary.strip()), ""]
     tiltak_changes = changes.filter(pl.col("entity") == "tiltak").sort("at", "id")
     lines.append(f"## Vedtak og endringer ({tiltak_changes.height})")
     lines.append("")
     if tiltak_changes.is_empty():
         lines.append("Ingen tiltak ble endret i møtet.")
     for (tiltak_id,), part in tiltak_changes.group_by("entity_id", maintain_order=True):
-        lines.append(f"### {tiltak_names.get(tiltak_id, f'Tiltak {tiltak_id}')}")
+        lines.append(f"### {md(tiltak_names.get(tiltak_id, f'Tiltak {tiltak_id}'))}")
         for r in part.iter_rows(named=True):
-            label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
-            who = r["name"] or r["username"]
+            label = md(FIELD_LABELS.get(r["field"] or "", r["field"] or ""))
+            who = md(r["name"] or r["username"])
             if r["action"] == "create":
                 lines.append(f"- Nytt tiltak opprettet ({who}).")
             elif r["action"] in {"archive", "restore"}:
                 lines.append(f"- {'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who}).")
             else:
                 verb = "Angret: " if r["action"] == "undo" else ""
-                lines.append(f"- {verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
-                             f"**{readable(r['field'], r['new_value'], '(tomt)')}** ({who}, {r['at']:%H:%M})")
+                old, new = (md(readable(r["field"], v, "(tomt)")) for v in (r["old_value"], r["new_value"]))
+                lines.append(f"- {verb}{label}: {old} → **{new}** ({who}, {r['at']:%H:%M})")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

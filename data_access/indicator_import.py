@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from data_access.errors import LagetError
 from data_access.periods import Period, PeriodError, parse_period
 
 MISSING = {"", ".", "..", "...", ":", "-", "–"}
@@ -28,7 +29,7 @@ LAND_NAMES = {"hele landet", "landet", "norge", "nasjonalt", "landet i alt"}
 FHI_MEASURES = ("meis", "rate", "smr", "teller", "andel", "verdi", "måltall", "maltall", "prosent", "antall")
 
 
-class IndicatorImportError(ValueError):
+class IndicatorImportError(LagetError, ValueError):
     """The whole file is unusable (encoding, separator, header); the message names line and column."""
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from data_access import changelog
 from data_access.db import session_scope
+from data_access.errors import LagetError
 from data_access.models import ChangeLog, Level, Plan, ProtectiveFactor, Service, Status, Tiltak, tiltak_services
 from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text, parse_norwegian_date
@@ -345,7 +346,7 @@ def _parse_stored(name: str, text: str | None) -> Any:
     return text
 
 
-class UndoRefused(ValueError):
+class UndoRefused(LagetError, ValueError):
     """The change cannot be undone, e.g. because the field has changed again since."""
 
 

@@ -4,11 +4,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import flash
+from dashboard.ui import flash, show_error
+from data_access.errors import LagetError
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
 from data_access.users import add_user, set_password, set_role, users_frame
-from data_access.validation import ValidationError
 
 ctx = page_context()
 st.title("Administrasjon")
@@ -27,10 +27,10 @@ with st.form("add_user", clear_on_submit=True):
     if st.form_submit_button("Legg til"):
         try:
             add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password)
-            st.toast(f"Brukeren «{username}» er lagt til.")
+            flash(f"Brukeren «{username}» er lagt til.")
             st.rerun()
-        except (ValueError, PermissionError) as exc:
-            st.error(str(exc))
+        except (LagetError, ValueError, PermissionError) as exc:
+            show_error(exc)
 
 with st.form("change_user"):
     st.subheader("Endre rolle eller passord")
@@ -45,10 +45,10 @@ with st.form("change_user"):
             set_role(ctx.engine, ctx.actor, who, new_role, active)
             if new_password:
                 set_password(ctx.engine, ctx.actor, who, new_password)
-            st.toast(f"«{who}» er oppdatert.")
+            flash(f"«{who}» er oppdatert.")
             st.rerun()
-        except (ValueError, PermissionError) as exc:
-            st.error(str(exc))
+        except (LagetError, ValueError, PermissionError) as exc:
+            show_error(exc)
 
 st.divider()
 st.subheader("Planer")
@@ -78,5 +78,5 @@ with st.form("new_plan", clear_on_submit=True):
             st.cache_data.clear()
             flash(f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")
             st.rerun()
-        except (ValidationError, PermissionError) as exc:
-            st.error(str(exc))
+        except (LagetError, PermissionError) as exc:
+            show_error(exc)

@@ -5,10 +5,10 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import indicator_data
-from dashboard.ui import flash, plan_header
+from dashboard.ui import flash, plain, plan_header, show_error
+from data_access.errors import LagetError
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
 from data_access.indicator_writes import import_values
-from data_access.validation import ValidationError
 from data_access.vocabulary import GEOS
 
 ctx = page_context()
@@ -27,10 +27,10 @@ if upload is None:
 try:
     parsed = parse_file(upload.getvalue(), upload.name)
 except IndicatorImportError as exc:
-    st.error(f"Filen kan ikke leses: {exc}")
+    st.error(plain(f"Filen kan ikke leses: {exc}"))
     st.stop()
 st.success(f"Gjenkjent som {dict(ssb='SSB', fhi='FHI', udir='Skoleporten')[parsed.format]}-fil med "
-           f"{len(parsed.rows)} rader. Verdikolonne: «{parsed.value_label}».")
+           f"{len(parsed.rows)} rader. Verdikolonne: «{plain(parsed.value_label)}».")
 if parsed.errors:
     st.error(f"Filen har {len(parsed.errors)} feil og kan ikke importeres før de er rettet:")
     st.dataframe(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
@@ -43,7 +43,7 @@ options = ["", *GEOS]
 mapping: dict[str, str] = {}
 for i, s in enumerate(parsed.series()):
     c1, c2 = st.columns([3, 1])
-    c1.markdown(f"**{s.key}**  \n{s.rows} perioder ({s.first}–{s.last}), {s.rows - s.values} uten tall")
+    c1.markdown(f"**{plain(s.key)}**  \n{s.rows} perioder ({s.first}–{s.last}), {s.rows - s.values} uten tall")
     mapping[s.key] = c2.selectbox("Geografi", options, index=options.index(s.geo_guess) if i < 3 else 0,
                                   format_func=lambda g: GEOS.get(g, "Ikke importer"), key=f"map_{i}")
 source = st.text_input("Kilde som lagres med tallene", value=f"{dict(ssb='SSB', fhi='FHI', udir='Udir')[parsed.format]}"
@@ -51,17 +51,17 @@ source = st.text_input("Kilde som lagres med tallene", value=f"{dict(ssb='SSB', 
 try:
     planned = plan_import(parsed, mapping, source)
 except IndicatorImportError as exc:
-    st.warning(str(exc))
+    st.warning(plain(str(exc)))
     st.stop()
-st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{names[indicator_id]}»")
+st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{plain(names[indicator_id])}»")
 st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
                            "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
                            "Verdi": [r.value for r in planned]}), hide_index=True, width="stretch")
 if st.button("Importer", type="primary"):
     try:
         result = import_values(ctx.engine, ctx.actor, indicator_id, planned)
-    except (ValidationError, PermissionError) as exc:
-        st.error(f"Ingenting er importert: {exc}")
+    except (LagetError, PermissionError) as exc:
+        show_error(exc)
     else:
         flash(result.summary())
         st.rerun()

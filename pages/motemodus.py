@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import cached_pdf, flash, plan_header
+from dashboard.ui import cached_pdf, flash, plain, plan_header, show_error
+from data_access.errors import LagetError
 from data_access.group_meetings import (
     changed_since_last_meeting,
     end_meeting,
@@ -18,7 +19,7 @@ from data_access.group_meetings import (
 )
 from data_access.plans import services_frame
 from data_access.tiltak import tiltak_frame
-from data_access.validation import ValidationError, format_date
+from data_access.validation import format_date
 
 ctx = page_context()
 plan_header(ctx, "Møtemodus")
@@ -39,10 +40,11 @@ if meeting is None:
                 start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants)
                 flash("Møtet er startet.")
                 st.rerun()
-            except (ValidationError, PermissionError) as exc:
-                st.error(str(exc))
+            except (LagetError, PermissionError) as exc:
+                show_error(exc)
 else:
-    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Deltakere: {meeting['participants'] or '–'}")
+    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · "
+               f"Deltakere: {plain(meeting['participants'] or '–')}")
     agenda = propose_agenda(tiltak, changed_since_last_meeting(ctx.engine, ctx.plan_id), date.today(),
                             ctx.settings.stale_months)
     services = services_frame(ctx.engine)["name"].to_list()
@@ -62,8 +64,8 @@ else:
                 end_meeting(ctx.engine, ctx.actor, meeting["id"], names, summary)
                 flash("Møtet er avsluttet, og referatet er lagret.")
                 st.rerun()
-            except (ValidationError, PermissionError) as exc:
-                st.error(str(exc))
+            except (LagetError, PermissionError) as exc:
+                show_error(exc)
 
 st.subheader("Referater")
 past = meetings_frame(ctx.engine, ctx.plan_id).filter(pl.col("ended_at").is_not_null())

@@ -7,7 +7,7 @@ from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, pyramid_spec, remember
+from dashboard.ui import filter_multiselect, meeting_banner, persistent, plain, plan_header, pyramid_spec, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame
@@ -44,7 +44,7 @@ if picked and picked[0] != chosen_level:
 caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
 if chosen_level:
     c1, c2 = st.columns([4, 1])
-    c1.caption(f"Viser bare **{level_labels.get(chosen_level, chosen_level)}**. {caption}")
+    c1.caption(f"Viser bare **{plain(level_labels.get(chosen_level, chosen_level))}**. {caption}")
     if c2.button("Vis alle nivåer"):
         st.session_state["_keep_filter_level"] = None
         st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
@@ -61,7 +61,7 @@ for level in levels.iter_rows(named=True):
     if chosen_level and level["slug"] != chosen_level:
         continue
     part = shown.filter(pl.col("level") == level["slug"])
-    with st.expander(f"{level['label']} ({part.filter(~pl.col('archived')).height} tiltak)", expanded=True):
+    with st.expander(f"{plain(level['label'])} ({part.filter(~pl.col('archived')).height} tiltak)", expanded=True):
         if part.is_empty():
             st.caption("Ingen tiltak med disse filtrene.")
         else:

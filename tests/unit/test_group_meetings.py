@@ -60,3 +60,44 @@ def test_minutes_without_changes_and_as_pdf():
     assert "Ingen tiltak ble endret i møtet." in md
     pdf = minutes_pdf(md + "\n- Æ, ø og å → «sitat» – tankestrek\n")
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+EVIL = ["[x](https://evil)", "![](https://evil/x.png)", "<script>alert(1)</script>", "javascript:alert(1)",
+        "www.evil.example", "# Overskrift", "**fet**"]
+
+
+def _evil_minutes():
+    from markdown_it import MarkdownIt
+
+    meeting = {"meeting_date": TODAY, "participants": " ".join(EVIL), "started_by": "<b>redaktor</b>",
+               "started_at": datetime(2026, 11, 22, 9), "ended_at": datetime(2026, 11, 22, 10)}
+    log = _log([{"id": 1, "at": datetime(2026, 11, 22, 9, 5), "username": "redaktor", "name": EVIL[1],
+                 "entity": "tiltak", "entity_id": 1, "action": "update", "field": "status_note",
+                 "old_value": EVIL[0], "new_value": EVIL[2]}])
+    md = build_minutes(meeting, log, {1: EVIL[0]}, "\n".join(EVIL))
+    parser = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    return md, [t for b in parser.parse(md) for t in [b, *(b.children or [])]]
+
+
+def test_minutes_escape_user_text():
+    md, tokens = _evil_minutes()
+    kinds = {t.type for t in tokens}
+    assert not kinds & {"link_open", "image", "html_inline", "html_block"}, kinds
+    assert "<script>" not in md and "[x](" not in md and "javascript:alert" in md.replace("\\", "")
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert [h.tag for h in headings] == ["h1", "h2", "h2", "h3"], "user text adds no headings"
+    text = " ".join(t.content for t in tokens if t.type == "text")
+    for evil in EVIL:
+        assert evil in text, evil  # shown literally
+    assert "Statusnotat: [x](https://evil) → " in text
+
+
+def test_minutes_pdf_draws_user_text_literally_without_links():
+    from data_access.minutes_pdf import _runs
+
+    md, _ = _evil_minutes()
+    pdf = minutes_pdf(md, "Referat")
+    assert pdf.startswith(b"%PDF") and b"/URI" not in pdf and b"/Annots" not in pdf
+    line = next(line for line in md.splitlines() if line.startswith("- Statusnotat"))
+    assert _runs(line[2:]) == [(False, "Statusnotat: [x](https://evil) → "), (True, "<script>alert(1)</script>"),
+                               (False, " (![](https://evil/x.png), 09:05)")]
