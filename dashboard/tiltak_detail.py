@@ -50,7 +50,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
-    log = log_frame(ctx.engine, entity="tiltak", entity_ids=[chosen], limit=200)
+    log = ctx.read(log_frame, entity="tiltak", entity_ids=[chosen], limit=200)
     st.markdown("**Historikk**")
     if log.is_empty():
         st.caption("Ingen endringer er registrert.")
@@ -100,14 +100,21 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
             for e in exc.errors:
                 st.error(plain(e.message))
             return
+        except (LagetError, PermissionError) as exc:
+            show_error(exc)
+            return
         if result.conflicts:
             st.warning(plain(result.conflicts[0].message() + " Last siden på nytt og prøv igjen."))
             return
         flash(result.summary())
         st.rerun()
     if toggled:
-        conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
-                                group_meeting_id=current_meeting_id(ctx))
+        try:
+            conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
+                                    group_meeting_id=current_meeting_id(ctx))
+        except (LagetError, PermissionError) as exc:
+            show_error(exc)
+            return
         if conflict:
             st.warning(plain(conflict.message()))
             return

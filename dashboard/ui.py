@@ -87,7 +87,7 @@ def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
     from data_access.group_meetings import open_meeting
 
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    meeting = ctx.read(open_meeting, ctx.plan_id)
     if meeting:
         st.info(f":material/groups: Møte i implementeringsgruppa pågår ({format_date(meeting['meeting_date'])}). "
                 "Endringer du lagrer nå, kommer med i referatet.")
