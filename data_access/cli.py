@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from config.settings import load_settings
-from data_access.db import DatabaseUnavailable, get_engine, upgrade
+from data_access.db import get_engine, upgrade
+from data_access.errors import DatabaseFault
 from data_access.permissions import ROLES
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -33,6 +34,11 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
+def _rows(counts: dict[str, int]) -> str:
+    total = f"{sum(counts.values()):,}".replace(",", " ")
+    return f"{total} rader i {len(counts)} tabeller"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     passwd = user.add_parser("passwd", help="sett nytt passord")
     passwd.add_argument("username")
     passwd.add_argument("--password-env")
+    backup = sub.add_parser("backup", help="skriv hele databasen til én fil (gzip-komprimert JSON)")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="les en sikkerhetskopi inn i en ny, tom database (SQLite eller "
+                                             "PostgreSQL)")
+    restore.add_argument("file", type=Path)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -69,6 +80,21 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_demo(_engine())
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
+        elif args.command == "backup":
+            from data_access.backup import backup_to_file
+            from data_access.users import SYSTEM
+
+            counts = backup_to_file(_engine(), SYSTEM, args.file)
+            print(f"Sikkerhetskopi skrevet til {args.file}: {_rows(counts)}.")
+        elif args.command == "restore":
+            from data_access.backup import restore_from_file
+            from data_access.users import SYSTEM
+
+            if not args.file.is_file():
+                raise ValueError(f"Finner ikke filen {args.file}.")
+            engine = get_engine(load_settings().database_url)
+            counts = restore_from_file(engine, SYSTEM, args.file)
+            print(f"Gjenopprettet fra {args.file}: {_rows(counts)}.")
         elif args.command == "user":
             from data_access.users import SYSTEM, add_user, set_password
 
@@ -80,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 set_password(engine, SYSTEM, args.username, _password(args))
                 print(f"Passordet til «{args.username}» er endret.")
-    except DatabaseUnavailable as exc:
+    except DatabaseFault as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 2
     except (ValueError, PermissionError) as exc:
