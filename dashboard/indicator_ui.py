@@ -30,7 +30,7 @@ def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, p
 
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
-    return _indicator_data(ctx.settings.database_url, ctx.plan_id, data_token(ctx.engine, ctx.plan_id))
+    return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.read(data_token, ctx.plan_id))
 
 
 def fmt_value(value: float | None, unit: str) -> str:

@@ -66,8 +66,12 @@ def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:
         }))
         c1, c2 = st.columns(2)
         if c1.button("Bruk min endring oppå deres", key=f"reapply_{key}_{conflict.tiltak_id}"):
-            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()],
-                                  group_meeting_id=current_meeting_id(ctx))
+            try:
+                result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()],
+                                      group_meeting_id=current_meeting_id(ctx))
+            except (LagetError, PermissionError) as exc:
+                show_error(exc)
+                return
             _store_conflicts(key, result.conflicts)
             flash(f"«{conflict.name}»: endringen din er lagt oppå." if result.saved else result.summary())
             st.rerun()

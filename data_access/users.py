@@ -33,6 +33,7 @@ def add_user(engine: Engine, actor: Actor, *, username: str, name: str, role: st
              email: str = "") -> None:
     require(actor, Permission.MANAGE_USERS)
     username = username.strip().lower()
+    check_free_text(username, "Brukernavn", max_length=60)
     if not USERNAME_RE.match(username):
         raise ValidationError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek "
                          "(2–60 tegn).")

@@ -13,7 +13,7 @@ from data_access.users import add_user, set_password, set_role, users_frame
 ctx = page_context()
 st.title("Administrasjon")
 st.subheader("Brukere")
-users = users_frame(ctx.engine)
+users = ctx.read(users_frame)
 st.dataframe(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
                            "active": "Aktiv"}), hide_index=True, width="stretch")
 
@@ -52,7 +52,7 @@ with st.form("change_user"):
 
 st.divider()
 st.subheader("Planer")
-st.dataframe(plans_frame(ctx.engine).select(
+st.dataframe(ctx.read(plans_frame).select(
     pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"), pl.col("start_year").alias("Fra"),
     pl.col("end_year").alias("Til"), pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
     pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")

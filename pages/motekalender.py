@@ -115,4 +115,4 @@ if ctx.can(Permission.EDIT_ARENAS):
     with m2:
         extra_meeting_form(ctx, arenas)
     with m3:
-        arena_form(ctx, arenas_frame(ctx.engine, ctx.plan_id, include_retired=True))
+        arena_form(ctx, ctx.read(arenas_frame, ctx.plan_id, include_retired=True))

@@ -49,6 +49,8 @@ def _writes(engine):
         ("Beskyttelsesfaktor", lambda t: create_plan(engine, ADMIN, **base, protective_factors=["Venn", t])),
         ("Navn", lambda t: add_user(engine, ADMIN, username="kari", name=f"Kari {t}", role="leser",
                                     password="langt-passord")),
+        ("Brukernavn", lambda t: add_user(engine, ADMIN, username=t.replace("\u200b", ""), name="Kari",
+                                          role="leser", password="langt-passord")),
         ("E-post", lambda t: add_user(engine, ADMIN, username="kari", name="Kari", role="leser",
                                       email=f"{t}@kommune.no", password="langt-passord")),
         ("Deltakere", lambda t: start_meeting(engine, ADMIN, plan_id, date(2026, 3, 2), f"Kari, {t}")),
