@@ -45,3 +45,19 @@ def escape_markdown(text: object, *, inline: bool = False) -> str:
 def unescape_markdown(text: str) -> str:
     """Undo ``escape_markdown`` within one line (the PDF draws the text itself)."""
     return ESCAPED.sub(r"\1", text)
+
+
+DEFANG = re.compile(r"(?<!\\)(\[|<|://)|(?<![\\\w])(www)\.", re.IGNORECASE)
+
+
+def defang_markdown(markdown: str) -> str:
+    """Markdown we wrote ourselves but that may hold raw user text (minutes stored before user text was
+    escaped): keep its headings and bold, but no link, image, autolink or HTML can form. Escaped text is
+    left as it is."""
+    def fix(m: re.Match) -> str:
+        if m.group(2):
+            return m.group(2) + "\\."
+        token = m.group(1)
+        return "\\" + token  # no "[" starts a link or image, no "<" HTML, no "://" an autolink
+
+    return DEFANG.sub(fix, markdown or "")

@@ -17,6 +17,7 @@ from data_access.group_meetings import (
     propose_agenda,
     start_meeting,
 )
+from data_access.markup import defang_markdown
 from data_access.plans import services_frame
 from data_access.tiltak import tiltak_frame
 from data_access.validation import format_date
@@ -73,7 +74,7 @@ if past.is_empty():
     st.caption("Ingen avsluttede møter ennå.")
 for m in past.iter_rows(named=True):
     with st.expander(f"Møte {format_date(m['meeting_date'])}"):
-        st.markdown(m["minutes_md"])
+        st.markdown(defang_markdown(m["minutes_md"]))  # minutes stored before escaping may hold raw links
         stem = f"referat-{m['meeting_date']:%Y-%m-%d}"
         c1, c2 = st.columns(2)
         c1.download_button("Last ned Markdown", m["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",

@@ -67,3 +67,15 @@ def test_plain_text_stays_readable_and_unescapes():
         if "\n" not in line:
             assert unescape_markdown(escape_markdown(line)) == line
     assert escape_markdown(None) == ""
+
+
+def test_old_minutes_with_raw_user_text_are_defanged_and_escaped_ones_untouched():
+    from data_access.markup import defang_markdown
+
+    old = ("# Referat\n\n**Deltakere:** [x](https://evil) ![](https://evil/x.png) <script>alert(1)</script> "
+           "www.evil.example https://evil.example [y][1] [1] <https://evil>\n\n[1]: https://evil\n")
+    kinds = {t.type for t in tokens(defang_markdown(old))}
+    assert not kinds & {"link_open", "image", "html_inline", "html_block"}, kinds
+    assert "heading_open" in kinds and "strong_open" in kinds, "our own formatting stays"
+    new = "**Deltakere:** " + escape_markdown(" ".join(ATTACKS[:8]), inline=True)
+    assert defang_markdown(new) == new
