@@ -20,6 +20,7 @@ from data_access.errors import DatabaseFault
 from data_access.permissions import Actor, Permission, can
 
 T = TypeVar("T")
+LAST_GOOD_ENTRIES = 64
 STALE_NOTICE = ("Databasen svarer ikke akkurat nå. Du ser det som sist ble hentet; ingenting kan lagres før "
                 "databasen er tilbake, men det du har skrevet, blir stående.")
 
@@ -39,7 +40,10 @@ def last_good(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             st.session_state["_stale_shown"] = True
             st.warning(STALE_NOTICE, icon=":material/cloud_off:")
         return store[key]
+    store.pop(key, None)
     store[key] = value
+    while len(store) > LAST_GOOD_ENTRIES:  # newest last: drop the reads not made for longest
+        store.pop(next(iter(store)))
     return value
 
 
