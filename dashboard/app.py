@@ -11,54 +11,70 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 import streamlit as st  # noqa: E402
 
 from dashboard.auth import login  # noqa: E402
-from dashboard.context import PageContext, cached_plans, current_settings, engine_for  # noqa: E402
+from dashboard.context import PageContext, cached_plans, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.ui import show_flashes  # noqa: E402
+from dashboard.ui import plain, show_flashes  # noqa: E402
 from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
-from data_access.db import DatabaseUnavailable  # noqa: E402
+from data_access.errors import DatabaseFault  # noqa: E402
 from data_access.permissions import ROLES  # noqa: E402
 
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 
 settings = current_settings()
+st.session_state["_stale_shown"] = False  # at most one "showing what was last read" notice per run
 try:
     engine = engine_for(settings)
-    key = cookie_key(settings, engine)
-except (DatabaseUnavailable, ConfigurationError) as exc:
+    key = last_good(cookie_key, settings, engine)
+except (DatabaseFault, ConfigurationError) as exc:
     st.title("Laget kan ikke starte")
-    st.error(str(exc))
+    st.error(plain(str(exc)))
     st.stop()
 
-actor, authenticator = login(engine, settings, key)
-if actor is None:
-    st.session_state.pop("_laget_ctx", None)
+
+def database_fault_page(exc: DatabaseFault) -> None:
+    """The database failed while a page was drawn (e.g. PostgreSQL stopped): say so in Norwegian, no trace.
+
+    ``st.stop()`` ends the run early, and Streamlit then keeps the state of widgets it did not draw, so the
+    user's unsaved form and grid edits are still there when the page comes back. Nothing is cached from the
+    failed run, so the next rerun, once the database is back, shows the page again."""
+    st.error(plain(str(exc)), icon=":material/cloud_off:")
+    st.button("Prøv igjen", key="_db_retry")
     st.stop()
 
-plans = cached_plans(settings.database_url)
-with st.sidebar:
-    if plans.is_empty():
-        st.warning("Databasen har ingen planer ennå.")
+
+try:
+    actor, authenticator = login(engine, settings, key)
+    if actor is None:
+        st.session_state.pop("_laget_ctx", None)
         st.stop()
-    names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
-    kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
-    linked = st.query_params.get("plan")  # links in reminder e-mails name the plan by its key
-    if linked and not st.session_state.get("_plan_from_link"):
-        st.session_state["_plan_from_link"] = True
-        match = plans.filter(plans["key"] == linked)["id"].to_list()
-        if match:
-            st.session_state["plan_id"] = match[0]
-    if st.session_state.get("plan_id") not in names:
-        st.session_state["plan_id"] = plans["id"][0]
-    plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
-                           key="plan_id")
-    st.caption(f"Innlogget som **{actor.name or actor.username}** · {ROLES.get(actor.role, actor.role)}")
-    authenticator.logout("Logg ut", "sidebar")
 
-plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
-st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan)
-show_flashes()
-specs = pages_for(actor)
-st.session_state["_laget_pages"] = [p.title for p in specs]
-nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                     for p in specs])
-nav.run()
+    plans = last_good(cached_plans, settings.database_url)
+    with st.sidebar:
+        if plans.is_empty():
+            st.warning("Databasen har ingen planer ennå.")
+            st.stop()
+        names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
+        kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
+        linked = st.query_params.get("plan")  # links in reminder e-mails name the plan by its key
+        if linked and not st.session_state.get("_plan_from_link"):
+            st.session_state["_plan_from_link"] = True
+            match = plans.filter(plans["key"] == linked)["id"].to_list()
+            if match:
+                st.session_state["plan_id"] = match[0]
+        if st.session_state.get("plan_id") not in names:
+            st.session_state["plan_id"] = plans["id"][0]
+        plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
+                               key="plan_id")
+        st.caption(f"Innlogget som **{plain(actor.name or actor.username)}** · {ROLES.get(actor.role, actor.role)}")
+        authenticator.logout("Logg ut", "sidebar")
+
+    plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
+    st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan)
+    show_flashes()
+    specs = pages_for(actor)
+    st.session_state["_laget_pages"] = [p.title for p in specs]
+    nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+                         for p in specs])
+    nav.run()
+except DatabaseFault as exc:
+    database_fault_page(exc)

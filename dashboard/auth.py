@@ -7,6 +7,7 @@ import streamlit_authenticator as stauth
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from dashboard.context import last_good
 from data_access.permissions import Actor
 from data_access.users import credentials, get_actor
 
@@ -14,7 +15,7 @@ LOGIN_FIELDS = {"Form name": "Logg inn", "Username": "Brukernavn", "Password": "
 
 
 def _authenticator(engine: Engine, settings: Settings, key: str) -> stauth.Authenticate:
-    return stauth.Authenticate(credentials(engine), settings.cookie_name, key, settings.cookie_expiry_days,
+    return stauth.Authenticate(last_good(credentials, engine), settings.cookie_name, key, settings.cookie_expiry_days,
                                auto_hash=False, login_sleep_time=settings.login_delay_seconds)
 
 
@@ -36,7 +37,7 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
     if not status:
         st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
         return None, authenticator
-    actor = get_actor(engine, st.session_state.get("username"))
+    actor = last_good(get_actor, engine, st.session_state.get("username"))
     if actor is None:
         st.error("Brukeren finnes ikke lenger eller er deaktivert.")
         st.session_state["authentication_status"] = None

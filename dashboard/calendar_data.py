@@ -1,7 +1,8 @@
 """The calendar's derived data, computed once per data version and shared by all sessions.
 
 Merging a thousand arenas' frequencies and finding conflicts takes a few hundred milliseconds, too slow for
-every rerun; ``data_token`` changes on every logged write, so the cache is never stale after an edit.
+every rerun; ``data_token`` changes on every logged write, so the cache is never stale after an edit. While the
+database is down the last token is used (``ctx.read``), so the page is drawn from the cache and edits stay.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _calendar(url: str, plan_id: int, year: int, token: int) -> tuple[pl.DataFra
 
 def calendar_data(ctx: PageContext, year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(arenas, meetings of the year, conflicts) for the plan, at the current data version."""
-    return _calendar(ctx.settings.database_url, ctx.plan_id, year, data_token(ctx.engine, ctx.plan_id))
+    return _calendar(ctx.settings.database_url, ctx.plan_id, year, ctx.read(data_token, ctx.plan_id))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -40,5 +41,5 @@ def _wheel_spec(url: str, plan_id: int, year: int, token: int, arena_ids: tuple[
 
 def wheel_spec(ctx: PageContext, year: int, arena_ids: list[int]) -> dict:
     """The årshjul's Vega-Lite spec; building and validating it is the slow part, so it is cached too."""
-    return _wheel_spec(ctx.settings.database_url, ctx.plan_id, year, data_token(ctx.engine, ctx.plan_id),
+    return _wheel_spec(ctx.settings.database_url, ctx.plan_id, year, ctx.read(data_token, ctx.plan_id),
                        tuple(sorted(arena_ids)))

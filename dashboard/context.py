@@ -6,7 +6,9 @@ so that a page script stays layout only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import polars as pl
 import streamlit as st
@@ -14,7 +16,35 @@ from sqlalchemy import Engine
 
 from config.settings import Settings, load_settings
 from data_access.bootstrap import prepare_database
+from data_access.errors import DatabaseFault
 from data_access.permissions import Actor, Permission, can
+
+T = TypeVar("T")
+LAST_GOOD_ENTRIES = 64
+STALE_NOTICE = ("Databasen svarer ikke akkurat nå. Du ser det som sist ble hentet; ingenting kan lagres før "
+                "databasen er tilbake, men det du har skrevet, blir stående.")
+
+
+def last_good(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a data_access read and remember its result in the session; when the database fails, return the
+    remembered result (with one notice per run) so the page, and the user's unsaved edits in it, stay on
+    screen. A read never made before re-raises the ``DatabaseFault`` (the app then shows its fault page)."""
+    key = repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items())))
+    store = st.session_state.setdefault("_last_good", {})
+    try:
+        value = fn(*args, **kwargs)
+    except DatabaseFault:
+        if key not in store:
+            raise
+        if not st.session_state.get("_stale_shown"):
+            st.session_state["_stale_shown"] = True
+            st.warning(STALE_NOTICE, icon=":material/cloud_off:")
+        return store[key]
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > LAST_GOOD_ENTRIES:  # newest last: drop the reads not made for longest
+        store.pop(next(iter(store)))
+    return value
 
 
 @dataclass(frozen=True)
@@ -30,6 +60,10 @@ class PageContext:
 
     def can(self, permission: Permission) -> bool:
         return can(self.actor, permission)
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(engine, *args)``, falling back to its last result while the database is down (``last_good``)."""
+        return last_good(fn, self.engine, *args, **kwargs)
 
 
 def current_settings() -> Settings:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
-from dashboard.ui import attempt, conflict_panel, example_badge, snapshot
+from dashboard.ui import attempt, conflict_panel, example_badge, plain, snapshot
 from data_access.changelog import data_token
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
@@ -30,7 +30,7 @@ def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, p
 
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
-    return _indicator_data(ctx.settings.database_url, ctx.plan_id, data_token(ctx.engine, ctx.plan_id))
+    return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.read(data_token, ctx.plan_id))
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -65,7 +65,7 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
 def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = status(values, ind["better"], ind["target_value"])
     with st.container(border=True):
-        st.markdown(f"**{ind['name']}**")
+        st.markdown(f"**{plain(ind['name'])}**")
         change = "" if st_.change is None else f" ({'+' if st_.change > 0 else ''}{fmt_value(st_.change, ind['unit'])})"
         st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
@@ -75,14 +75,14 @@ def card(ind: dict, values: pl.DataFrame) -> None:
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
-    st.subheader(ind["name"])
+    st.subheader(plain(ind["name"]))
     target = f" · Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year']}" \
         if ind["target_value"] is not None else ""
-    st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
-               f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
-               + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else ""))
+    st.caption(plain(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
+                     f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
+                     + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else "")))
     if ind["description"]:
-        st.write(ind["description"])
+        st.markdown(plain(ind["description"]))
     if values["is_example"].any():
         example_badge()
         st.caption("Stiplede linjer og trekanter er eksempeldata, ikke offisielle tall.")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.tiltak_editor import reapply
-from dashboard.ui import attempt, conflict_panel, snapshot
+from dashboard.ui import attempt, conflict_panel, plain, snapshot
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.fields import TILTAK
 from data_access.permissions import Permission
@@ -43,14 +43,14 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if chosen is None:
         return
     row = tiltak.filter(pl.col("id") == chosen).row(0, named=True)
-    st.markdown(f"**{row['name']}** · {row['level_label']} · {row['status_label']}"
+    st.markdown(f"**{plain(row['name'])}** · {plain(row['level_label'])} · {plain(row['status_label'])}"
                 + (" · *arkivert*" if row["archived"] else ""))
-    st.write(row["description"] or "Ingen beskrivelse.")
+    st.markdown(plain(row["description"] or "Ingen beskrivelse."))
     _follow_up(ctx, row)
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
-    log = log_frame(ctx.engine, entity="tiltak", entity_ids=[chosen], limit=200)
+    log = ctx.read(log_frame, entity="tiltak", entity_ids=[chosen], limit=200)
     st.markdown("**Historikk**")
     if log.is_empty():
         st.caption("Ingen endringer er registrert.")

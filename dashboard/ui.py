@@ -9,15 +9,22 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from data_access.markup import escape_markdown
 from data_access.validation import format_date
 from data_access.vocabulary import EXAMPLE_LABEL
+
+
+def plain(text: object) -> str:
+    """User text made safe for st.markdown/caption/info/error/toast/expander labels: it is shown literally."""
+    return escape_markdown(text)
 
 
 def plan_header(ctx: PageContext, title: str) -> None:
     st.title(title)
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
-    st.caption(f"{plan['kommune']} kommune · {plan['name']}{years if years.strip() not in plan['name'] else ''}")
+    years = years if years.strip() not in plan["name"] else ""
+    st.caption(plain(f"{plan['kommune']} kommune · {plan['name']}{years}"))
     if plan.get("is_demo"):
         st.caption(":material/info: Demodata bygd på kommunens plan. Tall merket «eksempeldata» er ikke offisielle.")
 
@@ -60,20 +67,22 @@ def filter_multiselect(label: str, options: list, key: str, **kwargs) -> list:
 
 
 def flash(message: str, icon: str | None = ":material/check_circle:") -> None:
-    """Queue a toast for the next run, so it survives the ``st.rerun()`` that follows a save."""
+    """Queue a toast for the next run, so it survives the ``st.rerun()`` that follows a save.
+
+    ``message`` is plain text (it often names what the user typed) and is shown literally."""
     st.session_state.setdefault("_flash", []).append((message, icon))
 
 
 def show_flashes() -> None:
     for message, icon in st.session_state.pop("_flash", []):
-        st.toast(message, icon=icon)
+        st.toast(plain(message), icon=icon)
 
 
 def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
     from data_access.group_meetings import open_meeting
 
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    meeting = ctx.read(open_meeting, ctx.plan_id)
     if meeting:
         st.info(f":material/groups: Møte i implementeringsgruppa pågår ({format_date(meeting['meeting_date'])}). "
                 "Endringer du lagrer nå, kommer med i referatet.")
@@ -99,7 +108,7 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
 
 
 def show_error(exc: Exception, where=None) -> None:
-    """The one way to show a refused write: the data layer's Norwegian message, as plain text, never a trace.
+    """The one way to show a refused write: the data layer's Norwegian message, literally, never a trace.
 
     ``where`` is a Streamlit container (defaults to the page). A ``LagetError`` is shown as it is; anything
     else means a bug, so the user gets a calm sentence and the details go to the server log.
@@ -112,9 +121,9 @@ def show_error(exc: Exception, where=None) -> None:
     if isinstance(exc, ValidationError) and len(exc.errors) > 1:
         target.error("Ingenting er lagret. Rett opp feltene under:", icon=":material/error:")
         for e in exc.errors:
-            target.error(f"«{e.row}» – {e.message}" if e.row else e.message)
+            target.error(plain(f"«{e.row}» – {e.message}" if e.row else e.message))
     elif isinstance(exc, LagetError):
-        target.error(str(exc), icon=":material/error:")
+        target.error(plain(str(exc)), icon=":material/error:")
     else:
         logging.getLogger("laget").exception("Unexpected error", exc_info=exc)
         target.error("Noe gikk galt, og ingenting ble lagret. Prøv igjen, eller kontakt administrator.",
@@ -170,12 +179,12 @@ def conflict_panel(key: str, reapply: Callable[[Any], Any], *, labels: Callable[
     stored = st.session_state.get(f"_conflicts_{key}", [])
     for conflict in stored:
         with st.container(border=True):
-            st.warning(conflict.message(), icon=":material/sync_problem:")
+            st.warning(plain(conflict.message()), icon=":material/sync_problem:")
             names = list(conflict.yours)
-            st.table(pl.DataFrame({
-                "Felt": [labels(f) for f in names],
-                "Din endring": [show_value(f, conflict.yours[f]) for f in names],
-                "Lagret av den andre": [show_value(f, conflict.theirs.get(f)) for f in names],
+            st.table(pl.DataFrame({  # st.table renders Markdown in its cells
+                "Felt": [plain(labels(f)) for f in names],
+                "Din endring": [plain(show_value(f, conflict.yours[f])) for f in names],
+                "Lagret av den andre": [plain(show_value(f, conflict.theirs.get(f))) for f in names],
             }))
             c1, c2 = st.columns(2)
             ident = f"{key}_{conflict.entity}_{conflict.entity_id}"

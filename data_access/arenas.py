@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import polars as pl
 from sqlalchemy import Engine, select
 
 from data_access.db import session_scope
 from data_access.frames import to_frame
-from data_access.frequency import Frequency, FrequencyError, expand
+from data_access.frequency import Frequency, FrequencyError
 from data_access.models import Arena
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -46,22 +45,6 @@ def arena_frequency(raw: dict | str | None) -> Frequency | None:
         return Frequency.from_dict(data) if data else None
     except (FrequencyError, TypeError, KeyError, ValueError):
         return None
-
-
-def next_dates(frame: pl.DataFrame, today: date, count: int = 3) -> dict[int, list[date]]:
-    """The next ``count`` planned dates per arena with a fixed frequency (this year and next)."""
-    result: dict[int, list[date]] = {}
-    for arena_id, raw, start, end in frame.select("id", "frequency", "start_date", "end_date").iter_rows():
-        freq = arena_frequency(raw)
-        if freq is None or freq.kind == "as_needed":
-            continue
-        dates: list[date] = []
-        for year in (today.year, today.year + 1):
-            dates += [d for d in expand(freq, year, start=start, end=end) if d >= today]
-            if len(dates) >= count:
-                break
-        result[arena_id] = dates[:count]
-    return result
 
 
 def filter_arenas(frame: pl.DataFrame, *, levels: list[str] | None = None, leaders: list[str] | None = None,

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from config.settings import load_settings
-from data_access.db import DatabaseUnavailable, get_engine, upgrade
-from data_access.errors import LagetError
+from data_access.db import get_engine, upgrade
+from data_access.errors import DatabaseFault, LagetError
 from data_access.permissions import ROLES
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -71,6 +71,11 @@ def _reminders(dry_run: bool) -> int:
     return 0
 
 
+def _rows(counts: dict[str, int]) -> str:
+    total = f"{sum(counts.values()):,}".replace(",", " ")
+    return f"{total} rader i {len(counts)} tabeller"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     rem = sub.add_parser("reminders", help="send påminnelser om forsinkede tiltak og oppfølgingspunkter "
                                            "(for daglig cron; hver kontakt får høyst én e-post per dag)")
     rem.add_argument("--dry-run", action="store_true", help="skriv e-postene ut i stedet for å sende dem")
+    backup = sub.add_parser("backup", help="skriv hele databasen til én fil (gzip-komprimert JSON)")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="les en sikkerhetskopi inn i en ny, tom database (SQLite eller "
+                                             "PostgreSQL)")
+    restore.add_argument("file", type=Path)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -117,6 +127,21 @@ def main(argv: list[str] | None = None) -> int:
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
         elif args.command == "indicators":
             return _refresh(args)
+        elif args.command == "backup":
+            from data_access.backup import backup_to_file
+            from data_access.users import SYSTEM
+
+            counts = backup_to_file(_engine(), SYSTEM, args.file)
+            print(f"Sikkerhetskopi skrevet til {args.file}: {_rows(counts)}.")
+        elif args.command == "restore":
+            from data_access.backup import restore_from_file
+            from data_access.users import SYSTEM
+
+            if not args.file.is_file():
+                raise ValueError(f"Finner ikke filen {args.file}.")
+            engine = get_engine(load_settings().database_url)
+            counts = restore_from_file(engine, SYSTEM, args.file)
+            print(f"Gjenopprettet fra {args.file}: {_rows(counts)}.")
         elif args.command == "user":
             from data_access.users import SYSTEM, add_user, set_password
 
@@ -130,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Passordet til «{args.username}» er endret.")
         elif args.command == "reminders":
             return _reminders(args.dry_run)
-    except DatabaseUnavailable as exc:
+    except DatabaseFault as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 2
     except (ValueError, PermissionError, LagetError) as exc:

@@ -64,4 +64,10 @@ class ConflictError(LagetError):
 
 
 class DatabaseFault(LagetError):
-    """The database could not do the write (down, locked, full, read-only); nothing was saved."""
+    """The database could not do the work (down, locked, full, read-only); nothing was saved.
+
+    ``kind`` is "unavailable", "busy", "full" or "read_only" (see ``data_access.db.database_fault``)."""
+
+    def __init__(self, message: str, kind: str = "unavailable") -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -20,13 +20,14 @@ Choices, made for what Outlook and Google Calendar import reliably:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 from data_access.frequency import DEFAULT_WEEKDAY, Frequency, rule_dates
 
@@ -191,6 +192,15 @@ def oslo_timezone() -> Timezone:
     return tz
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: str) -> vText:
+    """User text as an iCalendar TEXT value: icalendar escapes ``\\ ; ,`` and line breaks (RFC 5545 3.3.11);
+    control characters, which TEXT may not hold, are dropped. Typed as vText so X- properties are escaped too."""
+    return vText(CONTROL.sub("", value))
+
+
 def _local(d: date, t: time) -> datetime:
     return datetime.combine(d, t, tzinfo=OSLO)
 
@@ -203,13 +213,13 @@ def _vevent(ev: IcsEvent, stamp: datetime) -> Event:
     out.add("sequence", ev.sequence)
     out.add("dtstart", start)
     out.add("dtend", start + timedelta(minutes=ev.duration_minutes))
-    out.add("summary", f"Avlyst: {ev.summary}" if ev.cancelled else ev.summary)
+    out.add("summary", _text(f"Avlyst: {ev.summary}" if ev.cancelled else ev.summary))
     if ev.description:
-        out.add("description", ev.description)
+        out.add("description", _text(ev.description))
     if ev.location:
-        out.add("location", ev.location)
+        out.add("location", _text(ev.location))
     if ev.categories:
-        out.add("categories", ev.categories)
+        out.add("categories", [CONTROL.sub("", c) for c in ev.categories])
     out.add("status", "CANCELLED" if ev.cancelled else "CONFIRMED")
     out.add("transp", "TRANSPARENT" if ev.cancelled else "OPAQUE")
     if ev.rrule:
@@ -233,7 +243,7 @@ def build_calendar(events: Iterable[IcsEvent | ArenaCalendar], year: int | None 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _text(name))
     cal.add("x-wr-timezone", TZID)
     cal.add_component(oslo_timezone())
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

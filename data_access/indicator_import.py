@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from data_access.errors import LagetError
 from data_access.periods import Period, PeriodError, parse_period
 
 MISSING = {"", ".", "..", "...", ":", "-", "–"}
@@ -28,7 +29,7 @@ LAND_NAMES = {"hele landet", "landet", "norge", "nasjonalt", "landet i alt"}
 FHI_MEASURES = ("meis", "rate", "smr", "teller", "andel", "verdi", "måltall", "maltall", "prosent", "antall")
 
 
-class IndicatorImportError(ValueError):
+class IndicatorImportError(LagetError, ValueError):
     """The whole file is unusable (encoding, separator, header); the message names line and column."""
 
 
@@ -174,7 +175,20 @@ def detect_format(header: list[str]) -> str:
 
 
 def parse_file(raw: bytes, filename: str = "") -> ParsedFile:
-    """Parse a whole file; row problems are collected in ``errors``, file problems raise."""
+    """Parse a whole file; row problems are collected in ``errors``, file problems raise (in Norwegian)."""
+    try:
+        return _parse_file(raw, filename)
+    except csv.Error as exc:  # Python's csv module speaks English; the user gets the cause in Norwegian
+        limit = f"{csv.field_size_limit():,}".replace(",", " ")
+        if "field larger than field limit" in str(exc):
+            raise IndicatorImportError(f"Filen har et felt som er lengre enn {limit} tegn, så den kan ikke leses. "
+                                       "Er det et anførselstegn (\") som ikke er lukket? Ingenting er importert."
+                                       ) from None
+        raise IndicatorImportError("Filen kan ikke leses som CSV (et felt er ikke avsluttet riktig). "
+                                   "Ingenting er importert.") from None
+
+
+def _parse_file(raw: bytes, filename: str) -> ParsedFile:
     text = decode(raw)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):

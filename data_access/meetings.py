@@ -56,6 +56,29 @@ def merge_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, year: int) -> pl.
     return merged.join(info, on="arena_id").sort("date", "arena")
 
 
+def next_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, today: date, *, per_arena: int = 2,
+                  limit: int = 10) -> pl.DataFrame:
+    """The coming meetings as they really are (pure): moved ones on their new date, cancelled ones left out,
+    extra ones included; at most ``per_arena`` per arena and ``limit`` in all, soonest first.
+
+    ``stored`` holds the stored meetings of this year and the next (``stored_meetings`` for both years)."""
+    merged = pl.concat([merge_meetings(arenas, stored.filter(pl.col("planned_date").dt.year() == year), year)
+                        for year in (today.year, today.year + 1)])
+    return (merged.filter((pl.col("state") != "avlyst") & (pl.col("date") >= today))
+            .sort("date", "arena")
+            .filter(pl.int_range(pl.len()).over("arena_id") < per_arena)
+            .head(limit))
+
+
+def upcoming_meetings(engine: Engine, plan_id: int, today: date, *, per_arena: int = 2,
+                      limit: int = 10) -> pl.DataFrame:
+    """``next_meetings`` read from the database (Oversikt's «Neste møter»)."""
+    from data_access.arenas import arenas_frame
+
+    stored = pl.concat([stored_meetings(engine, plan_id, year) for year in (today.year, today.year + 1)])
+    return next_meetings(arenas_frame(engine, plan_id), stored, today, per_arena=per_arena, limit=limit)
+
+
 def find_conflicts(meetings: pl.DataFrame) -> pl.DataFrame:
     """Pairs of active meetings on the same day whose arenas share the leader or a participant (pure).
 

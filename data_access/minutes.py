@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 
-from data_access.markdown import escape_markdown
+from data_access.markup import escape_markdown
 
 Block = list
 
@@ -27,8 +27,13 @@ def from_json(text: str | None) -> list[Block] | None:
         return None
 
 
+def _flat(text: object) -> str:
+    """User text on one line of the minutes (a heading, a bullet, a table cell), escaped to show literally."""
+    return escape_markdown(" ".join(str(text or "").split()), inline=True)
+
+
 def _cell(text: str) -> str:
-    return escape_markdown(text) or "–"
+    return _flat(text) or "–"
 
 
 def to_markdown(blocks: list[Block]) -> str:
@@ -36,13 +41,13 @@ def to_markdown(blocks: list[Block]) -> str:
     for block in blocks:
         kind = block[0]
         if kind in {"h1", "h2", "h3", "h4"}:
-            lines += ["", f"{'#' * int(kind[1])} {escape_markdown(block[1])}", ""]
+            lines += ["", f"{'#' * int(kind[1])} {_flat(block[1])}", ""]
         elif kind == "meta":
-            lines.append(f"**{block[1]}:** {escape_markdown(block[2])}  ")
+            lines.append(f"**{block[1]}:** {_flat(block[2])}  ")
         elif kind == "p":
             lines += ["", escape_markdown(block[1]), ""]
         elif kind == "li":
-            lines.append(f"- {escape_markdown(block[1])}")
+            lines.append(f"- {_flat(block[1])}")
         elif kind == "table":
             headers, rows = block[1], block[2]
             lines += ["", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]

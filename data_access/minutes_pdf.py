@@ -4,9 +4,12 @@ Every page carries «Side n av m» in the footer."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fpdf import FPDF
+
+from data_access.markup import unescape_markdown
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 LATIN1_FALLBACK = {"–": "-", "—": "-", "→": "->", "…": "...", "“": '"', "”": '"', "’": "'"}
@@ -87,11 +90,40 @@ def _clean(text: str, unicode_ok: bool) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+TOKEN = re.compile(r"\\.|\*\*|[^\\*]+|.", re.DOTALL)
+
+
+def _runs(line: str) -> list[tuple[bool, str]]:
+    """(bold, literal text) pieces of one line: ``**`` toggles bold, a backslash escape is its character."""
+    runs: list[tuple[bool, str]] = []
+    bold, text = False, ""
+    for token in TOKEN.findall(line):
+        if token == "**":
+            if text:
+                runs.append((bold, text))
+            bold, text = not bold, ""
+        else:
+            text += unescape_markdown(token)
+    if text:
+        runs.append((bold, text))
+    return runs
+
+
+def _paragraph(pdf: FPDF, family: str, line: str, unicode_ok: bool, indent: float = 0) -> None:
+    pdf.set_left_margin(pdf.l_margin + indent)
+    pdf.set_x(pdf.l_margin)
+    for bold, text in _runs(line):
+        pdf.set_font(family, "B" if bold else "", 10.5)
+        pdf.write(5.5, _clean(text, unicode_ok))
+    pdf.set_left_margin(pdf.l_margin - indent)
+    pdf.ln(5.5)
+
+
 def minutes_pdf(markdown: str, title: str = "Referat") -> bytes:
     """Older minutes kept only as Markdown."""
     pdf, family, unicode_ok = _new_pdf(title)
     for raw in markdown.splitlines():
-        line = _clean(raw.rstrip(), unicode_ok)
+        line = raw.rstrip()
         if not line.strip():
             pdf.ln(3)
             continue
@@ -99,12 +131,13 @@ def minutes_pdf(markdown: str, title: str = "Referat") -> bytes:
         pdf.set_x(pdf.l_margin)
         if level and line[level:level + 1] == " ":
             pdf.set_font(family, "B", {1: 16, 2: 13}.get(level, 11.5))
-            pdf.multi_cell(0, 7, line[level + 1:], new_x="LMARGIN", new_y="NEXT")
+            heading = "".join(text for _, text in _runs(line[level + 1:]))
+            pdf.multi_cell(0, 7, _clean(heading, unicode_ok), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif line.startswith("- "):
             pdf.set_font(family, "", 10.5)
-            pdf.multi_cell(0, 5.5, "• " + line[2:].rstrip(" "), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.write(5.5, "• ")
+            _paragraph(pdf, family, line[2:], unicode_ok, indent=4)
         else:
-            pdf.set_font(family, "", 10.5)
-            pdf.multi_cell(0, 5.5, line.rstrip(" "), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
+            _paragraph(pdf, family, line, unicode_ok)
     return bytes(pdf.output())

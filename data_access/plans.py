@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import polars as pl
 from sqlalchemy import Engine, select
@@ -10,12 +11,15 @@ from sqlalchemy import Engine, select
 from data_access.db import session_scope
 from data_access.demo import ensure_vocabulary
 from data_access.errors import FieldError, ValidationError
-from data_access.fields import PLAN
+from data_access.fields import PLAN, Spec
 from data_access.frames import to_frame
 from data_access.models import Level, Plan, ProtectiveFactor, Service, ServiceArea, Status
 from data_access.permissions import Actor, Permission
 from data_access.uow import UnitOfWork
 from data_access.vocabulary import LEVELS
+
+LEVEL_FIELD_LABELS = {"universell": "Navn på grønt nivå", "selektiv": "Navn på gult nivå",
+                      "indikativ": "Navn på rødt nivå"}  # as the form in Administrasjon calls them
 
 
 def plans_frame(engine: Engine) -> pl.DataFrame:
@@ -61,13 +65,14 @@ def protective_factors_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
 
 def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_year: int | None = None,
                 end_year: int | None = None, level_labels: dict[str, str] | None = None,
-                protective_factors: list[str] | None = None) -> int:
+                protective_factors: list[str] | None = None, source: str = "") -> int:
     """A new, empty plan for a kommune, with its own words for the three levels."""
-    raw = {"name": name, "kommune": kommune, "start_year": start_year, "end_year": end_year}
+    raw = {"name": name, "kommune": kommune, "start_year": start_year, "end_year": end_year, "source": source}
     values, errors = PLAN.clean(raw)
     labels: dict[str, str] = {}
     for slug, default, _, _ in LEVELS:
-        label, errs = PLAN.clean({"level_label": (level_labels or {}).get(slug, "")}, row=default)
+        spec = Spec("plan", {"level_label": replace(PLAN.fields["level_label"], label=LEVEL_FIELD_LABELS[slug])})
+        label, errs = spec.clean({"level_label": (level_labels or {}).get(slug, "")})
         labels[slug] = label.get("level_label") or default
         errors += errs
     factors: list[str] = []
@@ -90,7 +95,7 @@ def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_
         base, n = key, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
-        plan = Plan(key=key, uses_protective_factors=bool(factors), source="", is_demo=False,
+        plan = Plan(key=key, uses_protective_factors=bool(factors), is_demo=False,
                     sort_order=len(taken), **values)
         uow.s.add(plan)
         uow.s.flush()

@@ -13,6 +13,7 @@ from data_access.db import session_scope
 from data_access.frames import to_frame
 from data_access.models import User
 from data_access.permissions import ROLES, Actor, Permission, require
+from data_access.validation import ValidationError, check_free_text
 
 SYSTEM = Actor("system", "admin", "Kommandolinje")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,60}$")
@@ -25,24 +26,27 @@ def hash_password(password: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"Passordet må ha minst {MIN_PASSWORD} tegn.")
+        raise ValidationError(f"Passordet må ha minst {MIN_PASSWORD} tegn.")
 
 
 def add_user(engine: Engine, actor: Actor, *, username: str, name: str, role: str, password: str,
              email: str = "") -> None:
     require(actor, Permission.MANAGE_USERS)
     username = username.strip().lower()
+    check_free_text(username, "Brukernavn", max_length=60)
     if not USERNAME_RE.match(username):
-        raise ValueError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek "
+        raise ValidationError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek "
                          "(2–60 tegn).")
     if role not in ROLES:
-        raise ValueError(f"Ukjent rolle «{role}». Velg en av: {', '.join(ROLES)}.")
+        raise ValidationError(f"Ukjent rolle «{role}». Velg en av: {', '.join(ROLES)}.")
     if not name.strip():
-        raise ValueError("Navn må fylles ut.")
+        raise ValidationError("Navn må fylles ut.")
+    check_free_text(name, "Navn", max_length=150)
+    check_free_text(email, "E-post", max_length=200)
     _check_password(password)
     with session_scope(engine) as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise ValueError(f"Brukernavnet «{username}» finnes allerede.")
+            raise ValidationError(f"Brukernavnet «{username}» finnes allerede.")
         s.add(User(username=username, name=name.strip(), role=role, email=email.strip(),
                    password_hash=hash_password(password), active=True, created_at=datetime.now()))
 
@@ -55,20 +59,20 @@ def set_password(engine: Engine, actor: Actor, username: str, password: str) -> 
     with session_scope(engine) as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            raise ValueError(f"Fant ingen bruker «{username}».")
+            raise ValidationError(f"Fant ingen bruker «{username}».")
         user.password_hash = hash_password(password)
 
 
 def set_role(engine: Engine, actor: Actor, username: str, role: str, active: bool = True) -> None:
     require(actor, Permission.MANAGE_USERS)
     if role not in ROLES:
-        raise ValueError(f"Ukjent rolle «{role}».")
+        raise ValidationError(f"Ukjent rolle «{role}».")
     with session_scope(engine) as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            raise ValueError(f"Fant ingen bruker «{username}».")
+            raise ValidationError(f"Fant ingen bruker «{username}».")
         if user.username == actor.username and (role != "admin" or not active):
-            raise ValueError("Du kan ikke ta fra deg selv administratorrollen.")
+            raise ValidationError("Du kan ikke ta fra deg selv administratorrollen.")
         user.role, user.active = role, active
 
 

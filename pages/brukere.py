@@ -4,7 +4,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import cached_plans, page_context
-from dashboard.ui import attempt
+from dashboard.ui import attempt, flash, show_error
+from data_access.errors import LagetError
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
 from data_access.users import add_user, set_password, set_role, users_frame
@@ -12,7 +13,7 @@ from data_access.users import add_user, set_password, set_role, users_frame
 ctx = page_context()
 st.title("Administrasjon")
 st.subheader("Brukere")
-users = users_frame(ctx.engine)
+users = ctx.read(users_frame)
 st.dataframe(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
                            "active": "Aktiv"}), hide_index=True, width="stretch")
 
@@ -26,10 +27,10 @@ with st.form("add_user", clear_on_submit=True):
     if st.form_submit_button("Legg til"):
         try:
             add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password)
-            st.toast(f"Brukeren «{username}» er lagt til.")
+            flash(f"Brukeren «{username}» er lagt til.")
             st.rerun()
-        except (ValueError, PermissionError) as exc:
-            st.error(str(exc))
+        except (LagetError, ValueError, PermissionError) as exc:
+            show_error(exc)
 
 with st.form("change_user"):
     st.subheader("Endre rolle eller passord")
@@ -44,14 +45,14 @@ with st.form("change_user"):
             set_role(ctx.engine, ctx.actor, who, new_role, active)
             if new_password:
                 set_password(ctx.engine, ctx.actor, who, new_password)
-            st.toast(f"«{who}» er oppdatert.")
+            flash(f"«{who}» er oppdatert.")
             st.rerun()
-        except (ValueError, PermissionError) as exc:
-            st.error(str(exc))
+        except (LagetError, ValueError, PermissionError) as exc:
+            show_error(exc)
 
 st.divider()
 st.subheader("Planer")
-st.dataframe(plans_frame(ctx.engine).select(
+st.dataframe(ctx.read(plans_frame).select(
     pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"), pl.col("start_year").alias("Fra"),
     pl.col("end_year").alias("Til"), pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
     pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")

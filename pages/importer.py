@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import import_preview, indicator_data
-from dashboard.ui import attempt, plan_header
+from dashboard.ui import attempt, plain, plan_header
 from data_access.fields import INDICATOR_VALUE
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
 from data_access.indicator_writes import import_values
@@ -27,10 +27,10 @@ if upload is None:
 try:
     parsed = parse_file(upload.getvalue(), upload.name)
 except IndicatorImportError as exc:
-    st.error(f"Filen kan ikke leses: {exc}")
+    st.error(plain(f"Filen kan ikke leses: {exc}"))
     st.stop()
 st.success(f"Gjenkjent som {dict(ssb='SSB', fhi='FHI', udir='Skoleporten')[parsed.format]}-fil med "
-           f"{len(parsed.rows)} rader. Verdikolonne: «{parsed.value_label}».")
+           f"{len(parsed.rows)} rader. Verdikolonne: «{plain(parsed.value_label)}».")
 if parsed.errors:
     st.error(f"Filen har {len(parsed.errors)} feil og kan ikke importeres før de er rettet:")
     st.dataframe(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
@@ -43,7 +43,7 @@ options = ["", *GEOS]
 mapping: dict[str, str] = {}
 for i, s in enumerate(parsed.series()):
     c1, c2 = st.columns([3, 1])
-    c1.markdown(f"**{s.key}**  \n{s.rows} perioder ({s.first}–{s.last}), {s.rows - s.values} uten tall")
+    c1.markdown(f"**{plain(s.key)}**  \n{s.rows} perioder ({s.first}–{s.last}), {s.rows - s.values} uten tall")
     mapping[s.key] = c2.selectbox("Geografi", options, index=options.index(s.geo_guess) if i < 3 else 0,
                                   format_func=lambda g: GEOS.get(g, "Ikke importer"), key=f"map_{i}")
 source = st.text_input("Kilde som lagres med tallene", value=f"{dict(ssb='SSB', fhi='FHI', udir='Udir')[parsed.format]}"
@@ -51,7 +51,7 @@ source = st.text_input("Kilde som lagres med tallene", value=f"{dict(ssb='SSB', 
 try:
     planned = plan_import(parsed, mapping, source)
 except IndicatorImportError as exc:
-    st.warning(str(exc))
+    st.warning(plain(str(exc)))
     st.stop()
 import_preview(planned, names[indicator_id])
 if st.button("Importer", type="primary"):

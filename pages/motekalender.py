@@ -9,7 +9,7 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
-from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
+from dashboard.ui import date_column, filter_multiselect, persistent, plain, plan_header, remember
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
 from data_access.meetings import STATES, progress
@@ -90,7 +90,7 @@ with arena_tab:
                               | (pl.col("frequency_text") == ""))
     if as_needed.height:
         st.markdown("**Ved behov eller uten fast hyppighet** – har ingen faste datoer i kalenderen:")
-        st.write(", ".join(as_needed["name"].to_list()))
+        st.markdown(plain(", ".join(as_needed["name"].to_list())))
 
 st.divider()
 d1, d2 = st.columns(2)
@@ -115,4 +115,4 @@ if ctx.can(Permission.EDIT_ARENAS):
     with m2:
         extra_meeting_form(ctx, arenas)
     with m3:
-        arena_form(ctx, arenas_frame(ctx.engine, ctx.plan_id, include_retired=True))
+        arena_form(ctx, ctx.read(arenas_frame, ctx.plan_id, include_retired=True))

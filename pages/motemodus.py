@@ -15,7 +15,7 @@ from dashboard.meeting_ui import (
     walk_agenda,
 )
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import attempt, plan_header
+from dashboard.ui import attempt, plain, plan_header
 from data_access.actions import actions_frame
 from data_access.arenas import arenas_frame
 from data_access.fields import GROUP_MEETING
@@ -27,6 +27,7 @@ from data_access.group_meetings import (
     start_meeting,
 )
 from data_access.group_year import group_arena, planned_group_dates, propose, set_group_arena
+from data_access.markup import defang_markdown
 from data_access.permissions import Permission
 from data_access.plans import services_frame
 from data_access.tiltak import tiltak_frame
@@ -35,8 +36,8 @@ from data_access.validation import format_date
 ctx = page_context()
 plan_header(ctx, "Møtemodus")
 today = date.today()
-meeting = open_meeting(ctx.engine, ctx.plan_id)
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+meeting = ctx.read(open_meeting, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
 arena = group_arena(ctx.engine, ctx.plan_id)
 planned = planned_group_dates(ctx.engine, ctx.plan_id, today.year, today.year + 1)
@@ -66,7 +67,8 @@ if meeting is None:
             attempt(lambda: start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants),
                     "Møtet er startet.")
 else:
-    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Deltakere: {meeting['participants'] or '–'}")
+    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · "
+               f"Deltakere: {plain(meeting['participants'] or '–')}")
     if meeting["meeting_date"] != today:
         st.warning(f"Møtet er datert {format_date(meeting['meeting_date'])}, ikke i dag ({format_date(today)}).")
     elif planned and today not in planned:
@@ -129,10 +131,10 @@ if ctx.can(Permission.EDIT_ARENAS):
                         f"«{labels[chosen]}» er nå implementeringsgruppas arena.")
 
 st.subheader("Referater")
-past = meetings_frame(ctx.engine, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
+past = ctx.read(meetings_frame, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
 if past.is_empty():
     st.caption("Ingen avsluttede møter ennå.")
 for m in past.iter_rows(named=True):
     with st.expander(f"Møte {format_date(m['meeting_date'])}"):
-        st.markdown(m["minutes_md"])
+        st.markdown(defang_markdown(m["minutes_md"]))  # minutes stored before escaping may hold raw links
         minutes_downloads(m)

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.ui import date_column, joined, plan_header
 from data_access.actions import actions_frame, actions_table, late_per_service
-from data_access.arenas import arenas_frame, next_dates
 from data_access.contacts import service_contacts
+from data_access.meetings import upcoming_meetings
 from data_access.tiltak import overdue, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -36,16 +36,13 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("Neste møter")
-    arenas = arenas_frame(ctx.engine, ctx.plan_id)
-    upcoming = sorted(((d, a) for a, ds in next_dates(arenas, today, count=2).items() for d in ds))[:10]
-    by_id = {r["id"]: r for r in arenas.iter_rows(named=True)}
-    if upcoming:
-        st.dataframe(pl.DataFrame({"Dato": [d for d, _ in upcoming],
-                                   "Møtearena": [by_id[a]["name"] for _, a in upcoming],
-                                   "Nivå": [ARENA_LEVELS.get(by_id[a]["level"], "") for _, a in upcoming]}),
+    upcoming = upcoming_meetings(ctx.engine, ctx.plan_id, today)
+    if upcoming.height:
+        st.dataframe(upcoming.select(pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
+                                     pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå")),
                      hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
     else:
-        st.info("Ingen planlagte møter med fast hyppighet.")
+        st.info("Ingen kommende møter.")
 with right:
     st.subheader("Evalueringsdato passert")
     late = overdue(tiltak, today)

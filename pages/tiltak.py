@@ -7,7 +7,7 @@ from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, pyramid_spec, remember
+from dashboard.ui import filter_multiselect, meeting_banner, persistent, plain, plan_header, pyramid_spec, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame
@@ -16,10 +16,10 @@ from data_access.vocabulary import STATUS_LABELS
 ctx = page_context()
 plan_header(ctx, "Tiltak")
 meeting_banner(ctx)
-levels = levels_frame(ctx.engine, ctx.plan_id)
+levels = ctx.read(levels_frame, ctx.plan_id)
 level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-services = services_frame(ctx.engine)["name"].to_list()
-factors = protective_factors_frame(ctx.engine, ctx.plan_id)["name"].to_list()
+services = ctx.read(services_frame)["name"].to_list()
+factors = ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list()
 
 f1, f2, f3 = st.columns([2, 2, 1])
 with f1:
@@ -31,7 +31,7 @@ with f2:
 with f3:
     show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
                               args=("filter_archived",))
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
 chosen_level = st.session_state.get("_keep_filter_level")
@@ -44,7 +44,7 @@ if picked and picked[0] != chosen_level:
 caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
 if chosen_level:
     c1, c2 = st.columns([4, 1])
-    c1.caption(f"Viser bare **{level_labels.get(chosen_level, chosen_level)}**. {caption}")
+    c1.caption(f"Viser bare **{plain(level_labels.get(chosen_level, chosen_level))}**. {caption}")
     if c2.button("Vis alle nivåer"):
         st.session_state["_keep_filter_level"] = None
         st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
@@ -61,7 +61,7 @@ for level in levels.iter_rows(named=True):
     if chosen_level and level["slug"] != chosen_level:
         continue
     part = shown.filter(pl.col("level") == level["slug"])
-    with st.expander(f"{level['label']} ({part.filter(~pl.col('archived')).height} tiltak)", expanded=True):
+    with st.expander(f"{plain(level['label'])} ({part.filter(~pl.col('archived')).height} tiltak)", expanded=True):
         if part.is_empty():
             st.caption("Ingen tiltak med disse filtrene.")
         else:

@@ -195,3 +195,24 @@ def test_arena_calendar_needs_a_year():
     cal = ArenaCalendar(1, "x", "Kommunenivå", "", "", [], FREQS["monthly"], ())
     with pytest.raises(ValueError):
         build_calendar([cal], name="x")
+
+
+def test_user_text_is_escaped_and_cannot_inject_properties():
+    from datetime import date
+
+    from icalendar import Calendar
+
+    from data_access.ics import IcsEvent, build_calendar
+
+    evil = "Møte\r\nEND:VEVENT\nBEGIN:VEVENT\rUID:x;a,b\\c\x00\x0b <script>[x](https://evil)"
+    ical = build_calendar([IcsEvent("u1", evil, evil, date(2026, 3, 2), location=evil, categories=[evil])],
+                          name=evil)
+    lines = ical.split(b"\r\n")
+    assert lines.count(b"BEGIN:VEVENT") == 1 and b"\x00" not in ical and b"\x0b" not in ical
+    assert not [line for line in lines if line.startswith(b"UID:x")]
+    cal = Calendar.from_ical(ical)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1 and str(events[0]["uid"]) == "u1"
+    expected = "Møte\nEND:VEVENT\nBEGIN:VEVENT\nUID:x;a,b\\c <script>[x](https://evil)"
+    assert str(events[0]["summary"]) == str(events[0]["description"]) == str(events[0]["location"]) == expected
+    assert "X-WR-CALNAME:Møte\\nEND:VEVENT\\nBEGIN:VEVENT\\nUID:x\\;a\\,b".encode() in ical

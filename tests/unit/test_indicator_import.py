@@ -105,3 +105,15 @@ def test_plan_import_refuses_a_file_with_errors():
     parsed = parse("text_in_number.csv")
     with pytest.raises(IndicatorImportError, match="Filen har 1 feil"):
         plan_import(parsed, {s.key: "kommune" for s in parsed.series()}, "x")
+
+
+def test_field_over_the_csv_limit_gives_a_norwegian_message():
+    import csv
+
+    from data_access.indicator_import import IndicatorImportError, parse_file
+
+    raw = ('"region";"år";"verdi"\n"3403 Hamar";"2021";"' + "x" * (csv.field_size_limit() + 1) + '"\n').encode()
+    with pytest.raises(IndicatorImportError) as err:
+        parse_file(raw, "stor.csv")
+    assert str(err.value).startswith("Filen har et felt som er lengre enn 131 072 tegn")
+    assert "Ingenting er importert" in str(err.value)
