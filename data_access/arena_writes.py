@@ -14,12 +14,12 @@ from data_access.frequency import FrequencyError, parse_frequency
 from data_access.models import Arena
 from data_access.permissions import Actor, Permission
 from data_access.uow import Conflict, UnitOfWork
+from data_access.validation import check_free_text
 
 
 def _frequency(value: Any) -> str:
     text = "" if value is None else str(value).strip()
-    if len(text) > (ARENA.max_chars("frequency_text") or 200):
-        raise ValidationError(f"«Hyppighet» kan være høyst {ARENA.max_chars('frequency_text')} tegn.")
+    check_free_text(text, ARENA.label("frequency_text"), max_length=ARENA.max_chars("frequency_text") or 200)
     try:
         parse_frequency(text) if text else None
     except FrequencyError as exc:
