@@ -250,6 +250,8 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
         reason = None
         if not user.active:
             reason = "deaktivert"
+        elif sess.method == LOCAL and not _local_login_enabled(s):
+            reason = "passordinnlogging av"
         elif now >= sess.expires_at:
             reason = "utløpt"
         elif now - sess.last_seen > policy.idle:

@@ -154,8 +154,12 @@ def test_local_login_can_be_turned_off_only_from_an_oidc_session(demo_engine):
         set_local_login(demo_engine, ADMIN, False, "lokal")
     with pytest.raises(AccessDenied):
         set_local_login(demo_engine, Actor("leder", "leser"), False, "oidc")
+    local = start_session(demo_engine, "leder", "lokal")
+    oidc = start_session(demo_engine, "admin", "oidc")
     set_local_login(demo_engine, ADMIN, False, "oidc")
     assert not local_login_enabled(demo_engine)
+    assert check(demo_engine, local) is None, "password sessions end when password sign-in is turned off"
+    assert check(demo_engine, oidc) is not None
     with pytest.raises(AccessDenied, match="slått av"):
         login(demo_engine, "leder", "laget-demo", policy=FAST)
     set_local_login(demo_engine, ADMIN, True, "lokal")
