@@ -37,6 +37,7 @@ class Settings:
     oidc_role_claim: str = "roles"
     oidc_role_map: tuple[tuple[str, str], ...] = DEFAULT_OIDC_ROLE_MAP
     oidc_default_leser: bool = False
+    trust_forwarded_for: bool = False
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -92,4 +93,5 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         oidc_role_claim=get("LAGET_OIDC_ROLE_CLAIM") or "roles",
         oidc_role_map=parse_role_map(role_map) if role_map else DEFAULT_OIDC_ROLE_MAP,
         oidc_default_leser=_flag(get("LAGET_OIDC_DEFAULT_LESER"), False),
+        trust_forwarded_for=_flag(get("LAGET_TRUST_X_FORWARDED_FOR"), False),
     )

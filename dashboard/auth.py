@@ -26,13 +26,21 @@ SET_COOKIE_KEY = "_laget_set_cookie"
 CLEAR_COOKIE_KEY = "_laget_clear_cookie"
 
 
-def client_info() -> tuple[str | None, str]:
-    """The client's address (for the per-client failure limit) and a short description for the session row."""
+def client_info(trust_forwarded_for: bool = False) -> tuple[str | None, str]:
+    """The client's address (for the per-client failure limit) and a short description for the session row.
+
+    Behind a reverse proxy every connection comes from the proxy; with ``LAGET_TRUST_X_FORWARDED_FOR`` the
+    first address in the proxy's X-Forwarded-For header is used instead (only set it behind such a proxy).
+    """
     try:
         address = st.context.ip_address
-        agent = st.context.headers.get("User-Agent", "") or ""
+        headers = st.context.headers
+        agent = headers.get("User-Agent", "") or ""
+        forwarded = headers.get("X-Forwarded-For", "") or ""
     except Exception:  # noqa: BLE001 - no request context (AppTest)
-        address, agent = None, ""
+        address, agent, forwarded = None, "", ""
+    if trust_forwarded_for and forwarded.strip():
+        address = forwarded.split(",")[0].strip()
     return address, f"{address or '?'} {agent}"[:300]
 
 
@@ -88,7 +96,7 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
             password = st.text_input("Passord", type="password", autocomplete="current-password")
             submitted = st.form_submit_button("Logg inn")
         if submitted:
-            address, client = client_info()
+            address, client = client_info(settings.trust_forwarded_for)
             try:
                 token, user = sessions.login(engine, username, password, client_address=address, client=client,
                                              policy=sessions.policy_from(settings))

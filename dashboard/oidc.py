@@ -107,8 +107,8 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
             email=str(claims.get("email") or ""), preferred=str(claims.get("preferred_username") or ""), role=role)
         from dashboard.auth import client_info
 
-        sessions.start_session(engine, actor.username, sessions.OIDC, client=client_info()[1], policy=policy,
-                               token=token)
+        client = client_info(settings.trust_forwarded_for)[1]
+        sessions.start_session(engine, actor.username, sessions.OIDC, client=client, policy=policy, token=token)
     except LagetError as exc:
         from dashboard.auth import ERROR_KEY
 

@@ -36,6 +36,8 @@ METHODS = {LOCAL: "Brukernavn og passord", OIDC: "OpenID Connect"}
 WRONG_LOGIN = "Feil brukernavn eller passord."
 LOCAL_LOGIN_KEY = "local_login"
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
+FORGET_FAILURES = timedelta(days=1)  # failures older than this no longer count towards a lock
+KEEP_ENDED = timedelta(days=30)  # ended sessions are kept this long (audit), then deleted at a login
 # A hash to check against when the username is unknown, so both cases take the time of one bcrypt check.
 _DUMMY_HASH = bcrypt.hashpw(b"laget-dummy-password", bcrypt.gensalt()).decode()
 
@@ -131,8 +133,8 @@ def _count_failure(engine: Engine, keys: list[str], policy: Policy, now: datetim
             if row is None:
                 row = LoginFailure(key=key, failures=0, last_failure_at=now)
                 s.add(row)
-            elif row.locked_until and row.locked_until <= now:  # an expired lock starts the count again
-                row.failures, row.locked_until = 0, None
+            elif (row.locked_until and row.locked_until <= now) or now - row.last_failure_at > FORGET_FAILURES:
+                row.failures, row.locked_until = 0, None  # an expired lock, or a day without failures: start over
             row.failures += 1
             row.last_failure_at = now
             if row.failures >= policy.max_failures and row.locked_until is None:
@@ -201,6 +203,7 @@ def login(engine: Engine, username: str, password: str, *, client_address: str |
         raise ValidationError(WRONG_LOGIN)
     with session_scope(engine) as s:
         s.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        s.execute(delete(AuthSession).where(AuthSession.expires_at < now - KEEP_ENDED))
         token = _start(s, user.id, LOCAL, client, policy, now)
         session_id = s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
     return token, SessionUser(Actor(user.username, user.role, user.name), LOCAL, session_id)
@@ -225,11 +228,16 @@ def start_session(engine: Engine, username: str, method: str, *, client: str = "
     """Start a session for an active user who has already proven who they are (OIDC, tests)."""
     policy = policy or Policy()
     now = now or _now()
-    with session_scope(engine) as s:
-        user = s.scalar(select(User).where(User.username == username, User.active))
-        if user is None:
-            raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
-        return _start(s, user.id, method, client, policy, now, token)
+    try:
+        with session_scope(engine) as s:
+            user = s.scalar(select(User).where(User.username == username, User.active))
+            if user is None:
+                raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
+            return _start(s, user.id, method, client, policy, now, token)
+    except IntegrityError:
+        if token and known(engine, token):  # two tabs started the same OIDC sign-in at once: one row wins
+            return token
+        raise
 
 
 def check(engine: Engine, token: str | None, policy: Policy | None = None,

@@ -94,6 +94,13 @@ def test_five_failures_lock_the_username_for_15_minutes(demo_engine):
     assert check(demo_engine, token, now=NOW + timedelta(minutes=16))
 
 
+def test_old_failures_are_forgotten_after_a_day(demo_engine):
+    for _ in range(4):
+        _fail(demo_engine)
+    _fail(demo_engine, now=NOW + timedelta(days=1, minutes=1))
+    assert locks_frame(demo_engine, now=NOW + timedelta(days=1, minutes=1)).is_empty()
+
+
 def test_failures_are_counted_per_client_across_usernames(demo_engine):
     for name in ("a1", "a2", "a3", "a4", "a5"):
         _fail(demo_engine, username=name, client="192.0.2.7")
@@ -178,7 +185,8 @@ def test_oidc_users_are_created_once_and_never_collide_with_local_ones(demo_engi
     assert users.filter(users["username"] == "leder")["role"][0] == "leser", "the local leder is untouched"
     other = provision_oidc_user(demo_engine, role="leser", **{**kw, "subject": "https://login.example/t|zzz"})
     assert other.username == "entra:leder-2"
-    token = start_session(demo_engine, "entra:leder", "oidc")
+    token = start_session(demo_engine, "entra:leder", "oidc", token="oidc:same-sign-in")
+    assert start_session(demo_engine, "entra:leder", "oidc", token="oidc:same-sign-in") == token, "a second tab"
     assert provision_oidc_user(demo_engine, role="admin", **kw).role == "admin"
     assert check(demo_engine, token) is None, "a new role from the token ends the old sessions"
     with pytest.raises(ValidationError, match="OpenID Connect"):
