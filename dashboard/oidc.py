@@ -131,6 +131,8 @@ def oidc_buttons() -> bool:
     for name in names:
         if st.button(f"Logg inn med {provider_label(name)}", key=f"oidc_{name}", type="primary"):
             st.login(None if name == "default" else name)
+    if names and _claims() is not None and st.button("Bruk en annen konto", key="oidc_switch"):
+        oidc_logout()  # the provider still remembers a refused or ended identity: let the user leave it
     return bool(names)
 
 

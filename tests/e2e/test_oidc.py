@@ -95,6 +95,13 @@ def test_a_user_without_a_mapped_role_is_refused(browser, oidc):
     from data_access.users import users_frame
 
     assert "entra:ola@kommune.no" not in users_frame(_engine(app))["username"].to_list()
+    pg.get_by_role("button", name="Bruk en annen konto").click()  # leave the refused identity
+    pg.get_by_role("button", name="End session").click()
+    pg.get_by_role("button", name="Logg inn med Microsoft (Entra ID)").wait_for()
+    pg.get_by_text("Du har ingen rolle i Laget").wait_for(state="detached")
+    pg.get_by_role("button", name="Logg inn med Microsoft (Entra ID)").click()
+    pg.get_by_role("button", name="kari", exact=True).click()
+    pg.get_by_text("Innlogget som").wait_for()
     pg.context.close()
 
 
