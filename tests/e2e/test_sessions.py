@@ -43,3 +43,17 @@ def test_cookie_replayed_after_logout_shows_the_login_form(browser, page, app_ur
     wait_idle(after)
     after.get_by_text("Innlogget som").wait_for(state="detached")  # gone, not merely stale
     after.context.close()
+
+
+def test_cookie_saved_before_a_password_change_shows_the_login_form(browser, page, app):
+    from data_access.db import make_engine
+    from data_access.permissions import Actor
+    from data_access.users import set_password
+
+    login(page, app.url, "slt")
+    cookie = _auth_cookie(page)
+    set_password(make_engine(app.db_url), Actor("admin", "admin"), "slt", "nytt-passord-1")
+    after = _open_with_cookie(browser, app.url, cookie)
+    after.get_by_text("Økten din er avsluttet. Logg inn på nytt.").wait_for()
+    after.get_by_text("Innlogget som").wait_for(state="detached")
+    after.context.close()
