@@ -62,10 +62,12 @@ def logged_in_app(user: str, page: str, timeout: float = 120):
     from streamlit.testing.v1 import AppTest
 
     root = Path(__file__).resolve().parents[1]
+    from config.settings import load_settings
+    from data_access.db import get_engine
+    from data_access.sessions import start_session
+
     at = AppTest.from_file(str(root / "dashboard" / "app.py"), default_timeout=timeout)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user
-    at.session_state["name"] = user
+    at.session_state["_laget_session"] = start_session(get_engine(load_settings().database_url), user, "lokal")
     at.run()
     at.switch_page(f"../pages/{page}.py")
     at.run()

@@ -16,6 +16,13 @@ DEFAULT_FHI_API_URL = "https://statistikk-data.fhi.no/api/open/v1"
 # Cookie keys that ship in examples or in this repository; never acceptable outside a demo database.
 DEMO_COOKIE_KEY = "laget-demo-cookie-key-not-for-production"
 KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", DEMO_COOKIE_KEY, "changeme", "secret"})
+MIN_COOKIE_KEY_LENGTH = 32
+# Claim value -> Laget role. Entra ID app roles are usually named like "Laget.Admin".
+DEFAULT_OIDC_ROLE_MAP: tuple[tuple[str, str], ...] = (
+    ("leser", "leser"), ("redaktor", "redaktor"), ("planlegger", "planlegger"), ("admin", "admin"),
+    ("Laget.Leser", "leser"), ("Laget.Redaktor", "redaktor"), ("Laget.Planlegger", "planlegger"),
+    ("Laget.Admin", "admin"),
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,6 @@ class Settings:
     database_url: str
     cookie_key: str | None
     cookie_name: str = "laget_auth"
-    cookie_expiry_days: float = 1.0
     load_demo: bool = True
     login_delay_seconds: float = 0.5
     stale_months: int = 6
@@ -37,12 +43,32 @@ class Settings:
     smtp_from: str = ""
     smtp_starttls: bool = True
     base_url: str = "http://localhost:8501"
+    session_hours: float = 8.0
+    session_idle_minutes: float = 30.0
+    max_sessions: int = 5
+    oidc_role_claim: str = "roles"
+    oidc_role_map: tuple[tuple[str, str], ...] = DEFAULT_OIDC_ROLE_MAP
+    oidc_default_leser: bool = False
+    trust_forwarded_for: bool = False
 
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def parse_role_map(value: object) -> tuple[tuple[str, str], ...]:
+    """``"Laget.Admin=admin, Gruppe-123=redaktor"`` (or a TOML table) as (claim value, role) pairs."""
+    if isinstance(value, dict):
+        pairs = [(str(k), str(v)) for k, v in value.items()]
+    else:
+        pairs = []
+        for item in str(value).split(","):
+            if item.strip():
+                claim, _, role = item.partition("=")
+                pairs.append((claim.strip(), role.strip()))
+    return tuple(pairs)
 
 
 def resolve_database_url(url: str) -> str:
@@ -65,10 +91,11 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
     def get(name: str) -> str | None:
         return env.get(name) or (str(secrets[name]) if name in secrets else None)
 
+    role_map = env.get("LAGET_OIDC_ROLE_MAP") or secrets.get("LAGET_OIDC_ROLE_MAP")
+
     return Settings(
         database_url=resolve_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         cookie_key=get("LAGET_COOKIE_KEY"),
-        cookie_expiry_days=float(get("LAGET_COOKIE_EXPIRY_DAYS") or 1.0),
         load_demo=_flag(get("LAGET_LOAD_DEMO"), True),
         login_delay_seconds=float(get("LAGET_LOGIN_DELAY") or 0.5),
         stale_months=int(get("LAGET_STALE_MONTHS") or 6),
@@ -82,4 +109,11 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         smtp_from=get("LAGET_SMTP_FROM") or "",
         smtp_starttls=_flag(get("LAGET_SMTP_STARTTLS"), True),
         base_url=(get("LAGET_BASE_URL") or "http://localhost:8501").rstrip("/"),
+        session_hours=float(get("LAGET_SESSION_HOURS") or 8.0),
+        session_idle_minutes=float(get("LAGET_SESSION_IDLE_MINUTES") or 30.0),
+        max_sessions=int(get("LAGET_MAX_SESSIONS") or 5),
+        oidc_role_claim=get("LAGET_OIDC_ROLE_CLAIM") or "roles",
+        oidc_role_map=parse_role_map(role_map) if role_map else DEFAULT_OIDC_ROLE_MAP,
+        oidc_default_leser=_flag(get("LAGET_OIDC_DEFAULT_LESER"), False),
+        trust_forwarded_for=_flag(get("LAGET_TRUST_X_FORWARDED_FOR"), False),
     )

@@ -10,7 +10,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 
 import streamlit as st  # noqa: E402
 
-from dashboard.auth import login  # noqa: E402
+from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
 from dashboard.context import PageContext, cached_plans, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.ui import plain, show_flashes  # noqa: E402
@@ -43,10 +43,9 @@ def database_fault_page(exc: DatabaseFault) -> None:
 
 
 try:
-    actor, authenticator = login(engine, settings, key)
-    if actor is None:
-        st.session_state.pop("_laget_ctx", None)
-        st.stop()
+    st.session_state.pop("_laget_ctx", None)
+    user = sign_in(engine, settings, key)
+    actor = user.actor
 
     plans = last_good(cached_plans, settings.database_url)
     with st.sidebar:
@@ -66,10 +65,13 @@ try:
         plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
                                key="plan_id")
         st.caption(f"Innlogget som **{plain(actor.name or actor.username)}** · {ROLES.get(actor.role, actor.role)}")
-        authenticator.logout("Logg ut", "sidebar")
+        if st.button("Logg ut", key="logout"):
+            logout(engine, user)
+        store_cookie(settings)
 
     plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
-    st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan)
+    st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan,
+                                                 sign_in_method=user.method)
     show_flashes()
     specs = pages_for(actor)
     st.session_state["_laget_pages"] = [p.title for p in specs]

@@ -1,44 +1,142 @@
-"""Login through streamlit-authenticator, with the users read from the database."""
+"""Who is signed in: a server-side session checked on every run (``data_access.sessions``).
+
+The login cookie holds only a signed random token; the session row behind it decides. Local accounts use the
+password form below; OIDC sign-in (``dashboard.oidc``) gets a session of its own from the same table. So
+«Logg ut», a new password, a new role or deactivation end the session everywhere, and a copied cookie only
+shows the login form again.
+"""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
-import streamlit_authenticator as stauth
 from sqlalchemy import Engine
 
 from config.settings import Settings
 from dashboard.context import last_good
-from data_access.permissions import Actor
-from data_access.users import credentials, get_actor
+from dashboard.ui import show_error
+from data_access import sessions
+from data_access.errors import LagetError
+from data_access.sessions import SessionUser
 
-LOGIN_FIELDS = {"Form name": "Logg inn", "Username": "Brukernavn", "Password": "Passord", "Login": "Logg inn"}
+SESSION_KEY = "_laget_session"
+NOTICE_KEY = "_laget_login_notice"
+ERROR_KEY = "_laget_login_error"
+SET_COOKIE_KEY = "_laget_set_cookie"
+CLEAR_COOKIE_KEY = "_laget_clear_cookie"
 
 
-def _authenticator(engine: Engine, settings: Settings, key: str) -> stauth.Authenticate:
-    return stauth.Authenticate(last_good(credentials, engine), settings.cookie_name, key, settings.cookie_expiry_days,
-                               auto_hash=False, login_sleep_time=settings.login_delay_seconds)
+def client_info(trust_forwarded_for: bool = False) -> tuple[str | None, str]:
+    """The client's address (for the per-client failure limit) and a short description for the session row.
 
-
-def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | None, stauth.Authenticate]:
-    """Show the login form until a known, active user is logged in; return that user as an Actor."""
-    authenticator = _authenticator(engine, settings, cookie_key)
-    if not st.session_state.get("authentication_status"):
-        st.title("Laget")
-        st.caption("Oppfølging av planen for forebygging av omsorgssvikt og atferdsvansker")
+    Behind a reverse proxy every connection comes from the proxy; with ``LAGET_TRUST_X_FORWARDED_FOR`` the
+    first address in the proxy's X-Forwarded-For header is used instead (only set it behind such a proxy).
+    """
     try:
-        authenticator.login(location="main", fields=LOGIN_FIELDS, max_login_attempts=None)
-    except Exception:  # the library raises English errors; the user gets a Norwegian one
-        st.error("Innloggingen mislyktes. Prøv igjen.")
-        return None, authenticator
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        st.error("Feil brukernavn eller passord.")
-        return None, authenticator
-    if not status:
-        st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
-        return None, authenticator
-    actor = last_good(get_actor, engine, st.session_state.get("username"))
-    if actor is None:
-        st.error("Brukeren finnes ikke lenger eller er deaktivert.")
-        st.session_state["authentication_status"] = None
-    return actor, authenticator
+        address = st.context.ip_address
+        headers = st.context.headers
+        agent = headers.get("User-Agent", "") or ""
+        forwarded = headers.get("X-Forwarded-For", "") or ""
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        address, agent, forwarded = None, "", ""
+    if trust_forwarded_for and forwarded.strip():
+        address = forwarded.split(",")[0].strip()
+    return address, f"{address or '?'} {agent}"[:300]
+
+
+def _cookie_script(name: str, value: str, max_age: int) -> None:
+    """Set or clear the login cookie in the browser (Streamlit has no server-side cookie setter)."""
+    js = (f"document.cookie = {json.dumps(name)} + '=' + {json.dumps(value)} + '; path=/; max-age={max_age}"
+          "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');")
+    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+
+
+def current_user(engine: Engine, settings: Settings, key: str) -> SessionUser | None:
+    """The signed-in user of this run, from the session token in memory or in the cookie; None if none is live."""
+    policy = sessions.policy_from(settings)
+    token = st.session_state.get(SESSION_KEY)
+    if token is None and not st.session_state.get(CLEAR_COOKIE_KEY):
+        token = sessions.unsign(st.context.cookies.get(settings.cookie_name), key)
+    if token is None:
+        from dashboard.oidc import oidc_user
+
+        return oidc_user(engine, settings, policy)
+    user = last_good(sessions.check, engine, token, policy)  # while the database is down: the last check
+    if user is None:
+        forget(notice="Økten din er avsluttet. Logg inn på nytt.")
+        return None
+    st.session_state[SESSION_KEY] = token
+    return user
+
+
+def forget(notice: str | None = None) -> None:
+    """Drop this browser session's token and clear the cookie on the next render of the login page."""
+    st.session_state.pop(SESSION_KEY, None)
+    st.session_state[CLEAR_COOKIE_KEY] = True
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+
+
+def login_page(engine: Engine, settings: Settings, key: str) -> None:
+    """The login form (password and/or OIDC buttons); a successful login reruns the app."""
+    from dashboard.oidc import oidc_buttons
+
+    st.title("Laget")
+    st.caption("Oppfølging av planen for forebygging av omsorgssvikt og atferdsvansker")
+    if notice := st.session_state.pop(NOTICE_KEY, None):
+        st.info(notice)
+    if error := st.session_state.pop(ERROR_KEY, None):
+        st.error(error, icon=":material/error:")
+    if st.session_state.get(CLEAR_COOKIE_KEY):
+        _cookie_script(settings.cookie_name, "", 0)
+    if sessions.local_login_enabled(engine):
+        with st.form("login"):
+            st.subheader("Logg inn")
+            username = st.text_input("Brukernavn", autocomplete="username")
+            password = st.text_input("Passord", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Logg inn")
+        if submitted:
+            address, client = client_info(settings.trust_forwarded_for)
+            try:
+                token, user = sessions.login(engine, username, password, client_address=address, client=client,
+                                             policy=sessions.policy_from(settings))
+            except LagetError as exc:
+                show_error(exc)
+            else:
+                st.session_state[SESSION_KEY] = token
+                st.session_state.pop(CLEAR_COOKIE_KEY, None)
+                st.session_state[SET_COOKIE_KEY] = sessions.sign(token, key)
+                st.rerun()
+        if not oidc_buttons():
+            st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
+    elif not oidc_buttons():
+        st.error("Innlogging med passord er slått av, og ingen OpenID Connect-innlogging er satt opp. "
+                 "Kjør `laget auth local-login on` på tjeneren.")
+
+
+def store_cookie(settings: Settings) -> None:
+    """Right after a password login: put the signed session token in the browser's cookie, once."""
+    if value := st.session_state.pop(SET_COOKIE_KEY, None):
+        _cookie_script(settings.cookie_name, value, int(settings.session_hours * 3600))
+
+
+def logout(engine: Engine, user: SessionUser) -> None:
+    """End every session of the user (all browsers), then the identity provider's too for OIDC users."""
+    token = st.session_state.get(SESSION_KEY)
+    sessions.logout(engine, token)
+    forget(notice="Du er logget ut.")
+    if user.method == sessions.OIDC:
+        from dashboard.oidc import oidc_logout
+
+        oidc_logout()
+    st.rerun()
+
+
+def sign_in(engine: Engine, settings: Settings, key: str) -> SessionUser:
+    """The signed-in user, or the login page and a stop."""
+    user = current_user(engine, settings, key)
+    if user is None:
+        login_page(engine, settings, key)
+        st.stop()
+    return user

@@ -53,6 +53,7 @@ class PageContext:
     settings: Settings
     actor: Actor
     plan: dict  # one row of plans_frame
+    sign_in_method: str = "lokal"  # lokal | oidc (data_access.sessions)
 
     @property
     def plan_id(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, Settings
+from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, MIN_COOKIE_KEY_LENGTH, Settings
 from data_access.db import check_connection, get_engine, is_current, upgrade
 from data_access.demo import is_demo_database, is_empty, load_demo
 
@@ -25,15 +25,17 @@ def prepare_database(settings: Settings) -> Engine:
 
 
 def cookie_key(settings: Settings, engine: Engine) -> str:
-    """The key that signs the login cookie; a real database refuses a missing or well-known key."""
+    """The key that signs the login cookie; a real database needs its own key of at least 32 characters."""
     key = settings.cookie_key or ""
-    if key and key not in KNOWN_DEFAULT_COOKIE_KEYS:
+    if len(key) >= MIN_COOKIE_KEY_LENGTH and key not in KNOWN_DEFAULT_COOKIE_KEYS:
         return key
     if is_demo_database(engine):
         return key or DEMO_COOKIE_KEY
+    problem = ("mangler eller er en kjent standardverdi" if not key or key in KNOWN_DEFAULT_COOKIE_KEYS
+               else f"er for kort ({len(key)} tegn, minst {MIN_COOKIE_KEY_LENGTH})")
     raise ConfigurationError(
-        "Innstillingen LAGET_COOKIE_KEY mangler eller er en kjent standardverdi. Denne databasen er ikke en "
-        "demodatabase, så Laget starter ikke uten en egen hemmelig nøkkel. Sett LAGET_COOKIE_KEY (f.eks. "
+        f"Innstillingen LAGET_COOKIE_KEY {problem}. Denne databasen er ikke en demodatabase, så Laget starter "
+        f"ikke uten en egen hemmelig nøkkel på minst {MIN_COOKIE_KEY_LENGTH} tegn. Sett LAGET_COOKIE_KEY (f.eks. "
         "med `python -c \"import secrets; print(secrets.token_urlsafe(32))\"`) i miljøet eller i "
         ".streamlit/secrets.toml."
     )

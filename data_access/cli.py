@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     db = sub.add_parser("db", help="databasen").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="oppgrader skjemaet til nyeste versjon")
     demo = sub.add_parser("demo", help="demodata").add_subparsers(dest="demo_command", required=True)
-    demo.add_parser("load", help="last demoplanene og demobrukerne (trygt å kjøre flere ganger)")
+    load = demo.add_parser("load", help="last demoplanene og demobrukerne inn i en tom database eller en "
+                                        "demodatabase (trygt å kjøre flere ganger)")
+    load.add_argument("--plans-only", action="store_true",
+                      help="bare demoplanene, aldri demobrukerne; databasen forblir en ekte database")
     user = sub.add_parser("user", help="brukere").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="legg til en bruker")
     add.add_argument("username")
@@ -91,9 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument("--email", default="")
     add.add_argument("--password-env", help="les passordet fra denne miljøvariabelen i stedet for å spørre")
-    passwd = user.add_parser("passwd", help="sett nytt passord")
+    passwd = user.add_parser("passwd", help="sett nytt passord (avslutter alle øktene til brukeren)")
     passwd.add_argument("username")
     passwd.add_argument("--password-env")
+    user.add_parser("list", help="vis brukerne: brukernavn, navn, rolle, aktiv og innloggingsmåte")
+    unlock = user.add_parser("unlock", help="opphev sperren etter for mange mislykkede innlogginger")
+    unlock.add_argument("username")
+    auth = sub.add_parser("auth", help="innlogging").add_subparsers(dest="auth_command", required=True)
+    local = auth.add_parser("local-login", help="slå innlogging med brukernavn og passord på igjen (av slås den i "
+                                                "Administrasjon, innlogget med OpenID Connect)")
+    local.add_argument("state", choices=["on"])
     ind = sub.add_parser("indicators", help="indikatorer").add_subparsers(dest="indicators_command", required=True)
     refresh = ind.add_parser("refresh", help="hent nye tall fra SSB og FHI for indikatorer med kilde "
                                              "(avslutter med kode 1 hvis noen feilet; egnet for cron)")
@@ -123,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "demo":
             from data_access.demo import load_demo
 
-            loaded = load_demo(_engine())
+            loaded = load_demo(_engine(), plans_only=args.plans_only)
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
         elif args.command == "indicators":
             return _refresh(args)
@@ -143,16 +153,12 @@ def main(argv: list[str] | None = None) -> int:
             counts = restore_from_file(engine, SYSTEM, args.file)
             print(f"Gjenopprettet fra {args.file}: {_rows(counts)}.")
         elif args.command == "user":
-            from data_access.users import SYSTEM, add_user, set_password
+            _user_command(args)
+        elif args.command == "auth":
+            from data_access.sessions import force_local_login
 
-            engine = _engine()
-            if args.user_command == "add":
-                add_user(engine, SYSTEM, username=args.username, name=args.name, role=args.role,
-                         email=args.email, password=_password(args))
-                print(f"Brukeren «{args.username}» er lagt til.")
-            else:
-                set_password(engine, SYSTEM, args.username, _password(args))
-                print(f"Passordet til «{args.username}» er endret.")
+            force_local_login(_engine())
+            print("Innlogging med brukernavn og passord er slått på.")
         elif args.command == "reminders":
             return _reminders(args.dry_run)
     except DatabaseFault as exc:
@@ -162,6 +168,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _user_command(args: argparse.Namespace) -> None:
+    from data_access.sessions import unlock
+    from data_access.users import SYSTEM, add_user, set_password, users_frame
+
+    engine = _engine()
+    if args.user_command == "add":
+        add_user(engine, SYSTEM, username=args.username, name=args.name, role=args.role,
+                 email=args.email, password=_password(args))
+        print(f"Brukeren «{args.username}» er lagt til.")
+    elif args.user_command == "passwd":
+        set_password(engine, SYSTEM, args.username, _password(args))
+        print(f"Passordet til «{args.username}» er endret.")
+    elif args.user_command == "unlock":
+        unlock(engine, SYSTEM, args.username)
+        print(f"Sperren for «{args.username}» er opphevet.")
+    else:
+        print(format_users(users_frame(engine)))
+
+
+def format_users(users) -> str:
+    """One line per user, in columns: brukernavn, navn, rolle, aktiv, innlogging."""
+    head = ("Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging")
+    rows = [head] + [(u["username"], u["name"], u["role"], "ja" if u["active"] else "nei", u["sign_in"])
+                     for u in users.iter_rows(named=True)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
+from data_access.errors import ValidationError
 from data_access.models import (
     AppMeta,
     Arena,
@@ -64,17 +65,30 @@ def is_empty(engine: Engine) -> bool:
         return s.scalar(select(Plan.id).limit(1)) is None and s.scalar(select(User.id).limit(1)) is None
 
 
-def load_demo(engine: Engine, today: date | None = None) -> list[str]:
-    """Load every demo plan that is not there yet plus the demo users; return the keys loaded."""
+def load_demo(engine: Engine, today: date | None = None, *, plans_only: bool = False) -> list[str]:
+    """Load every demo plan that is not there yet plus the demo users; return the keys loaded.
+
+    Only an empty database becomes a demo (users with the public password, the demo cookie key). A real
+    database is refused, unless ``plans_only``: then the demo plans are added, never the demo users, and
+    the database stays real.
+    """
     today = today or date.today()
     loaded: list[str] = []
     with session_scope(engine) as s:
+        demo = s.get(AppMeta, "demo") is not None
+        empty = s.scalar(select(Plan.id).limit(1)) is None and s.scalar(select(User.id).limit(1)) is None
+        if not (demo or empty or plans_only):
+            raise ValidationError(
+                "Databasen er ikke en demodatabase, og demobrukerne (med kjent passord) legges ikke inn i en "
+                "ekte database. Bruk `laget demo load --plans-only` for å legge inn bare demoplanene.")
         ensure_vocabulary(s)
         for order, filename in enumerate(DEMO_FILES):
             data = json.loads((DEMO_DIR / filename).read_text(encoding="utf-8"))
             if s.scalar(select(Plan.id).where(Plan.key == data["plan"]["key"])) is None:
                 _load_plan(s, data, order, today)
                 loaded.append(data["plan"]["key"])
+        if plans_only:
+            return loaded
         existing = set(s.scalars(select(User.username)))
         for username, name, role in DEMO_USERS:
             if username not in existing:

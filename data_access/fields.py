@@ -63,7 +63,7 @@ class Spec:
             except ValidationError as exc:
                 label = spec.label if spec else name
                 text = str(exc)
-                message = text if text.startswith(("«", label)) else f"{label}: {text}"
+                message = text if text.startswith("«") or label.lower() in text.lower() else f"{label}: {text}"
                 errors.append(FieldError(name, message, row, row_id))
         return out, errors
 
@@ -125,7 +125,7 @@ def _parse(spec: Field, value: Any) -> Any:
     if kind == "choice":
         key = "" if value is None else str(value).strip()
         if key not in spec.choices:
-            raise ValidationError(f"Ukjent verdi «{key}». Velg en av: {', '.join(spec.choices)}.")
+            raise ValidationError(f"Ukjent {spec.label.lower()} «{key}». Velg en av: {', '.join(spec.choices)}.")
         return key
     raise AssertionError(f"unknown field kind {kind}")
 

@@ -263,6 +263,36 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # How the user signs in: "lokal" (password here) or "oidc" (the kommune's identity provider).
+    auth_method: Mapped[str] = mapped_column(String(10), default="lokal", server_default="lokal")
+    # "<issuer>|<sub>" for OIDC users: the provider's stable id, never the e-mail (Microsoft's guidance).
+    oidc_subject: Mapped[str | None] = mapped_column(String(300), unique=True)
+
+
+class AuthSession(Base):
+    """A server-side login session: the cookie carries only a random token whose hash is stored here."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(10))  # lokal | oidc
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoke_reason: Mapped[str | None] = mapped_column(String(40))
+    client: Mapped[str] = mapped_column(String(300), default="")
+
+
+class LoginFailure(Base):
+    """Failed logins counted per key ("bruker:<name>" or "klient:<address>"), shared by all sessions."""
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ChangeLog(Base):

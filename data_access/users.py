@@ -1,4 +1,10 @@
-"""Users live in the database (bcrypt hashes), not in a YAML file that the auth library rewrites."""
+"""Users live in the database (bcrypt hashes), not in a YAML file that an auth library rewrites.
+
+A user signs in either with a password kept here (``auth_method`` "lokal") or through the kommune's
+OpenID Connect provider ("oidc", created on first sign-in). OIDC usernames are "<provider>:<name>"; a local
+username cannot contain ":", so the two kinds never collide. Changing a password or a role, or deactivating
+a user, ends every session of that user in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,78 +14,165 @@ from datetime import datetime
 import bcrypt
 import polars as pl
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
+from data_access.errors import AccessDenied, NotFound, ValidationError
+from data_access.fields import USER
 from data_access.frames import to_frame
 from data_access.models import User
-from data_access.permissions import ROLES, Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text
+from data_access.permissions import Actor, Permission
+from data_access.sessions import LOCAL, METHODS, OIDC, end_user_sessions
+from data_access.uow import UnitOfWork
+from data_access.validation import check_free_text
 
 SYSTEM = Actor("system", "admin", "Kommandolinje")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,60}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; a longer password would be silently cut
 
 
 def hash_password(password: str) -> str:
+    _check_password(password)
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"Passordet må ha minst {MIN_PASSWORD} tegn.")
+        raise ValidationError(f"Passordet må ha minst {MIN_PASSWORD} tegn.", field="Passord")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValidationError(
+            f"Passordet er for langt: høyst {MAX_PASSWORD_BYTES} byte (omtrent {MAX_PASSWORD_BYTES} tegn; æ, ø, å "
+            "og andre spesialtegn teller dobbelt). Velg et kortere passord.", field="Passord")
+
+
+def _username(value: object) -> str:
+    username = str(value or "").strip().lower()
+    check_free_text(username, USER.label("username"), max_length=60)
+    if not USERNAME_RE.match(username):
+        raise ValidationError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek "
+                              "(2–60 tegn).")
+    return username
 
 
 def add_user(engine: Engine, actor: Actor, *, username: str, name: str, role: str, password: str,
              email: str = "") -> None:
-    require(actor, Permission.MANAGE_USERS)
-    username = username.strip().lower()
-    check_free_text(username, "Brukernavn", max_length=60)
-    if not USERNAME_RE.match(username):
-        raise ValidationError("Brukernavnet kan bare ha små bokstaver a–z, tall, punktum, bindestrek og understrek "
-                         "(2–60 tegn).")
-    if role not in ROLES:
-        raise ValidationError(f"Ukjent rolle «{role}». Velg en av: {', '.join(ROLES)}.")
-    if not name.strip():
-        raise ValidationError("Navn må fylles ut.")
-    check_free_text(name, "Navn", max_length=150)
-    check_free_text(email, "E-post", max_length=200)
+    values = USER.clean_or_raise({"username": username, "name": name, "email": email, "role": role},
+                                 parsers={"username": _username})
     _check_password(password)
-    with session_scope(engine) as s:
-        if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise ValidationError(f"Brukernavnet «{username}» finnes allerede.")
-        s.add(User(username=username, name=name.strip(), role=role, email=email.strip(),
-                   password_hash=hash_password(password), active=True, created_at=datetime.now()))
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
+        row = User(password_hash=hash_password(password), active=True, created_at=uow.now, auth_method=LOCAL,
+                   **values)
+        if not uow.insert_new(row):
+            raise ValidationError(f"Brukernavnet «{values['username']}» finnes allerede.", field="username")
+        uow.log("user", row.id, "create", "username", None, row.username)
+
+
+def _user(s: Session, username: str) -> User:
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"Fant ingen bruker «{username}».")
+    return user
 
 
 def set_password(engine: Engine, actor: Actor, username: str, password: str) -> None:
-    """Admins may set anyone's password; everyone may set their own."""
-    if actor.username != username:
-        require(actor, Permission.MANAGE_USERS)
+    """Admins may set anyone's password; everyone may set their own. Every session of the user ends."""
     _check_password(password)
-    with session_scope(engine) as s:
-        user = s.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise ValidationError(f"Fant ingen bruker «{username}».")
+    own = actor.username == username
+    with UnitOfWork(engine, actor, None, None if own else Permission.MANAGE_USERS) as uow:
+        user = _user(uow.s, username)
+        if user.auth_method != LOCAL:
+            raise ValidationError(f"«{username}» logger inn med OpenID Connect og har ikke passord i Laget.",
+                                  field="password")
         user.password_hash = hash_password(password)
+        end_user_sessions(uow.s, user.id, "nytt passord")
+        uow.log("user", user.id, "update", "password", None, "(endret)")
 
 
 def set_role(engine: Engine, actor: Actor, username: str, role: str, active: bool = True) -> None:
-    require(actor, Permission.MANAGE_USERS)
-    if role not in ROLES:
-        raise ValidationError(f"Ukjent rolle «{role}».")
+    update_user(engine, actor, username, role=role, active=active)
+
+
+def update_user(engine: Engine, actor: Actor, username: str, *, role: str | None = None,
+                active: bool | None = None, password: str | None = None) -> bool:
+    """Change only what is given (None = keep), in one transaction; returns True if anything changed.
+
+    A new role, deactivation or a new password ends every session of the user.
+    """
+    given = {k: v for k, v in (("role", role), ("active", active)) if v is not None}
+    values = USER.clean_or_raise(given)
+    if password:
+        _check_password(password)
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
+        user = _user(uow.s, username)
+        new_role, new_active = values.get("role", user.role), values.get("active", user.active)
+        if user.username == actor.username and (new_role != "admin" or not new_active):
+            raise ValidationError("Du kan ikke ta fra deg selv administratorrollen.", field="role")
+        reasons = []
+        if new_role != user.role:
+            reasons.append("ny rolle")
+            uow.log("user", user.id, "update", "role", user.role, new_role)
+        if new_active != user.active:
+            reasons.append("aktivert" if new_active else "deaktivert")
+            uow.log("user", user.id, "update", "active", user.active, new_active)
+        if password:
+            if user.auth_method != LOCAL:
+                raise ValidationError(f"«{username}» logger inn med OpenID Connect og har ikke passord i Laget.",
+                                      field="password")
+            user.password_hash = hash_password(password)
+            reasons.append("nytt passord")
+            uow.log("user", user.id, "update", "password", None, "(endret)")
+        user.role, user.active = new_role, new_active
+        if reasons:
+            end_user_sessions(uow.s, user.id, ", ".join(reasons)[:40])
+        return bool(reasons)
+
+
+def provision_oidc_user(engine: Engine, *, provider: str, subject: str, name: str, email: str,
+                        preferred: str, role: str) -> Actor:
+    """The Laget user for an OIDC identity: created on first sign-in, role kept in step with the token.
+
+    ``subject`` is "<issuer>|<sub>", the provider's stable id. A deactivated user is refused.
+    """
+    name = (name or preferred or email or "").strip()[:150]
+    email = (email or "").strip()[:200]
+    check_free_text(name, "Navn", max_length=150)
+    check_free_text(email, "E-post", max_length=200)
     with session_scope(engine) as s:
-        user = s.scalar(select(User).where(User.username == username))
+        user = s.scalar(select(User).where(User.oidc_subject == subject))
         if user is None:
-            raise ValidationError(f"Fant ingen bruker «{username}».")
-        if user.username == actor.username and (role != "admin" or not active):
-            raise ValidationError("Du kan ikke ta fra deg selv administratorrollen.")
-        user.role, user.active = role, active
+            username = _free_username(s, provider, preferred or email or subject.rsplit("|", 1)[-1])
+            user = User(username=username, name=name or username, role=role, email=email, password_hash="",
+                        active=True, created_at=datetime.now(), auth_method=OIDC, oidc_subject=subject)
+            s.add(user)
+            s.flush()
+        elif not user.active:
+            raise AccessDenied(f"Brukeren «{user.username}» er deaktivert i Laget. Kontakt administratoren.")
+        else:
+            if user.role != role:
+                end_user_sessions(s, user.id, "ny rolle")
+                user.role = role
+            user.name, user.email = name or user.name, email or user.email
+        return Actor(user.username, user.role, user.name)
+
+
+def _free_username(s: Session, provider: str, wanted: str) -> str:
+    base = re.sub(r"[^a-z0-9._@-]", "-", wanted.strip().lower())[: 60 - len(provider) - 4] or "bruker"
+    candidate, n = f"{provider}:{base}", 2
+    while s.scalar(select(User.id).where(User.username == candidate)) is not None:
+        candidate, n = f"{provider}:{base}-{n}", n + 1
+    return candidate
 
 
 def verify(engine: Engine, username: str, password: str) -> Actor | None:
+    """Check a local password (no limits, no session): for scripts and tests. The app uses sessions.login."""
+    raw = (password or "").encode()
+    if len(raw) > MAX_PASSWORD_BYTES:
+        return None
     with session_scope(engine) as s:
-        user = s.scalar(select(User).where(User.username == username.strip().lower(), User.active))
-        if user and bcrypt.checkpw(password.encode(), user.password_hash.encode()):
+        user = s.scalar(select(User).where(User.username == username.strip().lower(), User.active,
+                                           User.auth_method == LOCAL))
+        if user and bcrypt.checkpw(raw, user.password_hash.encode()):
             return Actor(user.username, user.role, user.name)
     return None
 
@@ -92,17 +185,12 @@ def get_actor(engine: Engine, username: str | None) -> Actor | None:
         return Actor(user.username, user.role, user.name) if user else None
 
 
-def credentials(engine: Engine) -> dict:
-    """The credentials dict streamlit-authenticator expects, built from the active users."""
-    with session_scope(engine) as s:
-        users = s.scalars(select(User).where(User.active)).all()
-        return {"usernames": {u.username: {"name": u.name, "email": u.email or f"{u.username}@laget.invalid",
-                                           "password": u.password_hash, "roles": [u.role]} for u in users}}
-
-
 def users_frame(engine: Engine) -> pl.DataFrame:
+    """Every user with role, active flag and how they sign in (``auth_method`` as a Norwegian label)."""
     with session_scope(engine) as s:
-        rows = s.execute(select(User.username, User.name, User.email, User.role, User.active)
+        rows = s.execute(select(User.username, User.name, User.email, User.role, User.active, User.auth_method)
                          .order_by(User.username)).all()
-    return to_frame(rows, {"username": pl.String, "name": pl.String, "email": pl.String, "role": pl.String,
-                           "active": pl.Boolean})
+    frame = to_frame(rows, {"username": pl.String, "name": pl.String, "email": pl.String, "role": pl.String,
+                            "active": pl.Boolean, "auth_method": pl.String})
+    return frame.with_columns(pl.col("auth_method").replace_strict(METHODS, default=pl.col("auth_method"))
+                              .alias("sign_in"))

@@ -1,21 +1,23 @@
-"""Administrasjon: the administrator manages users (roles, passwords) and plans."""
+"""Administrasjon: the administrator manages users (roles, passwords, locks, sign-in) and plans."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard.context import cached_plans, page_context
-from dashboard.ui import attempt, flash, show_error
-from data_access.errors import LagetError
+from dashboard.oidc import providers
+from dashboard.ui import attempt
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
-from data_access.users import add_user, set_password, set_role, users_frame
+from data_access.sessions import local_login_enabled, locks_frame, set_local_login, unlock
+from data_access.users import add_user, update_user, users_frame
 
 ctx = page_context()
 st.title("Administrasjon")
 st.subheader("Brukere")
 users = ctx.read(users_frame)
-st.dataframe(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
-                           "active": "Aktiv"}), hide_index=True, width="stretch")
+st.dataframe(users.select("username", "name", "email", "role", "active", "sign_in").rename(
+    {"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle", "active": "Aktiv",
+     "sign_in": "Innlogging"}), hide_index=True, width="stretch")
 
 with st.form("add_user", clear_on_submit=True):
     st.subheader("Ny bruker")
@@ -25,30 +27,49 @@ with st.form("add_user", clear_on_submit=True):
     role = c1.selectbox("Rolle", list(ROLES), format_func=ROLES.get)
     password = c2.text_input("Passord (minst 8 tegn)", type="password")
     if st.form_submit_button("Legg til"):
-        try:
-            add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password)
-            flash(f"Brukeren «{username}» er lagt til.")
-            st.rerun()
-        except (LagetError, ValueError, PermissionError) as exc:
-            show_error(exc)
+        attempt(lambda: add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password),
+                f"Brukeren «{username}» er lagt til.")
 
-with st.form("change_user"):
-    st.subheader("Endre rolle eller passord")
-    names = users["username"].to_list()
-    who = st.selectbox("Bruker", names)
+st.subheader("Endre rolle eller passord")
+who = st.selectbox("Bruker", users["username"].to_list(), key="admin_user")
+current = users.filter(users["username"] == who).row(0, named=True)
+with st.form(f"change_user_{who}"):  # keyed by user: the boxes start at that user's role and state
     c1, c2, c3 = st.columns(3)
-    new_role = c1.selectbox("Ny rolle", list(ROLES), format_func=ROLES.get)
-    active = c2.checkbox("Aktiv", value=True)
-    new_password = c3.text_input("Nytt passord (tomt = uendret)", type="password")
+    new_role = c1.selectbox("Rolle", list(ROLES), index=list(ROLES).index(current["role"]), format_func=ROLES.get)
+    active = c2.checkbox("Aktiv", value=current["active"])
+    local = current["auth_method"] == "lokal"
+    new_password = c3.text_input("Nytt passord (tomt = uendret)", type="password", disabled=not local,
+                                 help=None if local else "Brukeren logger inn med OpenID Connect.")
+    st.caption("Endringer avslutter alle øktene til brukeren, så de må logge inn på nytt."
+               + ("" if local else " Rollen til en OpenID Connect-bruker settes på nytt fra tokenet ved neste "
+                                   "innlogging."))
     if st.form_submit_button("Lagre"):
-        try:
-            set_role(ctx.engine, ctx.actor, who, new_role, active)
-            if new_password:
-                set_password(ctx.engine, ctx.actor, who, new_password)
-            flash(f"«{who}» er oppdatert.")
-            st.rerun()
-        except (LagetError, ValueError, PermissionError) as exc:
-            show_error(exc)
+        attempt(lambda: update_user(ctx.engine, ctx.actor, who, role=new_role, active=active,
+                                    password=new_password or None),
+                lambda changed: f"«{who}» er oppdatert." if changed else "Ingen endringer.")
+
+locks = locks_frame(ctx.engine)
+if not locks.is_empty():
+    st.subheader("Sperret innlogging")
+    st.dataframe(locks.rename({"key": "Sperret", "failures": "Mislykkede forsøk", "locked_until": "Sperret til"}),
+                 hide_index=True, width="stretch",
+                 column_config={"Sperret til": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
+    key = st.selectbox("Opphev sperren for", locks["key"].to_list())
+    if st.button("Opphev sperren"):
+        attempt(lambda: unlock(ctx.engine, ctx.actor, key), f"Sperren for «{key}» er opphevet.")
+
+st.subheader("Innlogging")
+local_on = local_login_enabled(ctx.engine)
+if providers():
+    st.write("Innlogging med brukernavn og passord er " + ("på." if local_on else "slått av."))
+    if st.button("Slå av innlogging med passord" if local_on else "Slå på innlogging med passord",
+                 help="Slå av når innloggingen med OpenID Connect virker. Du må selv være innlogget med "
+                      "OpenID Connect for å slå den av."):
+        attempt(lambda: set_local_login(ctx.engine, ctx.actor, not local_on, ctx.sign_in_method),
+                "Innlogging med passord er slått " + ("av." if local_on else "på."))
+else:
+    st.caption("Bare innlogging med brukernavn og passord er satt opp. OpenID Connect (f.eks. Microsoft Entra ID) "
+               "settes opp i .streamlit/secrets.toml, se README.")
 
 st.divider()
 st.subheader("Planer")

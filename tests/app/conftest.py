@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import SESSION_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 USERS = {"admin": "Administrator (demo)", "redaktor": "Redaktør i implementeringsgruppa (demo)",
@@ -29,9 +31,7 @@ def open_page(app_env: str) -> Callable[..., AppTest]:
     def _open(username: str | None, page: str | None = None, plan_key: str | None = None) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=30)
         if username:
-            at.session_state["authentication_status"] = True
-            at.session_state["username"] = username
-            at.session_state["name"] = USERS[username]
+            at.session_state[SESSION_KEY] = session_token(app_env, username)
         at.run()
         if plan_key:
             from data_access.db import get_engine
@@ -47,6 +47,14 @@ def open_page(app_env: str) -> Callable[..., AppTest]:
         return at
 
     return _open
+
+
+def session_token(url: str, username: str, method: str = "lokal") -> str:
+    """A live server-side session for ``username``, as a password login would create it."""
+    from data_access.db import get_engine
+    from data_access.sessions import start_session
+
+    return start_session(get_engine(url), username, method)
 
 
 def texts(at: AppTest) -> str:

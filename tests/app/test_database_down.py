@@ -10,9 +10,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import SESSION_KEY
 from data_access.db import make_engine, upgrade
 from data_access.demo import load_demo
-from tests.app.conftest import APP, USERS, texts
+from tests.app.conftest import APP, session_token, texts
 from tests.private_postgres import private_postgres
 
 DOWN = "Databasen er ikke tilgjengelig"
@@ -39,9 +40,7 @@ def test_postgres_down_on_page_change_and_save_then_back(monkeypatch):
         monkeypatch.delenv("LAGET_COOKIE_KEY", raising=False)
 
         at = AppTest.from_file(str(APP), default_timeout=60)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = "redaktor"
-        at.session_state["name"] = USERS["redaktor"]
+        at.session_state[SESSION_KEY] = session_token(url, "redaktor")
         at.run()
         _page(at, "tiltak")
         assert not at.exception and "Tiltak i detalj" in texts(at)

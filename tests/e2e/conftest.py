@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -59,14 +60,21 @@ def app_url(app: RunningApp) -> str:
 def app(templates, tmp_path) -> Iterator[RunningApp]:
     """A running app on its own port and its own copy of the demo database."""
     db_url = templates.sqlite_copy("demo", tmp_path / "e2e.db")
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0"}
+    with running_app(db_url, tmp_path, free_port()) as running:
+        yield running
+
+
+@contextmanager
+def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None) -> Iterator[RunningApp]:
+    """``streamlit run`` in ``cwd`` (where a ``.streamlit/secrets.toml`` may wait), until the block ends."""
+    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **(env_extra or {})}
     env.pop("LAGET_COOKIE_KEY", None)
-    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    log_path = cwd / "streamlit.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -78,7 +86,7 @@ def app(templates, tmp_path) -> Iterator[RunningApp]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
+                pytest.fail("streamlit did not start:\n" + log_path.read_text())
             time.sleep(0.3)
         yield RunningApp(url, db_url)
     finally:

@@ -5,9 +5,9 @@ import pytest
 from config.settings import load_settings
 from data_access.bootstrap import ConfigurationError, cookie_key, prepare_database
 from data_access.cli import main
-from data_access.db import DatabaseUnavailable
+from data_access.db import DatabaseUnavailable, get_engine
 from data_access.demo import is_demo_database
-from data_access.users import SYSTEM, add_user
+from data_access.users import SYSTEM, add_user, users_frame, verify
 
 
 def test_first_start_creates_and_fills_sqlite(tmp_path, monkeypatch):
@@ -52,9 +52,49 @@ def test_cli_adds_user_and_loads_demo(empty_url, monkeypatch, capsys):
     assert main(["user", "add", "kari", "--name", "Kari", "--role", "redaktor", "--password-env", "NEW_PW"]) == 0
     assert main(["user", "add", "kari", "--name", "Kari", "--role", "redaktor", "--password-env", "NEW_PW"]) == 1
     assert "finnes allerede" in capsys.readouterr().err
-    assert main(["demo", "load"]) == 0
-    assert main(["demo", "load"]) == 0
+    assert main(["demo", "load"]) == 1, "a real database never gets the demo users"
+    assert "ikke en demodatabase" in capsys.readouterr().err
+    assert main(["demo", "load", "--plans-only"]) == 0
+    assert main(["demo", "load", "--plans-only"]) == 0
     assert "allerede" in capsys.readouterr().out
+    engine = get_engine(empty_url)
+    assert not is_demo_database(engine)
+    assert verify(engine, "admin", "laget-demo") is None
+    assert set(users_frame(engine)["username"]) == {"kari"}
+    assert main(["user", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging"]
+    assert out[1].split()[:4] == ["kari", "Kari", "redaktor", "ja"] and "passord" in out[1]
+
+
+def test_demo_load_into_an_empty_database_makes_a_demo(empty_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    assert main(["demo", "load"]) == 0
+    engine = get_engine(empty_url)
+    assert is_demo_database(engine) and verify(engine, "admin", "laget-demo")
+    assert main(["demo", "load"]) == 0, "a demo database can be topped up"
+
+
+def test_plans_only_keeps_an_empty_database_real(empty_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    assert main(["demo", "load", "--plans-only"]) == 0
+    engine = get_engine(empty_url)
+    assert not is_demo_database(engine)
+    assert users_frame(engine).is_empty()
+    with pytest.raises(ConfigurationError):
+        cookie_key(load_settings(env={"DATABASE_URL": empty_url}), engine)
+
+
+def test_short_cookie_key_is_refused_outside_a_demo(empty_url, demo_url):
+    settings = load_settings(env={"DATABASE_URL": empty_url, "LAGET_LOAD_DEMO": "0", "LAGET_COOKIE_KEY": "k"})
+    engine = prepare_database(settings)
+    with pytest.raises(ConfigurationError, match="for kort .1 tegn, minst 32"):
+        cookie_key(settings, engine)
+    almost = load_settings(env={"DATABASE_URL": empty_url, "LAGET_COOKIE_KEY": "x" * 31})
+    with pytest.raises(ConfigurationError):
+        cookie_key(almost, engine)
+    demo = load_settings(env={"DATABASE_URL": demo_url, "LAGET_COOKIE_KEY": "k"})
+    assert cookie_key(demo, get_engine(demo_url)) == "k"
 
 
 def test_cli_run_passes_streamlit_flags(monkeypatch):

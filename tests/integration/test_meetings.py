@@ -56,7 +56,7 @@ def test_stale_version_is_refused(demo_engine):
 @pytest.mark.parametrize("update, message", [
     ({"date": date(2027, 1, 12)}, "utenfor året"),
     ({"date": date(2026, 5, 17)}, "helg- eller helligdag"),
-    ({"state": "kanskje"}, "Ukjent verdi «kanskje»"),
+    ({"state": "kanskje"}, "Ukjent status «kanskje»"),
     ({"note": "Gjaldt 01010012356"}, "fødselsnummer"),
     ({"state": "avholdt"}, "før datoen"),
 ])
@@ -99,7 +99,7 @@ def test_arena_create_edit_retire(demo_engine):
     ({"frequency_text": "hver fullmåne"}, "Forstår ikke hyppigheten"),
     ({"start_date": date(2026, 6, 1), "end_date": date(2026, 3, 1)}, "før startdato"),
     ({"name": " "}, "må fylles ut"),
-    ({"level": "fylke"}, "Ukjent verdi «fylke»"),
+    ({"level": "fylke"}, "Ukjent nivå «fylke»"),
     ({"purpose": "Oppfølging av 01010012356"}, "fødselsnummer"),
 ])
 def test_bad_arena_input_saves_nothing(demo_engine, fields, message):

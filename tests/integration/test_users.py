@@ -3,7 +3,7 @@
 import pytest
 
 from data_access.permissions import Actor
-from data_access.users import add_user, credentials, get_actor, set_password, set_role, verify
+from data_access.users import add_user, get_actor, set_password, set_role, users_frame, verify
 
 ADMIN = Actor("admin", "admin")
 LEDER = Actor("leder", "leser")
@@ -41,7 +41,7 @@ def test_password_change_and_deactivation(demo_engine):
         set_password(demo_engine, LEDER, "admin", "overtatt!!")
     set_role(demo_engine, ADMIN, "leder", "leser", active=False)
     assert verify(demo_engine, "leder", "nytt-passord") is None
-    assert "leder" not in credentials(demo_engine)["usernames"]
+    assert not users_frame(demo_engine).filter(users_frame(demo_engine)["username"] == "leder")["active"][0]
     with pytest.raises(ValueError, match="administratorrollen"):
         set_role(demo_engine, ADMIN, "admin", "leser")
 

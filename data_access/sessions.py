@@ -1,0 +1,313 @@
+"""Server-side login sessions and the failed-login limiter.
+
+The browser cookie holds only a random token (signed with ``LAGET_COOKIE_KEY``); the database keeps its
+SHA-256 hash with the user, the absolute expiry and the last activity, and every Streamlit run checks it.
+So logout, a password change, a role change and deactivation end every session of the user at once, and a
+copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``).
+
+Failed logins are counted per username and per client address in the database (not in the Streamlit
+session, which an attacker simply drops): each failure doubles the wait before the next try, and the fifth
+locks that key for 15 minutes. An administrator can lift a lock. Every write here runs in ``session_scope``
+and the admin writes call ``permissions.require``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import bcrypt
+import polars as pl
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data_access.db import session_scope
+from data_access.errors import AccessDenied, ValidationError
+from data_access.frames import to_frame
+from data_access.models import AppMeta, AuthSession, LoginFailure, User
+from data_access.permissions import Actor, Permission, require
+
+LOCAL, OIDC = "lokal", "oidc"
+METHODS = {LOCAL: "Brukernavn og passord", OIDC: "OpenID Connect"}
+WRONG_LOGIN = "Feil brukernavn eller passord."
+LOCAL_LOGIN_KEY = "local_login"
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
+FORGET_FAILURES = timedelta(days=1)  # failures older than this no longer count towards a lock
+KEEP_ENDED = timedelta(days=30)  # ended sessions are kept this long (audit), then deleted at a login
+# A hash to check against when the username is unknown, so both cases take the time of one bcrypt check.
+_DUMMY_HASH = bcrypt.hashpw(b"laget-dummy-password", bcrypt.gensalt()).decode()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Session and lockout rules; built from the settings (``policy_from``)."""
+
+    lifetime: timedelta = timedelta(hours=8)
+    idle: timedelta = timedelta(minutes=30)
+    max_sessions: int = 5
+    delay_base: float = 0.5  # seconds to wait after the first failure; doubles with every further one
+    max_failures: int = 5
+    lock: timedelta = timedelta(minutes=15)
+
+    def delay(self, failures: int) -> timedelta:
+        return timedelta(seconds=self.delay_base * 2 ** (failures - 1)) if failures > 0 else timedelta(0)
+
+
+def policy_from(settings) -> Policy:
+    return Policy(lifetime=timedelta(hours=settings.session_hours),
+                  idle=timedelta(minutes=settings.session_idle_minutes),
+                  max_sessions=max(1, settings.max_sessions), delay_base=settings.login_delay_seconds)
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """Who a valid session belongs to, and how they signed in."""
+
+    actor: Actor
+    method: str
+    session_id: int
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign(token: str, key: str) -> str:
+    """The cookie value: the token and an HMAC of it, so a tampered cookie is refused before any lookup."""
+    mac = hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{token}.{mac}"
+
+
+def unsign(value: str | None, key: str) -> str | None:
+    if not isinstance(value, str):
+        return None
+    token, _, _mac = value.rpartition(".")
+    if token and hmac.compare_digest(sign(token, key), value):
+        return token
+    return None
+
+
+def _keys(username: str, client_address: str | None) -> list[str]:
+    keys = [f"bruker:{username}"]
+    if client_address:
+        keys.append(f"klient:{client_address}")
+    return keys
+
+
+def _clock(t: datetime) -> str:
+    return t.strftime("%H:%M")
+
+
+def _check_not_locked(s: Session, keys: list[str], policy: Policy, now: datetime) -> None:
+    for row in s.scalars(select(LoginFailure).where(LoginFailure.key.in_(keys))):
+        if row.locked_until and row.locked_until > now:
+            who = "Brukernavnet" if row.key.startswith("bruker:") else "Denne maskinen"
+            raise AccessDenied(f"For mange mislykkede innlogginger. {who} er sperret til kl. "
+                               f"{_clock(row.locked_until)}. Vent, eller be en administrator oppheve sperren.")
+        if row.locked_until is None and now < row.last_failure_at + policy.delay(row.failures):
+            wait = (row.last_failure_at + policy.delay(row.failures) - now).total_seconds()
+            raise AccessDenied(f"Vent {max(1, round(wait))} sekunder før du prøver igjen.")
+
+
+def _record_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
+    """Count one failure on every key; returns the lock time if this failure locked a key."""
+    try:
+        return _count_failure(engine, keys, policy, now)
+    except IntegrityError:  # two first failures for the same key at once: the second one updates instead
+        return _count_failure(engine, keys, policy, now)
+
+
+def _count_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
+    locked = None
+    with session_scope(engine) as s:
+        for key in keys:
+            row = s.get(LoginFailure, key, with_for_update=True)
+            if row is None:
+                row = LoginFailure(key=key, failures=0, last_failure_at=now)
+                s.add(row)
+            elif (row.locked_until and row.locked_until <= now) or now - row.last_failure_at > FORGET_FAILURES:
+                row.failures, row.locked_until = 0, None  # an expired lock, or a day without failures: start over
+            row.failures += 1
+            row.last_failure_at = now
+            if row.failures >= policy.max_failures and row.locked_until is None:
+                row.locked_until = now + policy.lock
+                locked = row.locked_until
+    return locked
+
+
+def _local_login_enabled(s: Session) -> bool:
+    meta = s.get(AppMeta, LOCAL_LOGIN_KEY)
+    return meta is None or meta.value != "av"
+
+
+def local_login_enabled(engine: Engine) -> bool:
+    with session_scope(engine) as s:
+        return _local_login_enabled(s)
+
+
+def set_local_login(engine: Engine, actor: Actor, enabled: bool, actor_method: str | None) -> None:
+    """Turn password sign-in on or off. Off only by an admin who is signed in through OIDC (no lock-out)."""
+    require(actor, Permission.MANAGE_USERS)
+    if not enabled and actor_method != OIDC:
+        raise ValidationError("Logg inn med OpenID Connect selv før du slår av innlogging med passord, "
+                              "så du ikke stenger deg ute.")
+    _write_local_login(engine, enabled)
+
+
+def _write_local_login(engine: Engine, enabled: bool) -> None:
+    with session_scope(engine) as s:
+        meta = s.get(AppMeta, LOCAL_LOGIN_KEY)
+        if meta is None:
+            s.add(AppMeta(key=LOCAL_LOGIN_KEY, value="på" if enabled else "av"))
+        else:
+            meta.value = "på" if enabled else "av"
+
+
+def force_local_login(engine: Engine) -> None:
+    """From the command line (``laget auth local-login on``): the way back if OIDC stops working."""
+    _write_local_login(engine, True)
+
+
+def login(engine: Engine, username: str, password: str, *, client_address: str | None = None,
+          client: str = "", policy: Policy | None = None, now: datetime | None = None) -> tuple[str, SessionUser]:
+    """Check the password within the failure limits; on success start a new session and return its token.
+
+    Raises ``AccessDenied`` while a key is locked or must wait, ``ValidationError`` for wrong credentials.
+    A new random token on every login means a session id is never carried across a login (fixation).
+    """
+    policy = policy or Policy()
+    now = now or _now()
+    username = (username or "").strip().lower()
+    keys = _keys(username, client_address)
+    with session_scope(engine) as s:
+        if not _local_login_enabled(s):
+            raise AccessDenied("Innlogging med brukernavn og passord er slått av. Bruk kommunens innlogging.")
+        _check_not_locked(s, keys, policy, now)
+        user = s.scalar(select(User).where(User.username == username, User.active, User.auth_method == LOCAL))
+        stored = user.password_hash if user else _DUMMY_HASH
+    raw = (password or "").encode()
+    ok = len(raw) <= 72 and bcrypt.checkpw(raw, stored.encode()) and user is not None
+    if not ok:
+        locked = _record_failure(engine, keys, policy, now)
+        if locked:
+            raise AccessDenied(f"{WRONG_LOGIN} For mange mislykkede innlogginger: sperret til kl. {_clock(locked)}. "
+                               "Vent, eller be en administrator oppheve sperren.")
+        raise ValidationError(WRONG_LOGIN)
+    with session_scope(engine) as s:
+        s.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        s.execute(delete(AuthSession).where(AuthSession.expires_at < now - KEEP_ENDED))
+        token = _start(s, user.id, LOCAL, client, policy, now)
+        session_id = s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
+    return token, SessionUser(Actor(user.username, user.role, user.name), LOCAL, session_id)
+
+
+def _start(s: Session, user_id: int, method: str, client: str, policy: Policy, now: datetime,
+           token: str | None = None) -> str:
+    token = token or secrets.token_urlsafe(32)
+    s.add(AuthSession(token_hash=token_hash(token), user_id=user_id, method=method, created_at=now,
+                      last_seen=now, expires_at=now + policy.lifetime, client=client[:300]))
+    s.flush()
+    active = s.scalars(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None),
+                                                 AuthSession.expires_at > now)
+                       .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())).all()
+    for old in active[policy.max_sessions:]:  # too many parallel sessions: the oldest ones end
+        old.revoked_at, old.revoke_reason = now, "for mange økter"
+    return token
+
+
+def start_session(engine: Engine, username: str, method: str, *, client: str = "", policy: Policy | None = None,
+                  token: str | None = None, now: datetime | None = None) -> str:
+    """Start a session for an active user who has already proven who they are (OIDC, tests)."""
+    policy = policy or Policy()
+    now = now or _now()
+    try:
+        with session_scope(engine) as s:
+            user = s.scalar(select(User).where(User.username == username, User.active))
+            if user is None:
+                raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
+            return _start(s, user.id, method, client, policy, now, token)
+    except IntegrityError:
+        if token and known(engine, token):  # two tabs started the same OIDC sign-in at once: one row wins
+            return token
+        raise
+
+
+def check(engine: Engine, token: str | None, policy: Policy | None = None,
+          now: datetime | None = None) -> SessionUser | None:
+    """The user behind ``token`` if the session is live; None when it is unknown, ended, expired or idle."""
+    if not token:
+        return None
+    policy = policy or Policy()
+    now = now or _now()
+    with session_scope(engine) as s:
+        row = s.execute(select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+                        .where(AuthSession.token_hash == token_hash(token))).first()
+        if row is None:
+            return None
+        sess, user = row
+        if sess.revoked_at is not None:
+            return None
+        reason = None
+        if not user.active:
+            reason = "deaktivert"
+        elif sess.method == LOCAL and not _local_login_enabled(s):
+            reason = "passordinnlogging av"
+        elif now >= sess.expires_at:
+            reason = "utløpt"
+        elif now - sess.last_seen > policy.idle:
+            reason = "inaktiv"
+        if reason:
+            sess.revoked_at, sess.revoke_reason = now, reason
+            return None
+        if now - sess.last_seen >= TOUCH_EVERY:
+            sess.last_seen = now
+        return SessionUser(Actor(user.username, user.role, user.name), sess.method, sess.id)
+
+
+def known(engine: Engine, token: str) -> bool:
+    """True if ``token`` ever started a session (live or ended): an OIDC identity is used only once."""
+    with session_scope(engine) as s:
+        return s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token))) is not None
+
+
+def end_user_sessions(s: Session, user_id: int, reason: str, now: datetime | None = None) -> int:
+    """End every live session of a user inside the caller's transaction; returns how many ended."""
+    result = s.execute(update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+                       .values(revoked_at=now or _now(), revoke_reason=reason))
+    return result.rowcount or 0
+
+
+def logout(engine: Engine, token: str | None) -> None:
+    """«Logg ut» ends every session of the user, in every browser (the issue asks for all of them)."""
+    if not token:
+        return
+    with session_scope(engine) as s:
+        user_id = s.scalar(select(AuthSession.user_id).where(AuthSession.token_hash == token_hash(token)))
+        if user_id is not None:
+            end_user_sessions(s, user_id, "logget ut")
+
+
+def locks_frame(engine: Engine, now: datetime | None = None) -> pl.DataFrame:
+    """Keys that are locked now, for Administrasjon."""
+    now = now or _now()
+    with session_scope(engine) as s:
+        rows = s.execute(select(LoginFailure.key, LoginFailure.failures, LoginFailure.locked_until)
+                         .where(LoginFailure.locked_until > now).order_by(LoginFailure.key)).all()
+    return to_frame(rows, {"key": pl.String, "failures": pl.Int64, "locked_until": pl.Datetime})
+
+
+def unlock(engine: Engine, actor: Actor, key: str) -> None:
+    """An administrator lifts a lock (and forgets the failures) for a username or a client."""
+    require(actor, Permission.MANAGE_USERS)
+    if ":" not in key:
+        key = f"bruker:{key.strip().lower()}"
+    with session_scope(engine) as s:
+        s.execute(delete(LoginFailure).where(LoginFailure.key == key))

@@ -1,0 +1,58 @@
+"""Administrasjon: changing a password keeps the role; sign-in method shown; locks can be lifted."""
+
+import polars as pl
+import pytest
+
+from data_access.db import get_engine
+from data_access.errors import LagetError
+from data_access.sessions import Policy, check, locks_frame, login
+from data_access.users import users_frame
+from tests.app.conftest import session_token
+
+
+def _role(url: str, username: str) -> str:
+    users = users_frame(get_engine(url))
+    return users.filter(pl.col("username") == username)["role"][0]
+
+
+def test_password_reset_keeps_the_users_role(open_page, app_env):
+    """Issue 9: the role box started at «leser» and the form always wrote it."""
+    at = open_page("admin", "brukere")
+    next(s for s in at.selectbox if s.label == "Bruker").select("redaktor").run()
+    next(t for t in at.text_input if t.label == "Nytt passord (tomt = uendret)").input("nytt-passord-1")
+    next(b for b in at.button if b.label == "Lagre").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _role(app_env, "redaktor") == "redaktor"
+    assert login(get_engine(app_env), "redaktor", "nytt-passord-1")[1].actor.role == "redaktor"
+
+
+def test_role_change_ends_the_users_sessions(open_page, app_env):
+    engine = get_engine(app_env)
+    theirs = session_token(app_env, "slt")
+    at = open_page("admin", "brukere")
+    at.selectbox(key="admin_user").select("slt").run()
+    next(s for s in at.selectbox if s.label == "Rolle" and s.value == "planlegger").select("redaktor")
+    next(b for b in at.button if b.label == "Lagre").click().run()
+    assert not at.exception
+    assert _role(app_env, "slt") == "redaktor"
+    assert check(engine, theirs) is None
+
+
+def test_users_table_shows_how_they_sign_in(open_page):
+    at = open_page("admin", "brukere")
+    table = at.dataframe[0].value
+    assert "Innlogging" in table.columns
+    assert set(table["Innlogging"]) == {"Brukernavn og passord"}
+
+
+def test_admin_lifts_a_lock(open_page, app_env):
+    engine = get_engine(app_env)
+    for _ in range(5):
+        with pytest.raises(LagetError):
+            login(engine, "leder", "feil-passord", policy=Policy(delay_base=0))
+    assert not locks_frame(engine).is_empty()
+    at = open_page("admin", "brukere")
+    next(b for b in at.button if b.label == "Opphev sperren").click().run()
+    assert not at.exception
+    assert locks_frame(engine).is_empty()
+    assert login(engine, "leder", "laget-demo")[1].actor.username == "leder"
