@@ -10,7 +10,7 @@ FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 LATIN1_FALLBACK = {"–": "-", "—": "-", "→": "->", "…": "...", "“": '"', "”": '"', "’": "'"}
 
 
-def _font(pdf: FPDF) -> tuple[str, bool]:
+def register_fonts(pdf: FPDF) -> tuple[str, bool]:
     """DejaVu when installed (all of Norwegian and arrows), else Helvetica with Latin-1 text."""
     for folder in FONT_DIRS:
         regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
@@ -35,7 +35,7 @@ def minutes_pdf(markdown: str, title: str = "Referat") -> bytes:
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
-    family, unicode_ok = _font(pdf)
+    family, unicode_ok = register_fonts(pdf)
     for raw in markdown.splitlines():
         line = _clean(raw.rstrip(), unicode_ok)
         if not line.strip():
