@@ -88,6 +88,9 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
     return layers.properties(height=260)
 
 
+NB_FORMAT = {"decimal": ",", "thousands": " ", "grouping": [3], "currency": ["", " kr"]}  # d3 has no nb-NO
+
+
 def png(chart: alt.TopLevelMixin | dict, *, width: int | None = None, scale: float = 2.0) -> bytes:
     """The chart as PNG via vl-convert (bundled Vega, no browser, no network)."""
     import vl_convert as vlc
@@ -95,4 +98,4 @@ def png(chart: alt.TopLevelMixin | dict, *, width: int | None = None, scale: flo
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     if width is not None:
         spec = {**spec, "width": width}
-    return vlc.vegalite_to_png(spec, scale=scale)
+    return vlc.vegalite_to_png(spec, scale=scale, format_locale=NB_FORMAT)
