@@ -54,9 +54,8 @@ def _toc(pdf: ReportPDF, outline: list) -> None:
 
 
 def _heading(pdf: ReportPDF, text: str, level: int) -> None:
-    if level == 0 and pdf.get_y() > pdf.t_margin + 1:
-        pdf.add_page()
-    elif pdf.get_y() > pdf.h - 60:
+    fresh_page = pdf.get_y() <= pdf.t_margin + 1
+    if (level == 0 and not fresh_page) or pdf.get_y() > pdf.h - 60:  # chapters start a page; no orphan heading
         pdf.add_page()
     pdf.start_section(text, level=level)
     pdf.set_font(pdf.family_name, "B", 16 if level == 0 else 12.5)
@@ -80,8 +79,8 @@ def _table(pdf: ReportPDF, header: list[str] | None, rows: list[list[str]], widt
            align: str | tuple[str, ...] = "LEFT", size: float = 8.5) -> None:
     pdf.set_font(pdf.family_name, "", size)
     with pdf.table(col_widths=widths, text_align=align, line_height=4.4, padding=1.2, repeat_headings=1,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL), first_row_as_headings=header is not None,
-                   borders_layout="HORIZONTAL_LINES") as table:
+                   headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+                   first_row_as_headings=header is not None, borders_layout="HORIZONTAL_LINES") as table:
         for values in ([header] if header else []) + rows:
             row = table.row()
             for value in values:
