@@ -19,6 +19,7 @@ from data_access.vocabulary import EXAMPLE_LABEL
 
 HEAD_FILL = (225, 232, 240)
 EXAMPLE_COLOR = (176, 96, 0)
+CHART_WIDTH = 145  # mm
 
 
 class ReportPDF(FPDF):
@@ -53,9 +54,10 @@ def _toc(pdf: ReportPDF, outline: list) -> None:
         pdf.cell(14, 6.5, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
 
 
-def _heading(pdf: ReportPDF, text: str, level: int) -> None:
+def _heading(pdf: ReportPDF, text: str, level: int, keep: float = 40) -> None:
+    """Chapters start a page; a section starts one when less than ``keep`` mm is left (no orphan headings)."""
     fresh_page = pdf.get_y() <= pdf.t_margin + 1
-    if (level == 0 and not fresh_page) or pdf.get_y() > pdf.h - 60:  # chapters start a page; no orphan heading
+    if (level == 0 and not fresh_page) or pdf.get_y() > pdf.h - pdf.b_margin - keep:
         pdf.add_page()
     pdf.start_section(text, level=level)
     pdf.set_font(pdf.family_name, "B", 16 if level == 0 else 12.5)
@@ -91,6 +93,12 @@ def _table(pdf: ReportPDF, header: list[str] | None, rows: list[list[str]], widt
 def _image(pdf: ReportPDF, data: bytes, width: float) -> None:
     pdf.image(io.BytesIO(data), w=width, x=pdf.l_margin + (pdf.epw - width) / 2)
     pdf.ln(2)
+
+
+def _png_height(data: bytes, width: float) -> float:
+    """Height in mm of a PNG shown ``width`` mm wide (from the IHDR chunk)."""
+    w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return width * h / w
 
 
 def _title_page(pdf: ReportPDF, report: Report) -> None:
@@ -186,14 +194,18 @@ def report_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
     if not report.indicators:
         _para(pdf, "Planen har ingen indikatorer.")
     for ind in report.indicators:
-        _heading(pdf, ind.name, 1)
+        chart = charts.indicators.get(ind.id)
+        facts = indicator_facts(ind)
+        pairs = [[*facts[i], *(facts[i + 1] if i + 1 < len(facts) else ("", ""))] for i in range(0, len(facts), 2)]
+        keep = 24 + 7 * len(pairs) + (_png_height(chart, CHART_WIDTH) if chart else 0)
+        _heading(pdf, ind.name, 1, keep=keep)  # one indicator is not split over two pages
         if ind.description:
             _para(pdf, ind.description, 9)
         if ind.has_example:
             _example(pdf, f"{EXAMPLE_LABEL}: stiplede linjer og trekanter i figuren er eksempeldata.")
-        if ind.id in charts.indicators:
-            _image(pdf, charts.indicators[ind.id], 165)
+        if chart:
+            _image(pdf, chart, CHART_WIDTH)
         else:
             _para(pdf, "Ingen verdier ennå.")
-        _table(pdf, None, [list(pair) for pair in indicator_facts(ind)], (46, 128), size=9)
+        _table(pdf, None, pairs, (20, 67, 20, 67), size=8.5)
     return bytes(pdf.output())
