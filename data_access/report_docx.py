@@ -26,22 +26,41 @@ TABLE_STYLE = "Light Grid Accent 1"
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A complex field (TOC, PAGE, NUMPAGES) that Word computes."""
-    def char(kind: str):
-        run = paragraph.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-
-    char("begin")
+    """A complex field (PAGE, NUMPAGES) that Word computes."""
+    _fld_char(paragraph, "begin")
     run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
     run._r.append(instr)
-    char("separate")
+    _fld_char(paragraph, "separate")
     paragraph.add_run(placeholder)
-    char("end")
+    _fld_char(paragraph, "end")
+
+
+def _fld_char(paragraph, kind: str) -> None:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(el)
+
+
+def _toc(doc, entries: list[tuple[int, str]]) -> None:
+    """A TOC field whose shown result already lists the headings (without page numbers), so the file reads
+    well before Word updates the field; Word replaces it with the real table of contents on update."""
+    first = doc.add_paragraph()
+    _fld_char(first, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+    first.add_run()._r.append(instr)
+    _fld_char(first, "separate")
+    paragraph = first
+    for i, (level, text) in enumerate(entries):
+        paragraph = first if i == 0 else doc.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.8 * (level - 1))
+        run = paragraph.add_run(text)
+        run.bold = level == 1
+    _fld_char(paragraph, "end")
 
 
 def _update_fields_on_open(doc) -> None:
@@ -102,6 +121,10 @@ def _title_page(doc, report: Report) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _level_heading(level) -> str:
+    return f"{level.label} ({level.color_word}): {fmt_int(len(level.tiltak))} tiltak"
+
+
 def _footer(doc, report: Report) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True
@@ -129,8 +152,14 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     _title_page(doc, report)
 
     doc.add_paragraph("Innhold", style="TOC Heading" if "TOC Heading" in doc.styles else "Heading 1")
-    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
-           "Høyreklikk og velg «Oppdater felt» for å vise innholdsfortegnelsen.")
+    entries = [(1, SECTIONS["numbers"]), (1, SECTIONS["pyramid"]), (1, SECTIONS["tiltak"])]
+    entries += [(2, _level_heading(lv)) for lv in report.level_sections]
+    entries += [(1, SECTIONS["overdue"]), (1, SECTIONS["meetings"]), (1, SECTIONS["indicators"])]
+    entries += [(2, ind.name) for ind in report.indicators]
+    _toc(doc, entries)
+    note = doc.add_paragraph().add_run("Sidetallene kommer når Word oppdaterer feltet (F9 eller «Oppdater felt»).")
+    note.italic = True
+    note.font.size = Pt(8)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     doc.add_heading(SECTIONS["numbers"], level=1)
@@ -151,7 +180,7 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     doc.add_heading(SECTIONS["tiltak"], level=1)
     doc.add_paragraph(tiltak_intro(report))
     for level in report.level_sections:
-        doc.add_heading(f"{level.label} ({level.color_word}): {fmt_int(len(level.tiltak))} tiltak", level=2)
+        doc.add_heading(_level_heading(level), level=2)
         if not level.tiltak:
             doc.add_paragraph("Ingen tiltak på dette nivået.")
             continue

@@ -11,12 +11,14 @@ import pytest
 from docx import Document
 
 from data_access.cli import main
+from data_access.indicator_writes import create_indicator, set_value
 from data_access.permissions import Actor
 from data_access.report import build_report, make_period
 from data_access.report_charts import render_charts
 from data_access.report_files import render_report
 from data_access.tiltak import tiltak_frame
 from data_access.tiltak_writes import TiltakChange, create_tiltak, save_changes, set_archived
+from tests.conftest import IN_CI
 
 KARI = Actor("redaktor", "redaktor", "Kari")
 PLAN = "stange-2023-2026"
@@ -88,8 +90,15 @@ def _pdftotext(data: bytes, tmp_path) -> str:
                           text=True).stdout
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts) is not installed")
+def _require_poppler() -> None:
+    if not shutil.which("pdftotext") or not shutil.which("pdffonts"):
+        if IN_CI:
+            pytest.fail("pdftotext/pdffonts mangler i CI (apt-get install poppler-utils).")
+        pytest.skip("poppler-utils (pdftotext, pdffonts) is not installed")
+
+
 def test_pdf_and_docx_for_the_stange_demo(demo_engine, tmp_path):
+    _require_poppler()
     report = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
     charts = render_charts(report)
     assert charts.pyramid.startswith(b"\x89PNG") and len(charts.indicators) == 10
@@ -151,3 +160,36 @@ def test_cli_writes_both_formats_and_refuses_bad_input(demo_url, tmp_path, monke
                  str(tmp_path / "x.pdf")]) == 1
     assert "er ikke en dato" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_official_figures_are_not_marked_as_examples(demo_engine, tmp_path):
+    plan_id = _stange_id(demo_engine)
+    ind = create_indicator(demo_engine, KARI, plan_id, name="Barnehagedekning 1–5 år", unit="percent",
+                           better="higher", source="SSB tabell 09220")
+    for period, value in (("2022", 92.4), ("2023", 93.1)):
+        set_value(demo_engine, KARI, ind, period=period, geo="kommune", value=value, geo_name="Stange",
+                  source="SSB tabell 09220", is_example=False)
+    set_value(demo_engine, KARI, ind, period="2023", geo="land", value=93.0, geo_name="Norge",
+              source="SSB tabell 09220", is_example=False)
+    report = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
+    section = next(i for i in report.indicators if i.id == ind)
+    assert not section.has_example
+    assert section.latest == "93,1 %" and section.change == "+0,7 %"
+    assert section.status_words == "Bedre enn forrige · Ingen mål · Omtrent som landet"
+    assert section.updated == TODAY, "the date the value was written in Laget"
+    from data_access.report_text import indicator_facts
+
+    facts = dict(indicator_facts(section))
+    assert "Eksempeldata" not in " ".join(facts.values())
+    assert facts["Kilde"] == "SSB tabell 09220"
+    assert all(i.has_example for i in report.indicators if i.id != ind), "the demo's own series stay marked"
+
+
+def test_bamble_report_with_its_own_level_words(demo_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    out = tmp_path / "bamble.docx"
+    assert main(["report", "--plan", "bamble", "--year", str(TODAY.year), "-o", str(out)]) == 0
+    doc = Document(str(out))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert any(h.endswith("tiltak") for h in headings)
+    assert "Bamble" in doc.paragraphs[0].text
