@@ -149,7 +149,7 @@ def report_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
     _para(pdf, "Tiltakene fordelt på nivå og status. Universelle tiltak er for alle, selektive for grupper med "
                "økt risiko, indikative for barn og familier der bekymringen er konkret.")
     if charts.pyramid:
-        _image(pdf, charts.pyramid, 150)
+        _image(pdf, charts.pyramid, pdf.epw)
     columns = report.counts.columns
     _table(pdf, columns, [[r[0], *(fmt_int(v) for v in r[1:])] for r in report.counts.iter_rows()],
            (34, *([140 / (len(columns) - 1)] * (len(columns) - 1))), ("LEFT", *(["RIGHT"] * (len(columns) - 1))))
