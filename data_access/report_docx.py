@@ -63,10 +63,23 @@ def _toc(doc, entries: list[tuple[int, str]]) -> None:
     _fld_char(paragraph, "end")
 
 
+# w:settings is a schema sequence: w:updateFields must come before these (ECMA-376 CT_Settings)
+AFTER_UPDATE_FIELDS = {qn(f"w:{name}") for name in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema", "themeFontLang",
+    "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+    "readModeInkLockDown", "smartTagType", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")}
+
+
 def _update_fields_on_open(doc) -> None:
+    """Ask Word to update fields (the TOC, page numbers) when the file is opened."""
     el = OxmlElement("w:updateFields")
     el.set(qn("w:val"), "true")
-    doc.settings.element.append(el)
+    settings = doc.settings.element
+    later = next((child for child in settings if child.tag in AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        settings.append(el)
+    else:
+        later.addprevious(el)
 
 
 def _table(doc, header: list[str] | None, rows: list[list[str]], widths_cm: tuple[float, ...],
@@ -76,6 +89,8 @@ def _table(doc, header: list[str] | None, rows: list[list[str]], widths_cm: tupl
     table = doc.add_table(rows=0, cols=len(widths_cm))
     table.style = doc.styles[TABLE_STYLE]
     table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for i, values in enumerate(([header] if header else []) + rows):
         row = table.add_row()
         for j, (tc, value) in enumerate(zip(row._tr.tc_lst, values, strict=True)):

@@ -138,6 +138,7 @@ def test_pdf_and_docx_for_the_stange_demo(demo_engine, tmp_path):
     assert len(tiltak_table.rows) == 31
     body = docx.element.body.xml
     assert "TOC \\o" in body, "a table-of-contents field"
+    assert "updateFields" in docx.settings.element.xml, "Word fills the TOC and page numbers on opening"
     footer = docx.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer
     all_text = "\n".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
