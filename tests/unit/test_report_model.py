@@ -128,3 +128,24 @@ def test_meeting_tables_held_against_planned_per_arena_and_level():
     assert per_level["Nivå"].to_list() == ["Kommunenivå", "Tjenestenivå"]
     empty_arena, empty_level = meeting_tables(meetings.clear(), date(2025, 6, 30))
     assert empty_arena.is_empty() and empty_level.is_empty()
+
+
+def test_report_and_chart_specs_import_without_streamlit():
+    """The CLI and the report use the app's chart specs without pulling in Streamlit."""
+    import subprocess
+    import sys
+
+    code = ("import sys, data_access.report_pdf, data_access.report_docx, data_access.chart_specs, data_access.cli; "
+            "sys.exit('streamlit' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_pyramid_png_is_rendered_from_the_app_spec():
+    from data_access.chart_specs import png, pyramid_chart, pyramid_data
+
+    t = tiltak((1, "A", "universell", "i_gang", False)).with_columns(
+        pl.lit("I gang").alias("status_label"), pl.lit(2).alias("status_order"))
+    chart = pyramid_chart(pyramid_data(t, LEVELS))
+    image = png(chart, width=400)
+    assert image.startswith(b"\x89PNG")
+    assert int.from_bytes(image[16:20], "big") >= 800, "scale 2 for print"
