@@ -37,15 +37,16 @@ except LagetError as exc:
     show_error(exc)
     st.stop()
 
-st.subheader("Innhold")
-st.caption(f"{report.title} · periode {report.period.label} · status per {fmt_date(report.as_of)}")
-if report.has_example:
-    example_badge()
-st.dataframe(contents(report), hide_index=True, width="stretch")
-
 d1, d2 = st.columns(2)
 d1.download_button("Last ned PDF", data=lambda: report_file(ctx, period, "pdf"), file_name=file_name(report, "pdf"),
                    mime=FORMATS["pdf"], icon=":material/picture_as_pdf:", key="report_pdf")
 d2.download_button("Last ned Word", data=lambda: report_file(ctx, period, "docx"),
                    file_name=file_name(report, "docx"), mime=FORMATS["docx"], icon=":material/description:",
                    key="report_docx")
+
+st.subheader("Innhold")
+st.caption(f"{report.title} · periode {report.period.label} · status per {fmt_date(report.as_of)}")
+if report.has_example:
+    example_badge()
+preview = contents(report)
+st.dataframe(preview, hide_index=True, width="stretch", height=min(35 * (preview.height + 1) + 3, 1400))
