@@ -43,10 +43,19 @@ class ReportPeriod:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @property
+    def is_year(self) -> bool:
+        return self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31)
+
+    @property
+    def short_label(self) -> str:
+        """«2025» for a calendar year, else «01.03.2025–28.02.2026»."""
+        return str(self.start.year) if self.is_year else f"{fmt_date(self.start)}–{fmt_date(self.end)}"
+
+    @property
     def label(self) -> str:
-        if self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31):
-            return f"{self.start.year} ({fmt_date(self.start)}–{fmt_date(self.end)})"
-        return f"{fmt_date(self.start)}–{fmt_date(self.end)}"
+        """«2025 (01.01.2025–31.12.2025)» for a calendar year, else «01.03.2025–28.02.2026»."""
+        dates = f"{fmt_date(self.start)}–{fmt_date(self.end)}"
+        return f"{self.start.year} ({dates})" if self.is_year else dates
 
 
 def parse_report_date(text: str, what: str = "Datoen") -> date:
@@ -160,7 +169,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Statusrapport {self.period.label.split(' ')[0]} – {self.kommune} kommune"
+        return f"Statusrapport {self.period.short_label} – {self.kommune} kommune"
 
     @property
     def has_example(self) -> bool:

@@ -28,7 +28,7 @@ def render_report(report: Report, fmt: str, charts: ReportCharts | None = None) 
 def file_name(report: Report, fmt: str) -> str:
     """E.g. «statusrapport-stange-2025.pdf» or «statusrapport-stange-2025-03-01-2026-02-28.docx»."""
     p = report.period
-    span = str(p.start.year) if p.label.startswith(str(p.start.year)) else f"{p.start}-{p.end}"
+    span = str(p.start.year) if p.is_year else f"{p.start}-{p.end}"
     kommune = re.sub(r"[^a-z0-9]+", "-", report.kommune.lower().replace("æ", "ae").replace("ø", "o")
                      .replace("å", "a")).strip("-")
     return f"statusrapport-{kommune}-{span}.{fmt}"

@@ -149,3 +149,14 @@ def test_pyramid_png_is_rendered_from_the_app_spec():
     image = png(chart, width=400)
     assert image.startswith(b"\x89PNG")
     assert int.from_bytes(image[16:20], "big") >= 800, "scale 2 for print"
+
+
+def test_file_names_say_kommune_and_period():
+    from types import SimpleNamespace
+
+    from data_access.report_files import file_name
+
+    year = SimpleNamespace(kommune="Bø i Telemark", period=make_period(2025))
+    span = SimpleNamespace(kommune="Stange", period=make_period(start=date(2025, 3, 1), end=date(2026, 2, 28)))
+    assert file_name(year, "pdf") == "statusrapport-bo-i-telemark-2025.pdf"
+    assert file_name(span, "docx") == "statusrapport-stange-2025-03-01-2026-02-28.docx"
