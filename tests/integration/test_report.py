@@ -194,3 +194,20 @@ def test_bamble_report_with_its_own_level_words(demo_url, tmp_path, monkeypatch)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert any(h.endswith("tiltak") for h in headings)
     assert "Bamble" in doc.paragraphs[0].text
+
+
+def test_a_new_empty_plan_still_gives_a_report(empty_engine):
+    from data_access.plans import create_plan
+
+    plan_id = create_plan(empty_engine, Actor("admin", "admin"), name="Forebyggingsplan 2026–2029", kommune="Åsnes",
+                          start_year=2026, end_year=2029)
+    report = build_report(empty_engine, period=make_period(TODAY.year), plan_id=plan_id)
+    assert report.tiltak.is_empty() and not report.indicators and report.meetings.is_empty()
+    assert not report.has_example
+    charts = render_charts(report)
+    assert charts.pyramid is None and not charts.indicators
+    assert render_report(report, "pdf", charts).startswith(b"%PDF")
+    doc = Document(io.BytesIO(render_report(report, "docx", charts)))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Ingen tiltak på dette nivået." in body and "Planen har ingen indikatorer." in body
+    assert "Eksempeldata" not in body
