@@ -1,8 +1,9 @@
 """The yearly status report (tilstandsrapport) as a pure model: everything for one plan and period.
 
 Gathered once (a constant number of queries), then rendered to PDF (``report_pdf``) and Word
-(``report_docx``). The state is the plan at the end of the period: status and archiving are rolled back
-from the change log when the period lies in the past, so a report for 2025 made in 2026 still shows 2025.
+(``report_docx``). The state is the plan at the end of the period: name, level, status, note, services,
+evaluation date and archiving are rolled back from the change log when the period lies in the past, so a
+report for 2025 made in 2026 still shows 2025.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 
 from data_access.arenas import arenas_frame
-from data_access.changelog import log_frame, readable
+from data_access.changelog import LIST_SEP, log_frame, readable
 from data_access.db import session_scope
 from data_access.errors import NotFound
 from data_access.formatting import fmt_date, fmt_int, fmt_value
@@ -30,6 +31,8 @@ from data_access.validation import ValidationError
 from data_access.vocabulary import ARENA_LEVELS, BETTER, EXAMPLE_LABEL, LEVEL_COLOR_WORDS, UNITS
 
 EXAMPLE = "Eksempeldata"
+# fields of a tiltak shown in the report, rolled back to the period's end from the change log
+ROLLED_BACK = ("name", "level", "status", "status_note", "services", "next_evaluation", "archived")
 DATE_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -178,34 +181,50 @@ class Report:
 
 # ---------------------------------------------------------------- pure helpers (unit-tested) --
 
+def _from_text(field: str, text: str | None):
+    """A change-log value (``changelog.as_text``) back to the frame's type."""
+    if field == "archived":
+        return text == "ja"
+    if field == "next_evaluation":
+        return date.fromisoformat(text) if text else None
+    if field == "services":
+        return [v for v in (text or "").split(LIST_SEP) if v]
+    return text if text is not None else ("" if field == "status_note" else None)
+
+
 def state_at(tiltak: pl.DataFrame, later_log: pl.DataFrame) -> pl.DataFrame:
-    """Roll ``status`` and ``archived`` back to before the entries in ``later_log`` (those after the period).
+    """Roll the fields the report shows back to before the entries in ``later_log`` (those after the period).
 
     The first later change of a field holds, as its old value, what the field was at the period's end.
-    Tiltak created after the period are dropped.
+    Tiltak created after the period are dropped. Labels are refreshed with ``relabel``.
     """
     if later_log.is_empty():
         return tiltak
-    created_later = set(later_log.filter(pl.col("action") == "create")["entity_id"].to_list())
-    firsts = (later_log.filter(pl.col("field").is_in(["status", "archived"]) & (pl.col("action") != "create"))
+    created_later = later_log.filter(pl.col("action").is_in(["create", "import"]))["entity_id"].unique()
+    firsts = (later_log.filter(pl.col("field").is_in(list(ROLLED_BACK)) & ~pl.col("action").is_in(["create", "import"]))
               .sort("at", "id").group_by("entity_id", "field", maintain_order=True).first())
-    status_then = {r["entity_id"]: r["old_value"] for r in firsts.filter(pl.col("field") == "status").iter_rows(
-        named=True)}
-    archived_then = {r["entity_id"]: r["old_value"] == "ja"
-                     for r in firsts.filter(pl.col("field") == "archived").iter_rows(named=True)}
+    then: dict[str, dict[int, object]] = {f: {} for f in ROLLED_BACK}
+    for r in firsts.iter_rows(named=True):
+        then[r["field"]][r["entity_id"]] = _from_text(r["field"], r["old_value"])
     ids = tiltak["id"].to_list()
-    return tiltak.with_columns(
-        pl.Series("status", [status_then.get(i, s) for i, s in zip(ids, tiltak["status"], strict=True)]),
-        pl.Series("archived", [archived_then.get(i, a) for i, a in zip(ids, tiltak["archived"], strict=True)]),
-    ).filter(~pl.col("id").is_in(list(created_later)))
+    columns = [pl.Series(f, [then[f].get(i, v) for i, v in zip(ids, tiltak[f].to_list(), strict=True)],
+                         dtype=tiltak.schema[f]) for f in ROLLED_BACK if then[f]]
+    return tiltak.with_columns(columns).filter(~pl.col("id").is_in(created_later.implode()))
 
 
-def relabel_status(tiltak: pl.DataFrame, statuses: pl.DataFrame) -> pl.DataFrame:
-    labels = dict(zip(statuses["slug"].to_list(), statuses["label"].to_list(), strict=True))
-    order = dict(zip(statuses["slug"].to_list(), statuses["sort_order"].to_list(), strict=True))
+def relabel(tiltak: pl.DataFrame, levels: pl.DataFrame, statuses: pl.DataFrame) -> pl.DataFrame:
+    """Level and status labels and orders for the (rolled-back) slugs."""
+    def mapping(frame: pl.DataFrame, value: str) -> dict:
+        return dict(zip(frame["slug"].to_list(), frame[value].to_list(), strict=True))
+
     return tiltak.with_columns(
-        pl.col("status").replace_strict(labels, default=pl.col("status")).alias("status_label"),
-        pl.col("status").replace_strict(order, default=99, return_dtype=pl.Int64).alias("status_order"))
+        pl.col("status").replace_strict(mapping(statuses, "label"), default=pl.col("status")).alias("status_label"),
+        pl.col("status").replace_strict(mapping(statuses, "sort_order"), default=99, return_dtype=pl.Int64)
+        .alias("status_order"),
+        pl.col("level").replace_strict(mapping(levels, "label"), default=pl.col("level")).alias("level_label"),
+        pl.col("level").replace_strict(mapping(levels, "sort_order"), default=99, return_dtype=pl.Int64)
+        .alias("level_order"),
+    ).sort("level_order", maintain_order=True)
 
 
 def changes_in_period(log: pl.DataFrame) -> dict[int, list[str]]:
@@ -336,7 +355,7 @@ def build_report(engine: Engine, *, period: ReportPeriod, plan_key: str | None =
     log = log_frame(engine, plan_id=plan.id, entity="tiltak", since=since)
     in_period, later = log.filter(pl.col("at") < until), log.filter(pl.col("at") >= until)
     everything = tiltak_frame(engine, plan.id, include_archived=True)
-    at_end = relabel_status(state_at(everything, later), statuses)
+    at_end = relabel(state_at(everything, later), levels, statuses)
     changes = changes_in_period(in_period)
     names = dict(zip(everything["id"].to_list(), everything["name"].to_list(), strict=True))
     created = in_period.filter(pl.col("action").is_in(["create", "import"]))["entity_id"].unique().to_list()
@@ -355,7 +374,7 @@ def build_report(engine: Engine, *, period: ReportPeriod, plan_key: str | None =
                  for r in part.iter_rows(named=True)]
         sections.append(LevelSection(lv["slug"], lv["label"], LEVEL_COLOR_WORDS.get(lv["slug"], ""), lines))
 
-    eval_log = log_frame(engine, plan_id=plan.id, entity="tiltak")
+    eval_log = log_frame(engine, plan_id=plan.id, entity="tiltak", until=until)
     set_in_laget = set(eval_log.filter(pl.col("field") == "next_evaluation")["entity_id"].to_list())
     late = overdue(active, as_of)
     late = late.with_columns(example_evaluations(late, plan.is_demo, set_in_laget)).select(

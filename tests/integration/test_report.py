@@ -59,6 +59,9 @@ def test_changes_in_period_come_from_the_change_log(demo_engine):
     a = _row(demo_engine, plan_id, "Fritidskassa")
     save_changes(demo_engine, KARI, plan_id, [TiltakChange(a["id"], a["version"], {"status": "under_revidering"})],
                  now=datetime(TODAY.year, 1, 5, 10))
+    a = _row(demo_engine, plan_id, "Fritidskassa")
+    save_changes(demo_engine, KARI, plan_id, [TiltakChange(a["id"], a["version"], {"status_note": "Ny vurdering"})],
+                 now=datetime(TODAY.year, 1, 6, 10))
     b = _row(demo_engine, plan_id, "Svangerskapskurs")
     set_archived(demo_engine, KARI, b["id"], b["version"], True)
     create_tiltak(demo_engine, KARI, plan_id, level="selektiv", name="Nytt lavterskeltilbud", status="planlagt",
@@ -68,6 +71,7 @@ def test_changes_in_period_come_from_the_change_log(demo_engine):
     selektiv = {t.name: t for t in last.level_sections[1].tiltak}
     assert selektiv["Fritidskassa"].status == "Avsluttet", "the status at the end of last year, not today's"
     assert selektiv["Fritidskassa"].changes == f"Status I gang → Avsluttet 02.06.{LAST}"
+    assert selektiv["Fritidskassa"].status_note == "I gang", "the note as it was, not the one written this year"
     assert "Nytt lavterskeltilbud" not in selektiv, "created after the period"
     assert "Svangerskapskurs" in {t.name for t in last.level_sections[0].tiltak}, "archived only this year"
     assert last.status_changes == 1 and not last.new_tiltak and not last.archived_tiltak
@@ -75,6 +79,7 @@ def test_changes_in_period_come_from_the_change_log(demo_engine):
     this = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
     selektiv = {t.name: t for t in this.level_sections[1].tiltak}
     assert selektiv["Fritidskassa"].status == "Under revidering"
+    assert selektiv["Fritidskassa"].status_note == "Ny vurdering"
     assert selektiv["Nytt lavterskeltilbud"].changes.startswith("Nytt tiltak")
     assert this.new_tiltak == ["Nytt lavterskeltilbud"]
     assert this.archived_tiltak == ["Svangerskapskurs"]

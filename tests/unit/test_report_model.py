@@ -17,6 +17,7 @@ from data_access.report import (
     make_period,
     meeting_tables,
     parse_report_date,
+    relabel,
     state_at,
 )
 
@@ -87,6 +88,24 @@ def test_state_at_rolls_status_and_archiving_back_and_drops_later_tiltak():
     assert 3 not in by_id, "created after the period"
     assert by_id[4]["status"] == "i_gang", "untouched tiltak keep their state"
     assert state_at(now, log()).equals(now)
+
+
+def test_state_at_rolls_back_level_services_note_and_evaluation_date():
+    now = pl.DataFrame({"id": [1], "name": ["Nytt navn"], "level": ["selektiv"], "status": ["i_gang"],
+                        "status_note": ["Ny tekst"], "services": [["PPT", "Skole"]],
+                        "next_evaluation": [date(2026, 9, 1)], "archived": [False]})
+    later = log((10, datetime(2026, 2, 1), 1, "update", "level", "universell", "selektiv"),
+                (11, datetime(2026, 2, 1), 1, "update", "services", "Helsestasjon", "PPT; Skole"),
+                (12, datetime(2026, 2, 2), 1, "update", "status_note", None, "Ny tekst"),
+                (13, datetime(2026, 2, 3), 1, "update", "next_evaluation", "2025-11-03", "2026-09-01"),
+                (14, datetime(2026, 2, 4), 1, "update", "name", "Gammelt navn", "Nytt navn"))
+    then = relabel(state_at(now, later), LEVELS, STATUSES).row(0, named=True)
+    assert then["level"] == "universell" and then["level_label"] == "Universell" and then["level_order"] == 0
+    assert then["services"] == ["Helsestasjon"]
+    assert then["status_note"] == ""
+    assert then["next_evaluation"] == date(2025, 11, 3)
+    assert then["name"] == "Gammelt navn"
+    assert then["status_label"] == "I gang"
 
 
 def test_changes_in_period_in_words_oldest_first():
