@@ -18,7 +18,14 @@ from docx.table import Table, _Cell
 from data_access.formatting import fmt_date, fmt_int
 from data_access.report import EXAMPLE, Report
 from data_access.report_charts import ReportCharts, render_charts
-from data_access.report_text import SECTIONS, example_note, indicator_facts, meeting_note, tiltak_intro
+from data_access.report_text import (
+    SECTIONS,
+    example_note,
+    indicator_facts,
+    meeting_note,
+    tiltak_intro,
+    title_facts,
+)
 from data_access.vocabulary import EXAMPLE_LABEL
 
 EXAMPLE_COLOR = RGBColor(0xB0, 0x60, 0x00)
@@ -126,8 +133,7 @@ def _picture(doc, data: bytes, width_cm: float) -> None:
 def _title_page(doc, report: Report) -> None:
     doc.add_paragraph(report.title, style="Title")
     doc.add_paragraph(report.plan_name, style="Subtitle")
-    for label, value in (("Kommune", report.kommune), ("Periode", report.period.label),
-                         ("Status per", fmt_date(report.as_of)), ("Laget", f"{fmt_date(report.generated)} i Laget")):
+    for label, value in title_facts(report):
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)

@@ -14,7 +14,14 @@ from data_access.formatting import fmt_date, fmt_int
 from data_access.minutes_pdf import register_fonts
 from data_access.report import EXAMPLE, Report
 from data_access.report_charts import ReportCharts, render_charts
-from data_access.report_text import SECTIONS, example_note, indicator_facts, meeting_note, tiltak_intro
+from data_access.report_text import (
+    SECTIONS,
+    example_note,
+    indicator_facts,
+    meeting_note,
+    tiltak_intro,
+    title_facts,
+)
 from data_access.vocabulary import EXAMPLE_LABEL
 
 HEAD_FILL = (225, 232, 240)
@@ -111,10 +118,9 @@ def _title_page(pdf: ReportPDF, report: Report) -> None:
     pdf.multi_cell(0, 7, report.plan_name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(pdf.family_name, "", 11)
-    for label, value in (("Kommune", report.kommune), ("Periode", report.period.label),
-                         ("Status per", fmt_date(report.as_of)), ("Laget", f"{fmt_date(report.generated)} i Laget")):
+    for label, value in title_facts(report):
         pdf.set_font(pdf.family_name, "B", 11)
-        pdf.cell(32, 7, label)
+        pdf.cell(34, 7, label)
         pdf.set_font(pdf.family_name, "", 11)
         pdf.multi_cell(0, 7, value, align="L", new_x="LMARGIN", new_y="NEXT")
     if report.has_example:

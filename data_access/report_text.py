@@ -16,6 +16,11 @@ SECTIONS = {
 }
 
 
+def title_facts(report: Report) -> list[tuple[str, str]]:
+    return [("Kommune", report.kommune), ("Periode", report.period.label), ("Status per", fmt_date(report.as_of)),
+            ("Utarbeidet", f"{fmt_date(report.generated)} i Laget")]
+
+
 def example_note(report: Report) -> str:
     demo = " Planen er en demoplan bygd på kommunens plandokument." if report.is_demo else ""
     return (f"Rapporten inneholder {EXAMPLE_LABEL.lower()}, merket «{EXAMPLE}» ved hvert tall og hver figur "
