@@ -6,12 +6,13 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
 from dashboard.ui import attempt, conflict_panel, example_badge, plain, snapshot
 from data_access.changelog import data_token
+from data_access.chart_specs import indicator_chart
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
+from data_access.formatting import fmt_value
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
@@ -31,13 +32,6 @@ def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, p
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
     return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.read(data_token, ctx.plan_id))
-
-
-def fmt_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").rstrip("0").rstrip(",")
-    return {"percent": f"{text} %", "per_1000": f"{text} per 1 000"}.get(unit, text)
 
 
 def badges(*judgements: Judgement, example: bool = False) -> str:
@@ -66,7 +60,7 @@ def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = status(values, ind["better"], ind["target_value"])
     with st.container(border=True):
         st.markdown(f"**{plain(ind['name'])}**")
-        change = "" if st_.change is None else f" ({'+' if st_.change > 0 else ''}{fmt_value(st_.change, ind['unit'])})"
+        change = "" if st_.change is None else f" ({fmt_value(st_.change, ind['unit'], sign=True)})"
         st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
         if values.height:

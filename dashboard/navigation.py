@@ -32,6 +32,7 @@ PAGES: list[PageSpec] = [
     PageSpec("endringslogg.py", "Endringslogg", ":material/history:", "endringslogg"),
     PageSpec("motekalender.py", "Møtekalender", ":material/calendar_month:", "motekalender"),
     PageSpec("indikatorer.py", "Indikatorer", ":material/monitoring:", "indikatorer"),
+    PageSpec("rapport.py", "Rapport", ":material/summarize:", "rapport"),
     PageSpec("importer.py", "Importer tall", ":material/upload_file:", "importer", needs=Permission.EDIT_INDICATORS),
     PageSpec("brukere.py", "Administrasjon", ":material/admin_panel_settings:", "administrasjon",
              needs=Permission.MANAGE_USERS),

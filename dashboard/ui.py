@@ -102,7 +102,7 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     of the page, so it is built once per distinct set of counts."""
     import polars as pl
 
-    from dashboard.charts import pyramid_chart
+    from data_access.chart_specs import pyramid_chart
 
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
 

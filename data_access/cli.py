@@ -1,4 +1,4 @@
-"""The ``laget`` command: run the app, upgrade the schema, load the demo, manage users."""
+"""The ``laget`` command: run the app, upgrade the schema, load the demo, manage users, make the report."""
 
 from __future__ import annotations
 
@@ -76,6 +76,23 @@ def _rows(counts: dict[str, int]) -> str:
     return f"{total} rader i {len(counts)} tabeller"
 
 
+def _report(args: argparse.Namespace) -> None:
+    from data_access.report import build_report, make_period, parse_report_date
+    from data_access.report_files import render_report
+
+    fmt = args.format or Path(args.output).suffix.lower().lstrip(".")
+    if fmt not in {"pdf", "docx"}:
+        raise ValueError("Velg --format pdf eller docx (eller gi filen endelsen .pdf eller .docx).")
+    if args.year and (args.date_from or args.date_to):
+        raise ValueError("Bruk enten --year eller --from/--to, ikke begge.")
+    start = parse_report_date(args.date_from, "Fra-datoen") if args.date_from else None
+    end = parse_report_date(args.date_to, "Til-datoen") if args.date_to else None
+    period = make_period(args.year, start, end)
+    data = render_report(build_report(_engine(), period=period, plan_key=args.plan), fmt)
+    Path(args.output).write_bytes(data)
+    print(f"Rapporten er skrevet til {args.output} ({len(data) // 1024} kB).")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     restore = sub.add_parser("restore", help="les en sikkerhetskopi inn i en ny, tom database (SQLite eller "
                                              "PostgreSQL)")
     restore.add_argument("file", type=Path)
+    report = sub.add_parser("report", help="statusrapport for et år eller en periode, som PDF eller Word")
+    report.add_argument("--plan", required=True, help="planens nøkkel, f.eks. stange-2023-2026")
+    report.add_argument("--year", type=int, help="kalenderåret rapporten gjelder")
+    report.add_argument("--from", dest="date_from", help="fra-dato (dd.mm.åååå eller åååå-mm-dd)")
+    report.add_argument("--to", dest="date_to", help="til-dato (dd.mm.åååå eller åååå-mm-dd)")
+    report.add_argument("--format", choices=["pdf", "docx"], help="pdf eller docx (ellers etter filnavnet)")
+    report.add_argument("-o", "--output", required=True, help="filen rapporten skrives til")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -135,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_demo(_engine(), plans_only=args.plans_only)
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
+        elif args.command == "report":
+            _report(args)
         elif args.command == "indicators":
             return _refresh(args)
         elif args.command == "backup":
@@ -164,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseFault as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, PermissionError, LagetError) as exc:
+    except (ValueError, PermissionError, LagetError, OSError) as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -15,7 +15,7 @@ FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 LATIN1_FALLBACK = {"–": "-", "—": "-", "→": "->", "…": "...", "“": '"', "”": '"', "’": "'"}
 
 
-def _font(pdf: FPDF) -> tuple[str, bool]:
+def register_fonts(pdf: FPDF) -> tuple[str, bool]:
     """DejaVu when installed (all of Norwegian and arrows), else Helvetica with Latin-1 text."""
     for folder in FONT_DIRS:
         regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
@@ -40,7 +40,7 @@ def _new_pdf(title: str) -> tuple[_Pdf, str, bool]:
     pdf.set_title(title)
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=20)
-    family, unicode_ok = _font(pdf)
+    family, unicode_ok = register_fonts(pdf)
     pdf.family = family
     pdf.alias_nb_pages()
     pdf.add_page()

@@ -3,11 +3,12 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import protective_factor_matrix, pyramid_data
+from dashboard.charts import protective_factor_matrix
 from dashboard.context import page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import filter_multiselect, meeting_banner, persistent, plain, plan_header, pyramid_spec, remember
+from data_access.chart_specs import pyramid_data
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame

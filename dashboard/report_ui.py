@@ -1,0 +1,60 @@
+"""The Rapport page's data: the report model and its files, cached per plan, period and data version.
+
+Building the files takes a second or two (charts through vl-convert), so they are made only when a
+download button is clicked, and kept until the plan's data change (``data_token``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import PageContext
+from data_access.changelog import data_token
+from data_access.db import get_engine
+from data_access.report import Report, ReportPeriod, build_report
+from data_access.report_files import render_report
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _report(url: str, plan_id: int, start: date, end: date, today: date, token: int) -> Report:
+    return build_report(get_engine(url), period=ReportPeriod(start, end), plan_id=plan_id, today=today)
+
+
+@st.cache_data(max_entries=16, show_spinner="Lager rapporten …")
+def _file(url: str, plan_id: int, start: date, end: date, today: date, token: int, fmt: str) -> bytes:
+    return render_report(_report(url, plan_id, start, end, today, token), fmt)
+
+
+def _key(ctx: PageContext, period: ReportPeriod) -> tuple:
+    return (ctx.settings.database_url, ctx.plan_id, period.start, period.end, date.today(),
+            data_token(ctx.engine, ctx.plan_id))
+
+
+def report_model(ctx: PageContext, period: ReportPeriod) -> Report:
+    return _report(*_key(ctx, period))
+
+
+def report_file(ctx: PageContext, period: ReportPeriod, fmt: str) -> bytes:
+    return _file(*_key(ctx, period), fmt)
+
+
+def contents(report: Report) -> pl.DataFrame:
+    """The preview: each chapter and what it holds, as plain text rows (user text is never Markdown)."""
+    from data_access.formatting import fmt_int
+    from data_access.report_text import SECTIONS
+
+    rows = [(SECTIONS["numbers"], f"{f.label}: {f.value}" + (" (Eksempeldata)" if f.example else ""))
+            for f in report.key_figures]
+    rows.append((SECTIONS["pyramid"], "Figur: tiltakspyramiden; tabell: nivå × status"))
+    rows += [(SECTIONS["tiltak"], f"{lv.label} ({lv.color_word}): {fmt_int(len(lv.tiltak))} tiltak")
+             for lv in report.level_sections]
+    rows.append((SECTIONS["overdue"], f"{fmt_int(report.overdue.height)} tiltak"))
+    rows += [(SECTIONS["meetings"], f"{r['Nivå']}: {fmt_int(r['Avholdt'])} avholdt av "
+              f"{fmt_int(r['Planlagt hittil'])} planlagt hittil")
+             for r in report.meetings_by_level.iter_rows(named=True)]
+    rows += [(SECTIONS["indicators"], f"{i.name}: {i.latest} · {i.status_words}"
+              + (" (Eksempeldata)" if i.has_example else "")) for i in report.indicators]
+    return pl.DataFrame(rows, schema={"Kapittel": pl.String, "Innhold": pl.String}, orient="row")

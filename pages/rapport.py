@@ -1,0 +1,52 @@
+"""Rapport: the yearly status report to kommunestyret, as PDF and Word."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard.context import page_context
+from dashboard.report_ui import contents, report_file, report_model
+from dashboard.ui import example_badge, plan_header, show_error
+from data_access.errors import LagetError
+from data_access.formatting import fmt_date
+from data_access.report import make_period
+from data_access.report_files import FORMATS, file_name
+
+ctx = page_context()
+plan_header(ctx, "Rapport")
+st.caption("Statusrapporten SLT-koordinator legger ved saken til kommunestyret: tiltak, møter og indikatorer for "
+           "et år eller en periode. Word-filen kan redigeres.")
+today = date.today()
+c1, c2 = st.columns([1, 2])
+mode = c1.radio("Periode", ["Kalenderår", "Fra og til dato"], horizontal=True, key="report_mode")
+try:
+    if mode == "Kalenderår":
+        first = min(ctx.plan.get("start_year") or today.year, today.year) - 1
+        years = list(range(today.year, first - 1, -1))
+        year = c2.selectbox("År", years, key="report_year")
+        period = make_period(year)
+    else:
+        chosen = c2.date_input("Fra og til", value=(date(today.year, 1, 1), today), format="DD.MM.YYYY",
+                               key="report_range")
+        if not isinstance(chosen, tuple) or len(chosen) != 2:
+            st.info("Velg både fra- og til-dato.")
+            st.stop()
+        period = make_period(start=chosen[0], end=chosen[1])
+    report = report_model(ctx, period)
+except LagetError as exc:
+    show_error(exc)
+    st.stop()
+
+d1, d2 = st.columns(2)
+d1.download_button("Last ned PDF", data=lambda: report_file(ctx, period, "pdf"), file_name=file_name(report, "pdf"),
+                   mime=FORMATS["pdf"], icon=":material/picture_as_pdf:", key="report_pdf")
+d2.download_button("Last ned Word", data=lambda: report_file(ctx, period, "docx"),
+                   file_name=file_name(report, "docx"), mime=FORMATS["docx"], icon=":material/description:",
+                   key="report_docx")
+
+st.subheader("Innhold")
+st.caption(f"{report.title} · periode {report.period.label} · status per {fmt_date(report.as_of)}")
+if report.has_example:
+    example_badge()
+preview = contents(report)
+st.dataframe(preview, hide_index=True, width="stretch", height=min(35 * (preview.height + 1) + 3, 1400))

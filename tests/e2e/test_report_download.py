@@ -1,0 +1,29 @@
+"""The Rapport page in the browser: a reader clicks the buttons and gets a real PDF and a real Word file,
+generated on the click."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import goto_page, login, new_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_reader_downloads_pdf_and_word(browser, app):
+    page = new_page(browser)
+    login(page, app.url, "leder")
+    goto_page(page, "Rapport", page.get_by_text("Last ned PDF"))
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as pdf:
+        page.get_by_role("button", name="Last ned PDF").click()
+    data = Path(pdf.value.path()).read_bytes()
+    assert data.startswith(b"%PDF") and pdf.value.suggested_filename.startswith("statusrapport-stange-")
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as word:
+        page.get_by_role("button", name="Last ned Word").click()
+    with zipfile.ZipFile(word.value.path()) as z:
+        assert "word/document.xml" in z.namelist()
+    assert word.value.suggested_filename.endswith(".docx")
+    page.context.close()
