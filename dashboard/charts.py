@@ -52,8 +52,9 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}
 
 
-def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None) -> alt.Chart:
-    """Kommune against fylke and land; example values are dashed and say so in legend and tooltip."""
+def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None,
+                    target_is_example: bool = False) -> alt.Chart:
+    """Kommune against fylke and land; example values (and an example target) are marked as such."""
     data = values.with_columns(
         pl.col("geo").replace_strict(GEO_LABELS, default=pl.col("geo")).alias("Geografi"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("Oppgitt tall"))
@@ -78,7 +79,8 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
                                                       range=["circle", "triangle"]), legend=None))
     layers = lines + points
     if target is not None:
-        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [f"Mål: {target:g}"]})).mark_rule(
+        label = f"Mål: {target:g}" + (" (eksempeldata)" if target_is_example else "")
+        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [label]})).mark_rule(
             strokeDash=[2, 2], color="#2e7d32").encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title="Mål")])
         layers = layers + rule
     return layers.properties(height=260)

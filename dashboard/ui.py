@@ -15,12 +15,20 @@ def plan_header(ctx: PageContext, title: str) -> None:
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
     st.caption(f"{plan['kommune']} kommune · {plan['name']}{years if years.strip() not in plan['name'] else ''}")
+    if plan.get("source"):
+        st.caption(f"Kilde: {plan['source']}")
     if plan.get("is_demo"):
-        st.caption(":material/info: Demodata bygd på kommunens plan. Tall merket «eksempeldata» er ikke offisielle.")
+        st.caption(":material/info: Demodata bygd på kommunens plan. Tall, mål og evalueringsdatoer merket "
+                   "«eksempeldata» står ikke i planen og er ikke offisielle.")
 
 
 def example_badge() -> None:
     st.badge(EXAMPLE_LABEL, icon=":material/science:", color="orange")
+
+
+def example_note(flag: str = "next_evaluation_is_example") -> pl.Expr:
+    """A «Merknad» column saying «Eksempeldata» where ``flag`` is set (e.g. demo evaluation dates)."""
+    return pl.when(pl.col(flag)).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad")
 
 
 def date_column(label: str) -> st.column_config.DateColumn:

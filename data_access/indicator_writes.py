@@ -24,8 +24,8 @@ from data_access.permissions import Actor, Permission, require
 from data_access.validation import ValidationError, check_free_text
 from data_access.vocabulary import GEOS, UNITS
 
-INDICATOR_FIELDS = ("name", "description", "unit", "better", "source", "target_value", "target_year", "level",
-                    "tiltak")
+INDICATOR_FIELDS = ("name", "description", "unit", "better", "source", "target_value", "target_year",
+                    "target_is_example", "level", "tiltak")
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ def _normalize(s: Session, plan_id: int, fields: Mapping[str, Any]) -> dict[str,
             out[name] = value
         elif name == "target_value":
             out[name] = None if value in (None, "") else float(value)
+        elif name == "target_is_example":
+            out[name] = bool(value)
         elif name == "target_year":
             if value not in (None, "") and not 2000 <= int(value) <= 2100:
                 raise ValidationError("Målåret må være et årstall, f.eks. 2026.", field=name)

@@ -21,11 +21,11 @@ from data_access.vocabulary import LEVELS
 def plans_frame(engine: Engine) -> pl.DataFrame:
     with session_scope(engine) as s:
         rows = s.execute(select(Plan.id, Plan.key, Plan.name, Plan.kommune, Plan.start_year, Plan.end_year,
-                                Plan.uses_protective_factors, Plan.is_demo)
+                                Plan.uses_protective_factors, Plan.is_demo, Plan.source)
                          .order_by(Plan.sort_order, Plan.id)).all()
     return to_frame(rows, {"id": pl.Int64, "key": pl.String, "name": pl.String, "kommune": pl.String,
                            "start_year": pl.Int64, "end_year": pl.Int64, "uses_protective_factors": pl.Boolean,
-                           "is_demo": pl.Boolean})
+                           "is_demo": pl.Boolean, "source": pl.String})
 
 
 def levels_frame(engine: Engine, plan_id: int) -> pl.DataFrame:

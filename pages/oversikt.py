@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import date_column, joined, plan_header
+from dashboard.ui import date_column, example_note, joined, plan_header
 from data_access.arenas import arenas_frame, next_dates
 from data_access.tiltak import overdue, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
@@ -53,5 +53,5 @@ with right:
         st.dataframe(joined(late, "services").select(
             pl.col("next_evaluation").alias("Evalueres"), pl.col("name").alias("Tiltak"),
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
-            pl.col("services").alias("Ansvar")),
+            pl.col("services").alias("Ansvar"), example_note()),
             hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})

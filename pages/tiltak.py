@@ -67,6 +67,9 @@ for level in levels.iter_rows(named=True):
         else:
             tiltak_grid(ctx, part, key=f"{ctx.plan_id}_{level['slug']}", services=services)
 
+if shown["next_evaluation_is_example"].any():
+    st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
+
 st.subheader("Tiltak i detalj")
 tiltak_detail(ctx, shown, levels, factors)
 if ctx.can(Permission.EDIT_TILTAK):

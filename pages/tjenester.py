@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import date_column, persistent, plan_header, remember
+from dashboard.ui import date_column, example_note, persistent, plan_header, remember
 from data_access.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
@@ -25,5 +25,5 @@ mine = tiltak.filter(pl.col("services").list.contains(service))
 st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
                          pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
-                         pl.col("services").list.join(", ").alias("Ansvar (alle)")),
+                         pl.col("services").list.join(", ").alias("Ansvar (alle)"), example_note()),
              hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})
