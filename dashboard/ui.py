@@ -111,6 +111,18 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(frame: pl.DataFrame, filename: str, *, label: str = "Last ned som Excel", key: str | None = None,
+                   where=None) -> None:
+    """A button that downloads the table as .xlsx; the file is built only when the button is clicked."""
+    from data_access.excel_export import frame_workbook
+
+    (where or st).download_button(label, data=lambda: frame_workbook(frame), file_name=filename, mime=XLSX_MIME,
+                                  icon=":material/download:", key=key or f"xlsx_{filename}")
+
+
 def show_error(exc: Exception, where=None) -> None:
     """The one way to show a refused write: the data layer's Norwegian message, as plain text, never a trace.
 

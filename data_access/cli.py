@@ -33,6 +33,16 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
+def _plan_id(engine, key: str) -> int:
+    from data_access.plans import plans_frame
+
+    plans = plans_frame(engine)
+    found = plans.filter(plans["key"] == key)
+    if found.is_empty():
+        raise ValueError(f"Fant ingen plan med nøkkelen «{key}». Finnes: {', '.join(plans['key'].to_list())}.")
+    return int(found["id"][0])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     passwd = user.add_parser("passwd", help="sett nytt passord")
     passwd.add_argument("username")
     passwd.add_argument("--password-env")
+    export = sub.add_parser("export", help="last ned en plan som Excel-arbeidsbok")
+    export.add_argument("--plan", required=True, help="planens nøkkel, f.eks. stange-2023-2026")
+    export.add_argument("-o", "--output", required=True, help="filen som skal skrives (.xlsx)")
+    export.add_argument("--year", type=int, help="året arket Møter gjelder (standard: i år)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -69,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_demo(_engine())
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
+        elif args.command == "export":
+            from data_access.excel_export import plan_workbook
+
+            engine = _engine()
+            Path(args.output).write_bytes(plan_workbook(engine, _plan_id(engine, args.plan), args.year))
+            print(f"Planen «{args.plan}» er skrevet til {args.output}.")
         elif args.command == "user":
             from data_access.users import SYSTEM, add_user, set_password
 

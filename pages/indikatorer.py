@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, registry_form, value_form
-from dashboard.ui import persistent, plan_header, remember
+from dashboard.ui import excel_download, persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
 from data_access.tiltak import tiltak_frame
@@ -59,3 +59,4 @@ with detail_tab:
 with table_tab:
     st.dataframe(table.drop("id"), hide_index=True, width="stretch",
                  column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})
+    excel_download(table.drop("id"), "indikatorer.xlsx")

@@ -6,8 +6,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import date_column, example_note, joined, plan_header
+from dashboard.ui import XLSX_MIME, date_column, example_note, joined, plan_header
 from data_access.arenas import arenas_frame, next_dates
+from data_access.excel_export import plan_workbook
 from data_access.tiltak import overdue, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -55,3 +56,13 @@ with right:
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
             pl.col("services").alias("Ansvar"), example_note()),
             hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})
+
+st.divider()
+st.subheader("Last ned planen")
+c1, c2 = st.columns([1, 3])
+year = c1.selectbox("Møter for år", [today.year - 1, today.year, today.year + 1], index=1, key="export_year")
+c2.download_button("Last ned hele planen (Excel)", icon=":material/download:", mime=XLSX_MIME,
+                   file_name=f"laget-{ctx.plan['key']}-{year}.xlsx",
+                   data=lambda: plan_workbook(ctx.engine, ctx.plan_id, year))
+c2.caption("Tiltak, møtearenaer, årets møter, indikatorer, verdier og endringslogg – i samme format som "
+           "importmalen under Administrasjon.")

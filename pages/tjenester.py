@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import date_column, example_note, persistent, plan_header, remember
+from dashboard.ui import date_column, example_note, excel_download, persistent, plan_header, remember
 from data_access.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
@@ -15,6 +15,7 @@ if overview.is_empty():
     st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
     st.stop()
 st.dataframe(overview, hide_index=True, width="stretch")
+excel_download(overview, "per-tjeneste.xlsx")
 
 services = overview["Tjeneste"].to_list()
 key = persistent("service_view")
