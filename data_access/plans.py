@@ -7,6 +7,7 @@ from datetime import datetime
 
 import polars as pl
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from data_access import changelog
 from data_access.db import session_scope
@@ -73,24 +74,43 @@ def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_
                 protective_factors: list[str] | None = None) -> int:
     """A new, empty plan for a kommune, with its own words for the three levels."""
     require(actor, Permission.MANAGE_PLANS)
+    with session_scope(engine) as s:
+        return add_plan(s, actor, name=name, kommune=kommune, start_year=start_year, end_year=end_year,
+                        level_labels=level_labels, protective_factors=protective_factors).id
+
+
+def add_plan(s: Session, actor: Actor, *, name: str, kommune: str, start_year: int | None = None,
+             end_year: int | None = None, level_labels: dict[str, str] | None = None,
+             protective_factors: list[str] | None = None, key: str | None = None) -> Plan:
+    """Insert a plan with its levels inside the caller's transaction (also used by the plan import)."""
+    require(actor, Permission.MANAGE_PLANS)
     _plan_fields(name, kommune, start_year, end_year)
     labels = {slug: (level_labels or {}).get(slug, "").strip() or default for slug, default, _, _ in LEVELS}
+    for label in labels.values():
+        check_free_text(label, "Navn på nivå", max_length=60)
     factors = [f.strip() for f in protective_factors or [] if f.strip()]
-    key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
-    with session_scope(engine) as s:
-        ensure_vocabulary(s)
-        taken = set(s.scalars(select(Plan.key)))
+    ensure_vocabulary(s)
+    taken = set(s.scalars(select(Plan.key)))
+    if key is not None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", key):
+            raise ValidationError("Nøkkelen kan bare ha små bokstaver a–z, tall og bindestrek (høyst 60 tegn).",
+                                  field="key")
+        if key in taken:
+            raise ValidationError(f"Det finnes allerede en plan med nøkkelen «{key}».", field="key")
+    else:
+        key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
         base, n = key, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
-        plan = Plan(key=key, name=name.strip(), kommune=kommune.strip(), start_year=start_year, end_year=end_year,
-                    uses_protective_factors=bool(factors), source="", is_demo=False, sort_order=len(taken))
-        s.add(plan)
-        s.flush()
-        for i, (slug, _, color, _) in enumerate(LEVELS):
-            s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
-        for i, factor in enumerate(factors):
-            s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
-        changelog.record(s, username=actor.username, entity="plan", entity_id=plan.id, action="create",
-                         plan_id=plan.id, field="name", new=plan.name, at=datetime.now())
-        return plan.id
+    plan = Plan(key=key, name=name.strip(), kommune=kommune.strip(), start_year=start_year, end_year=end_year,
+                uses_protective_factors=bool(factors), source="", is_demo=False, sort_order=len(taken))
+    s.add(plan)
+    s.flush()
+    for i, (slug, _, color, _) in enumerate(LEVELS):
+        s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
+    for i, factor in enumerate(factors):
+        s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
+    changelog.record(s, username=actor.username, entity="plan", entity_id=plan.id, action="create",
+                     plan_id=plan.id, field="name", new=plan.name, at=datetime.now())
+    s.flush()
+    return plan
