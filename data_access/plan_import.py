@@ -267,14 +267,15 @@ def _tiltak(plan: ImportPlan, rows: list[tuple[int, dict]], level_labels: dict[s
     items = []
     for number, raw in rows:
         bad = len(plan.errors)
-        for name in ("level", "name", "status"):
+        for name in ("level", "status"):  # an empty name gets normalize's own message
             if not raw[name]:
                 plan.errors.append(RowError(sheet, number, _header(sheet, name), "Må fylles ut."))
         fields = {k: raw[k] for k in ("name", "description", "level", "status", "status_note", "services",
                                       "next_step", "next_evaluation", "protective_factor")}
         values, errs = normalize({k: v for k, v in fields.items() if k not in {"level", "status"} or v}, vocab,
                                  tiltak_name=raw["name"])
-        hint = f" Bruk {', '.join(sorted({*level_labels.values()} | {lb for _, lb, _, _ in LEVELS}))}."
+        hint = (f" Bruk {', '.join(sorted({*level_labels.values()} | {lb for _, lb, _, _ in LEVELS}))}, eller oppgi "
+                "planens egne navn på nivåene ved importen.")
         plan.errors += [RowError(sheet, number, _header(sheet, e.field), e.message + (hint if e.field == "level"
                                                                                        else "")) for e in errs]
         for what, limit, items_ in (("services", 150, raw["services"]), ("protective_factor", 200,

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.plan_import_ui import import_section
 from dashboard.ui import flash
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
@@ -80,3 +81,6 @@ with st.form("new_plan", clear_on_submit=True):
             st.rerun()
         except (ValidationError, PermissionError) as exc:
             st.error(str(exc))
+
+st.divider()
+import_section(ctx)
