@@ -55,8 +55,8 @@ def import_section(ctx: PageContext) -> None:
         names = dict(zip(plans["id"].to_list(), (plans["kommune"] + ": " + plans["name"]).to_list(), strict=True))
         plan_id = st.selectbox("Plan", list(names), format_func=names.get, key="import_plan")
     plan, changes = preview(ctx.engine, data, plan_id=plan_id, level_labels=labels)
-    for note in plan.notes:
-        st.info(note, icon=":material/info:")
+    for note in plan.notes:  # notes quote the file's own sheet and column names: shown as plain text
+        st.text(f"Merk: {note}")
     if not plan.ok:
         st.error(f"Filen kan ikke importeres: {len(plan.errors)} feil må rettes først. Ingenting er endret.",
                  icon=":material/error:")
@@ -67,9 +67,11 @@ def import_section(ctx: PageContext) -> None:
     with tiltak_tab:
         st.dataframe(plan.counts(), hide_index=True, width="stretch")
         if changes.new_services:
-            st.markdown("**Tjenester som blir opprettet:** " + ", ".join(changes.new_services))
+            st.markdown("**Tjenester som blir opprettet**")
+            st.text(", ".join(changes.new_services))
         if changes.new_factors:
-            st.markdown("**Beskyttelsesfaktorer som blir opprettet:** " + ", ".join(changes.new_factors))
+            st.markdown("**Beskyttelsesfaktorer som blir opprettet**")
+            st.text(", ".join(changes.new_factors))
     with arena_tab:
         st.dataframe(plan.frequencies(), hide_index=True, width="stretch")
     with change_tab:
