@@ -179,10 +179,13 @@ def _open(data: bytes, errors: list[RowError]):
 def _rows(ws, sheet: str, plan: ImportPlan) -> list[tuple[int, dict[str, Any]]]:
     """The sheet's non-empty rows as {field: raw value}; structural problems become errors."""
     columns = wb.COLUMNS[sheet]
-    if ws.max_row - 1 > MAX_ROWS:
-        plan.errors.append(RowError(sheet, 0, "", f"Arket har {ws.max_row - 1:,} rader; Laget tar høyst "
-                                                  f"{MAX_ROWS:,} per ark.".replace(",", " ")))
-        return []
+    if ws.max_row - 1 > MAX_ROWS:  # formatted but empty rows do not count
+        filled = sum(1 for values in ws.iter_rows(min_row=2, values_only=True)
+                     if any(v is not None and str(v).strip() for v in values))
+        if filled > MAX_ROWS:
+            plan.errors.append(RowError(sheet, 0, "", f"Arket har {filled:,} rader; Laget tar høyst "
+                                                      f"{MAX_ROWS:,} per ark.".replace(",", " ")))
+            return []
     for merged in ws.merged_cells.ranges:
         plan.errors.append(RowError(sheet, merged.min_row, "", f"Sammenslåtte celler ({merged.coord}). Del dem opp "
                                                                "igjen (Flett og midtstill av)."))

@@ -151,3 +151,14 @@ def test_level_labels_of_the_plan_are_accepted():
 def test_the_empty_template_is_a_valid_empty_plan():
     plan = read_workbook(book())
     assert plan.ok and not plan.tiltak and not plan.notes
+
+
+def test_formatted_empty_rows_do_not_count_against_the_limit():
+    def formatted(wb):
+        ws = wb["Tiltak"]
+        for row in range(4, 6004):
+            ws.cell(row=row, column=2).number_format = "@"
+            ws.cell(row=row, column=3, value="")
+
+    plan = read_workbook(valid_book(formatted))
+    assert plan.ok and len(plan.tiltak) == 2 and not plan.notes
