@@ -146,7 +146,8 @@ def _guide(book: xlsxwriter.Workbook) -> None:
 
 
 def frame_workbook(frame: pl.DataFrame, sheet: str = "Tabell") -> bytes:
-    """Any table a page shows, as a one-sheet workbook (lists joined with «; »)."""
+    """Any table a page shows, as a one-sheet workbook (lists joined with «; », true/false as Ja/Nei)."""
     lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-    frame = frame.with_columns([pl.col(c).list.join(wb.LIST_SEP) for c in lists])
+    flags = [c for c, t in frame.schema.items() if t == pl.Boolean]
+    frame = frame.with_columns([pl.col(c).list.join(wb.LIST_SEP) for c in lists] + [_yes(c) for c in flags])
     return _book(lambda book: _write(book, sheet[:31], frame))

@@ -54,6 +54,7 @@ def test_each_page_table_downloads_as_excel(open_page, page, label, header):
     at = open_page("leder", page)
     sheet = _xlsx(_buttons(at)[label]).active
     assert header in [c.value for c in sheet[1]]
+    assert not any(isinstance(c.value, bool) for row in sheet.iter_rows() for c in row), "Ja/Nei, not TRUE/FALSE"
     assert sheet.max_row > 1
     assert sheet.freeze_panes == "A2"
 

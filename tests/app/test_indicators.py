@@ -48,3 +48,11 @@ def test_plan_header_says_bamble_is_a_selection(open_page):
     at = open_page("leder", "tiltak", plan_key="bamble")
     assert "et utvalg av planens tiltak" in texts(at)
     assert "Evalueringsdatoene står ikke i planen; de er eksempeldata." in texts(at)
+
+
+def test_meeting_agenda_marks_example_evaluation_dates(open_page):
+    at = open_page("redaktor", "motemodus")
+    at.text_area[0].input("SLT, PPT")
+    next(b for b in at.button if b.label == "Start møtet").click().run()
+    assert "Evalueringsdatoen er passert (0)" not in texts(at), "the demo has overdue example dates"
+    assert "Evalueringsdatoene står ikke i planen; de er eksempeldata." in texts(at)
