@@ -488,8 +488,11 @@ class Existing:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal as stored: numbers within rounding, empty text as no text, lists in any order."""
     if isinstance(a, float) or isinstance(b, float):
-        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9 or (a is None and b is None)
+        if a is None or b is None:
+            return a is None and b is None
+        return abs(float(a) - float(b)) < 1e-9
     return as_text(a if a != "" else None) == as_text(b if b != "" else None)
 
 
