@@ -32,7 +32,8 @@ from data_access.models import (
     tiltak_services,
 )
 from data_access.permissions import Actor, Permission, require
-from data_access.plan_import import Change, Changes, Existing, ImportPlan, RowError, compare, read_workbook
+from data_access.plan_import import ImportPlan, RowError, read_workbook
+from data_access.plan_import_compare import Change, Changes, Existing, compare
 from data_access.plans import add_plan, levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import tiltak_frame
 from data_access.validation import ValidationError

@@ -162,3 +162,38 @@ def test_formatted_empty_rows_do_not_count_against_the_limit():
 
     plan = read_workbook(valid_book(formatted))
     assert plan.ok and len(plan.tiltak) == 2 and not plan.notes
+
+
+def _existing(tiltak_rows=()):
+    import polars as pl
+
+    from data_access.arenas import ARENA_SCHEMA
+    from data_access.indicators import INDICATOR_SCHEMA, VALUE_SCHEMA
+    from data_access.plan_import_compare import Existing
+    from data_access.tiltak import TILTAK_SCHEMA
+
+    schema = {**TILTAK_SCHEMA, "services": pl.List(pl.String)}
+    tiltak = pl.DataFrame([{**dict.fromkeys(schema), **r} for r in tiltak_rows], schema=schema)
+    return Existing(tiltak, pl.DataFrame(schema=ARENA_SCHEMA), pl.DataFrame(schema=INDICATOR_SCHEMA),
+                    pl.DataFrame(schema=VALUE_SCHEMA), ["PPT"], [], {})
+
+
+def test_compare_with_an_empty_plan_is_all_new():
+    from data_access.plan_import_compare import compare
+
+    changes = compare(read_workbook(valid_book()), _existing())
+    assert {c.kind for c in changes.tiltak + changes.arenas + changes.indicators + changes.values} == {"ny"}
+    assert changes.new_services == ["Helsestasjon og skolehelsetjeneste", "Ny tjeneste for test"]
+
+
+def test_compare_matches_by_name_ignoring_case_and_spaces():
+    from data_access.plan_import_compare import compare
+
+    same = {"id": 7, "version": 3, "name": "tett  OPPFØLGING", "level": "selektiv", "status": "i_gang",
+            "description": "", "status_note": "", "next_step": "", "services": ["PPT"],
+            "next_evaluation_is_example": False, "archived": False}
+    changes = compare(read_workbook(valid_book()), _existing([same]))
+    changed = next(c for c in changes.tiltak if c.id == 7)
+    assert changed.kind == "endret" and changed.version == 3
+    assert set(changed.changed) == {"name", "status"}, changed.changed
+    assert changed.changed["status"] == ("i_gang", "planlagt")
