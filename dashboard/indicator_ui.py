@@ -62,28 +62,43 @@ def card(ind: dict, values: pl.DataFrame) -> None:
         st.markdown(f"**{plain(ind['name'])}**")
         change = "" if st_.change is None else f" ({fmt_value(st_.change, ind['unit'], sign=True)})"
         st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
-        st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
+        example = bool(values["is_example"].any()) or _example_target(ind)
+        st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=example))
         if values.height:
             st.altair_chart(sparkline(values), width="stretch")
+
+
+def _example_target(ind: dict) -> bool:
+    return ind.get("target_value") is not None and bool(ind.get("target_is_example"))
+
+
+def target_text(ind: dict) -> str:
+    """«Mål: 85 % innen 2026», with «(Eksempeldata)» when the plan does not state the target."""
+    if ind.get("target_value") is None:
+        return ""
+    text = f"Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year'] or '–'}"
+    return text + (" (Eksempeldata)" if _example_target(ind) else "")
 
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
     st.subheader(plain(ind["name"]))
-    target = f" · Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year']}" \
-        if ind["target_value"] is not None else ""
+    target = f" · {target_text(ind)}" if ind["target_value"] is not None else ""
     st.caption(plain(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
                      f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
                      + (f" · Knyttet til tiltaket «{ind['tiltak']}»" if ind["tiltak"] else "")))
     if ind["description"]:
         st.markdown(plain(ind["description"]))
-    if values["is_example"].any():
+    if values["is_example"].any() or _example_target(ind):
         example_badge()
+    if values["is_example"].any():
         st.caption("Stiplede linjer og trekanter er eksempeldata, ikke offisielle tall.")
+    if _example_target(ind):
+        st.caption("Målet står ikke i planen; det er eksempeldata.")
     if values.filter(pl.col("value").is_not_null()).is_empty():
         st.info("Ingen verdier ennå.")
     else:
-        st.altair_chart(indicator_chart(values, unit, ind["target_value"]), width="stretch")
+        st.altair_chart(indicator_chart(values, unit, ind["target_value"], _example_target(ind)), width="stretch")
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),
@@ -170,6 +185,8 @@ def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, st
         current = next((k for k, v in level_labels.items() if v == ind.get("level")), "")
         level = c6.selectbox("Knyttet til nivå", levels, index=levels.index(current),
                              format_func=lambda s: level_labels.get(s, "Ingen"))
+        target_example = st.checkbox("Målet er eksempeldata (står ikke i planen)",
+                                     value=bool(ind.get("target_is_example")))
         tiltak_ids = [0, *tiltak_names]
         tiltak_id = st.selectbox("Knyttet til tiltak", tiltak_ids,
                                  index=tiltak_ids.index(ind.get("tiltak_id") or 0) if (ind.get("tiltak_id") or 0)
@@ -177,7 +194,8 @@ def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, st
         submitted = st.form_submit_button("Lagre indikator" if ind else "Legg til indikator")
     if submitted:
         fields = {"name": name, "description": description, "unit": unit, "better": better, "source": source,
-                  "target_value": target, "target_year": year, "level": level or None, "tiltak": tiltak_id or None}
+                  "target_value": target, "target_year": year,
+                  "target_is_example": target_example, "level": level or None, "tiltak": tiltak_id or None}
         if ind:
             attempt(lambda: update_indicator(ctx.engine, ctx.actor, ind["id"], fields, version=ind["version"]),
                     "Indikatoren er lagret.", conflicts=key)

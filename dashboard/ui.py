@@ -25,12 +25,20 @@ def plan_header(ctx: PageContext, title: str) -> None:
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
     years = years if years.strip() not in plan["name"] else ""
     st.caption(plain(f"{plan['kommune']} kommune · {plan['name']}{years}"))
+    if plan.get("source"):
+        st.caption(plain(f"Kilde: {plan['source']}"))
     if plan.get("is_demo"):
-        st.caption(":material/info: Demodata bygd på kommunens plan. Tall merket «eksempeldata» er ikke offisielle.")
+        st.caption(":material/info: Demodata bygd på kommunens plan. Tall, mål og evalueringsdatoer merket "
+                   "«eksempeldata» står ikke i planen og er ikke offisielle.")
 
 
 def example_badge() -> None:
     st.badge(EXAMPLE_LABEL, icon=":material/science:", color="orange")
+
+
+def example_note(flag: str = "next_evaluation_is_example") -> pl.Expr:
+    """A «Merknad» column saying «Eksempeldata» where ``flag`` is set (e.g. demo evaluation dates)."""
+    return pl.when(pl.col(flag)).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad")
 
 
 def date_column(label: str) -> st.column_config.DateColumn:
@@ -105,6 +113,18 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     from data_access.chart_specs import pyramid_chart
 
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_download(frame: pl.DataFrame, filename: str, *, label: str = "Last ned som Excel", key: str | None = None,
+                   where=None) -> None:
+    """A button that downloads the table as .xlsx; the file is built only when the button is clicked."""
+    from data_access.excel_export import frame_workbook
+
+    (where or st).download_button(label, data=lambda: frame_workbook(frame), file_name=filename, mime=XLSX_MIME,
+                                  icon=":material/download:", key=key or f"xlsx_{filename}")
 
 
 def show_error(exc: Exception, where=None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from data_access.formatting import fmt_number
 from data_access.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS
 
 TIER_WIDTH = {"universell": 3.0, "selektiv": 2.0, "indikativ": 1.0}
@@ -56,7 +57,8 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}
 
 
-def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None) -> alt.Chart:
+def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None,
+                    target_is_example: bool = False) -> alt.Chart:
     """Kommune against fylke and land; example values are dashed and say so in legend and tooltip."""
     data = values.with_columns(
         pl.col("geo").replace_strict(GEO_LABELS, default=pl.col("geo")).alias("Geografi"),
@@ -82,7 +84,8 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
                                                       range=["circle", "triangle"]), legend=None))
     layers = lines + points
     if target is not None:
-        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [f"Mål: {target:g}"]})).mark_rule(
+        label = f"Mål: {fmt_number(target)}" + (" (eksempeldata)" if target_is_example else "")
+        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [label]})).mark_rule(
             strokeDash=[2, 2], color="#2e7d32").encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title="Mål")])
         layers = layers + rule
     return layers.properties(height=260)

@@ -93,6 +93,64 @@ def _report(args: argparse.Namespace) -> None:
     print(f"Rapporten er skrevet til {args.output} ({len(data) // 1024} kB).")
 
 
+def _plan_id(engine, key: str) -> int:
+    from data_access.plans import plans_frame
+
+    plans = plans_frame(engine)
+    found = plans.filter(plans["key"] == key)
+    if found.is_empty():
+        raise ValueError(f"Fant ingen plan med nøkkelen «{key}». Finnes: {', '.join(plans['key'].to_list())}.")
+    return int(found["id"][0])
+
+
+def _plan_import(args: argparse.Namespace) -> int:
+    """``laget plan import``: preview on stdout; refused files list every fault on stderr and exit 1."""
+    import polars as pl
+
+    from data_access.plan_import_writes import ImportRefused, NewPlan, apply_import, preview
+    from data_access.users import SYSTEM
+
+    if bool(args.into) == bool(args.key or args.kommune):
+        raise ValueError("Oppgi enten --into KEY (eksisterende plan) eller --key og --kommune (ny plan).")
+    if not args.into and not (args.key and args.kommune):
+        raise ValueError("En ny plan trenger både --key og --kommune.")
+    data = Path(args.file).read_bytes()
+    engine = _engine()
+    plan_id = _plan_id(engine, args.into) if args.into else None
+    labels = dict(zip(("universell", "selektiv", "indikativ"), (args.levels or "").split(";"), strict=False))
+    plan, changes = preview(engine, data, plan_id=plan_id, level_labels=labels)
+    for note in plan.notes:
+        print(f"Merk: {note}")
+    if not plan.ok:
+        for error in plan.errors:
+            print(f"Feil: {error.text()}", file=sys.stderr)
+        print(f"Filen ble ikke importert: {len(plan.errors)} feil må rettes først. Ingenting er endret.",
+              file=sys.stderr)
+        return 1
+    with pl.Config(tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, tbl_rows=100,
+                   tbl_width_chars=160, fmt_str_lengths=60):
+        print(plan.counts())
+        print(changes.summary())
+        if changes.new_services:
+            print("Nye tjenester: " + ", ".join(changes.new_services))
+        print(plan.frequencies())
+    if args.dry_run:
+        print("Prøvekjøring: ingenting er importert.")
+        return 0
+    new_plan = None if args.into else NewPlan(
+        kommune=args.kommune, key=args.key, start_year=args.from_year, end_year=args.to_year,
+        name=args.name or f"Plan for forebygging av omsorgssvikt og atferdsvansker – {args.kommune}",
+        level_labels={k: v for k, v in labels.items() if v.strip()})
+    try:
+        result = apply_import(engine, SYSTEM, data, plan_id=plan_id, new_plan=new_plan)
+    except ImportRefused as exc:
+        for error in exc.errors:
+            print(f"Feil: {error.text()}", file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +199,22 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--to", dest="date_to", help="til-dato (dd.mm.åååå eller åååå-mm-dd)")
     report.add_argument("--format", choices=["pdf", "docx"], help="pdf eller docx (ellers etter filnavnet)")
     report.add_argument("-o", "--output", required=True, help="filen rapporten skrives til")
+    export = sub.add_parser("export", help="last ned en plan som Excel-arbeidsbok")
+    export.add_argument("--plan", required=True, help="planens nøkkel, f.eks. stange-2023-2026")
+    export.add_argument("-o", "--output", required=True, help="filen som skal skrives (.xlsx)")
+    export.add_argument("--year", type=int, help="året arket Møter gjelder (standard: i år)")
+    plan = sub.add_parser("plan", help="planer").add_subparsers(dest="plan_command", required=True)
+    imp = plan.add_parser("import", help="importer en plan fra Excel (samme format som eksporten og malen)")
+    imp.add_argument("file", help="arbeidsboken (.xlsx)")
+    imp.add_argument("--key", help="nøkkel for den nye planen, f.eks. hamar-2025-2028")
+    imp.add_argument("--kommune", help="kommunen den nye planen gjelder")
+    imp.add_argument("--name", help="navnet på den nye planen")
+    imp.add_argument("--from-year", type=int)
+    imp.add_argument("--to-year", type=int)
+    imp.add_argument("--levels", help="planens egne navn på nivåene, grønt;gult;rødt (standard: "
+                                      "Universell;Selektiv;Indikativ)")
+    imp.add_argument("--into", metavar="KEY", help="importer inn i denne eksisterende planen i stedet")
+    imp.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt importert")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -159,6 +233,14 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_demo(_engine(), plans_only=args.plans_only)
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
+        elif args.command == "export":
+            from data_access.excel_export import plan_workbook
+
+            engine = _engine()
+            Path(args.output).write_bytes(plan_workbook(engine, _plan_id(engine, args.plan), args.year))
+            print(f"Planen «{args.plan}» er skrevet til {args.output}.")
+        elif args.command == "plan":
+            return _plan_import(args)
         elif args.command == "report":
             _report(args)
         elif args.command == "indicators":

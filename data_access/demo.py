@@ -1,7 +1,9 @@
 """Idempotent loader for the demo plans (Stange 2023–2026 and Bamble) and the demo users.
 
 The JSON files in ``data_access/demo`` hold the facts taken from the plans (names, levels, services,
-statuses, frequencies, quoted figures); example series are flagged ``example`` and labelled on screen.
+statuses, frequencies, quoted figures); example series are flagged ``example``, targets the plan does not
+state ``target_is_example``, and every evaluation date is example data (the plans give none); all are
+labelled «Eksempeldata» on screen.
 Loading twice changes nothing: a plan whose key exists is left alone.
 """
 
@@ -116,8 +118,14 @@ def _services(s: Session, data: dict) -> dict[str, Service]:
 
 
 def _demo_evaluation_date(index: int, today: date) -> date:
-    """Spread demo evaluation dates from two months ago to eight months ahead, on weekdays."""
+    """Spread demo evaluation dates from two months ago to eight months ahead, on weekdays outside July.
+
+    The plans give no evaluation dates, so these are example data (``next_evaluation_is_example``); a date
+    that would fall in the fellesferie moves to the first weekday of August.
+    """
     d = today + timedelta(days=(index * 37) % 300 - 60)
+    if d.month == 7:
+        d = date(d.year, 8, 1)
     while d.weekday() >= 5:
         d += timedelta(days=1)
     return d
@@ -154,7 +162,8 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
         row = Tiltak(plan_id=plan.id, level_id=levels[t["level"]].id, name=t["name"],
                      description=t.get("description", ""), status_id=statuses[t["status"]].id,
                      status_note=t.get("status_note", ""), next_step=t.get("next_step", ""),
-                     next_evaluation=_demo_evaluation_date(i, today), protective_factor_id=factor_id,
+                     next_evaluation=_demo_evaluation_date(i, today), next_evaluation_is_example=True,
+                     protective_factor_id=factor_id,
                      sort_order=i, version=1, updated_by="demo",
                      updated_at=datetime.combine(today, datetime.min.time()) - timedelta(days=(i * 23) % 400))
         row.services = [services[name] for name in t.get("services", [])]
@@ -171,6 +180,7 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
                               description=ind.get("description", ""), unit=ind["unit"], better=ind["better"],
                               source=ind.get("source", ""), target_value=ind.get("target_value"),
                               target_year=ind.get("target_year"),
+                              target_is_example=bool(ind.get("target_is_example")),
                               level_id=levels[ind["level"]].id if ind.get("level") else None, sort_order=i)
         s.add(indicator)
         s.flush()

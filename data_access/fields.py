@@ -184,6 +184,7 @@ INDICATOR = Spec("indicator", {
     "source": Field("Kilde", max_length=300),
     "target_value": Field("Mål", "number"),
     "target_year": Field("Målår", "year"),
+    "target_is_example": Field("Målet er eksempeldata", "bool"),
     "level": Field("Nivå", "choice"),
     "tiltak": Field("Tiltak", "choice"),
 })

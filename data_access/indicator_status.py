@@ -82,10 +82,12 @@ def overview(indicators: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     for ind in indicators.iter_rows(named=True):
         part = by_id.get((ind["id"],), values.clear())
         st = status(part, ind["better"], ind["target_value"])
+        example_target = ind["target_value"] is not None and bool(ind.get("target_is_example"))
         rows.append({"id": ind["id"], "Indikator": ind["name"], "Siste periode": st.latest_period,
                      "Siste verdi": st.latest_value, "Endring": st.change, "Utvikling": st.trend.label,
-                     "Mot mål": st.vs_target.label, "Mot landet": st.vs_land.label,
-                     "Eksempeldata": bool(part["is_example"].any()) if part.height else False})
+                     "Mot mål": st.vs_target.label + (" (eksempelmål)" if example_target else ""),
+                     "Mot landet": st.vs_land.label,
+                     "Eksempeldata": example_target or (bool(part["is_example"].any()) if part.height else False)})
     return pl.DataFrame(rows, schema={"id": pl.Int64, "Indikator": pl.String, "Siste periode": pl.String,
                                       "Siste verdi": pl.Float64, "Endring": pl.Float64, "Utvikling": pl.String,
                                       "Mot mål": pl.String, "Mot landet": pl.String, "Eksempeldata": pl.Boolean})

@@ -57,6 +57,11 @@ def _clean_value(period: str, geo: str, value: float | None, source: str, geo_na
     return out
 
 
+def check_value(period: str, geo: str, value: float | None, source: str, geo_name: str) -> str:
+    """Validate one value as a write would (for previews such as the plan import); returns the period label."""
+    return _clean_value(period, geo, value, source, geo_name)["period"]
+
+
 def _load(uow: UnitOfWork, indicator_id: int) -> Indicator:
     row = uow.s.get(Indicator, indicator_id)
     if row is None:

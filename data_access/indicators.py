@@ -13,6 +13,7 @@ from data_access.periods import sort_key
 INDICATOR_SCHEMA = {
     "id": pl.Int64, "key": pl.String, "name": pl.String, "description": pl.String, "unit": pl.String,
     "better": pl.String, "source": pl.String, "target_value": pl.Float64, "target_year": pl.Int64,
+    "target_is_example": pl.Boolean,
     "level": pl.String, "tiltak_id": pl.Int64, "tiltak": pl.String, "version": pl.Int64,
 }
 VALUE_SCHEMA = {
@@ -25,8 +26,8 @@ def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     with session_scope(engine) as s:
         rows = s.execute(select(Indicator.id, Indicator.key, Indicator.name, Indicator.description,
                                 Indicator.unit, Indicator.better, Indicator.source, Indicator.target_value,
-                                Indicator.target_year, Level.label, Indicator.tiltak_id, Tiltak.name,
-                                Indicator.version)
+                                Indicator.target_year, Indicator.target_is_example, Level.label, Indicator.tiltak_id,
+                                Tiltak.name, Indicator.version)
                          .outerjoin(Level, Indicator.level_id == Level.id)
                          .outerjoin(Tiltak, Indicator.tiltak_id == Tiltak.id)
                          .where(Indicator.plan_id == plan_id).order_by(Indicator.sort_order, Indicator.id)).all()

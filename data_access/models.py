@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -129,6 +130,8 @@ class Tiltak(Base):
     status_note: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(Text, default="")
     next_evaluation: Mapped[date | None] = mapped_column(Date)
+    # True for demo dates the plan does not give; cleared when someone sets the date
+    next_evaluation_is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     protective_factor_id: Mapped[int | None] = mapped_column(
         ForeignKey("protective_factors.id", ondelete="SET NULL")
     )
@@ -214,6 +217,7 @@ class Indicator(Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     target_value: Mapped[float | None] = mapped_column(Float)
     target_year: Mapped[int | None] = mapped_column(Integer)
+    target_is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     level_id: Mapped[int | None] = mapped_column(ForeignKey("levels.id", ondelete="SET NULL"))
     tiltak_id: Mapped[int | None] = mapped_column(ForeignKey("tiltak.id", ondelete="SET NULL"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

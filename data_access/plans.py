@@ -25,11 +25,11 @@ LEVEL_FIELD_LABELS = {"universell": "Navn på grønt nivå", "selektiv": "Navn p
 def plans_frame(engine: Engine) -> pl.DataFrame:
     with session_scope(engine) as s:
         rows = s.execute(select(Plan.id, Plan.key, Plan.name, Plan.kommune, Plan.start_year, Plan.end_year,
-                                Plan.uses_protective_factors, Plan.is_demo)
+                                Plan.uses_protective_factors, Plan.is_demo, Plan.source)
                          .order_by(Plan.sort_order, Plan.id)).all()
     return to_frame(rows, {"id": pl.Int64, "key": pl.String, "name": pl.String, "kommune": pl.String,
                            "start_year": pl.Int64, "end_year": pl.Int64, "uses_protective_factors": pl.Boolean,
-                           "is_demo": pl.Boolean})
+                           "is_demo": pl.Boolean, "source": pl.String})
 
 
 def levels_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
@@ -67,6 +67,15 @@ def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_
                 end_year: int | None = None, level_labels: dict[str, str] | None = None,
                 protective_factors: list[str] | None = None, source: str = "") -> int:
     """A new, empty plan for a kommune, with its own words for the three levels."""
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_PLANS) as uow:
+        return add_plan(uow, name=name, kommune=kommune, start_year=start_year, end_year=end_year,
+                        level_labels=level_labels, protective_factors=protective_factors, source=source).id
+
+
+def add_plan(uow: UnitOfWork, *, name: str, kommune: str, start_year: int | None = None,
+             end_year: int | None = None, level_labels: dict[str, str] | None = None,
+             protective_factors: list[str] | None = None, key: str | None = None, source: str = "") -> Plan:
+    """Insert a plan with its levels inside the caller's unit of work (also used by the plan import)."""
     raw = {"name": name, "kommune": kommune, "start_year": start_year, "end_year": end_year, "source": source}
     values, errors = PLAN.clean(raw)
     labels: dict[str, str] = {}
@@ -88,21 +97,27 @@ def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_
         raise ValidationError.of(errors)
     if values["start_year"] and values["end_year"] and values["end_year"] < values["start_year"]:
         raise ValidationError("Planperioden slutter før den starter.", field="end_year")
-    key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
-    with UnitOfWork(engine, actor, None, Permission.MANAGE_PLANS) as uow:
-        ensure_vocabulary(uow.s)
-        taken = set(uow.s.scalars(select(Plan.key)))
+    ensure_vocabulary(uow.s)
+    taken = set(uow.s.scalars(select(Plan.key)))
+    if key is not None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", key):
+            raise ValidationError("Nøkkelen kan bare ha små bokstaver a–z, tall og bindestrek (høyst 60 tegn).",
+                                  field="key")
+        if key in taken:
+            raise ValidationError(f"Det finnes allerede en plan med nøkkelen «{key}».", field="key")
+    else:
+        key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
         base, n = key, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
-        plan = Plan(key=key, uses_protective_factors=bool(factors), is_demo=False,
-                    sort_order=len(taken), **values)
-        uow.s.add(plan)
-        uow.s.flush()
-        uow.plan_id = plan.id
-        for i, (slug, _, color, _) in enumerate(LEVELS):
-            uow.s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
-        for i, factor in enumerate(factors):
-            uow.s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
-        uow.log("plan", plan.id, "create", "name", None, plan.name)
-        return plan.id
+    plan = Plan(key=key, uses_protective_factors=bool(factors), is_demo=False, sort_order=len(taken), **values)
+    uow.s.add(plan)
+    uow.s.flush()
+    uow.plan_id = plan.id
+    for i, (slug, _, color, _) in enumerate(LEVELS):
+        uow.s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
+    for i, factor in enumerate(factors):
+        uow.s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
+    uow.log("plan", plan.id, "create", "name", None, plan.name)
+    uow.s.flush()
+    return plan

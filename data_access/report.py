@@ -113,6 +113,9 @@ class LevelSection:
     tiltak: list[TiltakLine]
 
 
+EXAMPLE_WORD = "Eksempeldata"
+
+
 @dataclass(frozen=True)
 class IndicatorSection:
     id: int
@@ -124,6 +127,7 @@ class IndicatorSection:
     source: str
     target_value: float | None
     target_year: int | None
+    target_is_example: bool  # the plan does not state the target: marked «Eksempeldata» beside it
     values: pl.DataFrame  # the indicator's rows up to the period's end year (for the chart)
     status: IndicatorStatus
     has_example: bool  # any value shown in the chart is example data
@@ -145,7 +149,8 @@ class IndicatorSection:
     def target(self) -> str:
         if self.target_value is None:
             return "Ingen mål"
-        return fmt_value(self.target_value, self.unit) + (f" innen {self.target_year}" if self.target_year else "")
+        return (fmt_value(self.target_value, self.unit) + (f" innen {self.target_year}" if self.target_year else "")
+                + (f" ({EXAMPLE_WORD})" if self.target_is_example else ""))
 
 
 @dataclass
@@ -336,7 +341,8 @@ def _indicator_sections(engine: Engine, plan_id: int, period: ReportPeriod) -> l
         sections.append(IndicatorSection(
             id=ind["id"], name=ind["name"], description=ind["description"] or "", unit=ind["unit"],
             unit_label=UNITS.get(ind["unit"], ind["unit"]), better_label=BETTER.get(ind["better"], ""),
-            source=source, target_value=ind["target_value"], target_year=ind["target_year"], values=part,
+            source=source, target_value=ind["target_value"], target_year=ind["target_year"],
+            target_is_example=bool(ind.get("target_is_example")), values=part,
             status=status(part, ind["better"], ind["target_value"]), has_example=bool(shown["is_example"].any()),
             updated=updated.get(ind["id"])))
     return sections

@@ -31,8 +31,8 @@ def render_charts(report: Report) -> ReportCharts:
         jobs[None] = (pyramid_chart(pyramid_data(report.tiltak, report.levels)).to_dict(), PYRAMID_WIDTH)
     for ind in report.indicators:
         if ind.values.filter(pl.col("value").is_not_null()).height:
-            jobs[ind.id] = (indicator_chart(ind.values, ind.unit_label, ind.target_value).to_dict(),
-                            INDICATOR_WIDTH)
+            chart = indicator_chart(ind.values, ind.unit_label, ind.target_value, ind.target_is_example)
+            jobs[ind.id] = (chart.to_dict(), INDICATOR_WIDTH)
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         images = dict(zip(jobs, pool.map(lambda job: png(job[0], width=job[1]), jobs.values()), strict=True))
     pyramid = images.pop(None, None)

@@ -15,6 +15,7 @@ TILTAK_SCHEMA = {
     "id": pl.Int64, "plan_id": pl.Int64, "level": pl.String, "level_label": pl.String, "level_order": pl.Int64,
     "name": pl.String, "description": pl.String, "status": pl.String, "status_label": pl.String,
     "status_order": pl.Int64, "status_note": pl.String, "next_step": pl.String, "next_evaluation": pl.Date,
+    "next_evaluation_is_example": pl.Boolean,
     "protective_factor": pl.String, "version": pl.Int64, "archived": pl.Boolean, "updated_by": pl.String,
     "updated_at": pl.Datetime,
 }
@@ -24,7 +25,8 @@ def tiltak_frame(engine: Engine, plan_id: int, *, include_archived: bool = False
     """All tiltak of a plan with level, status and a ``services`` list column, in plan order."""
     q = (select(Tiltak.id, Tiltak.plan_id, Level.slug, Level.label, Level.sort_order, Tiltak.name,
                 Tiltak.description, Status.slug, Status.label, Status.sort_order, Tiltak.status_note,
-                Tiltak.next_step, Tiltak.next_evaluation, ProtectiveFactor.name, Tiltak.version,
+                Tiltak.next_step, Tiltak.next_evaluation, Tiltak.next_evaluation_is_example, ProtectiveFactor.name,
+                Tiltak.version,
                 Tiltak.archived_at.is_not(None), Tiltak.updated_by, Tiltak.updated_at)
          .join(Level, Tiltak.level_id == Level.id).join(Status, Tiltak.status_id == Status.id)
          .outerjoin(ProtectiveFactor, Tiltak.protective_factor_id == ProtectiveFactor.id)

@@ -144,6 +144,9 @@ def _column_values(new: Mapping[str, Any], vocab: Vocab) -> dict[str, Any]:
             cols["status_id"] = vocab.statuses[value]
         elif name == "protective_factor":
             cols["protective_factor_id"] = vocab.factors[value] if value else None
+        elif name == "next_evaluation":
+            cols[name] = value
+            cols["next_evaluation_is_example"] = False  # a date someone set is no longer example data
         elif name != "services":
             cols[name] = value
     return cols

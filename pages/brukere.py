@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.context import cached_plans, page_context
 from dashboard.oidc import providers
+from dashboard.plan_import_ui import import_section
 from dashboard.ui import attempt
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
@@ -96,3 +97,6 @@ with st.form("new_plan", clear_on_submit=True):
                                      end_year=int(end_year) if end_year else None, level_labels=labels,
                                      protective_factors=factors.splitlines()), cached_plans.clear()),
                 f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")
+
+st.divider()
+import_section(ctx)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.tiltak_detail import history_table
-from dashboard.ui import filter_multiselect, plan_header
+from dashboard.ui import excel_download, filter_multiselect, plan_header
 from data_access.changelog import log_frame
 from data_access.plans import levels_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame
@@ -47,5 +47,6 @@ if log.is_empty():
     st.info("Ingen endringer med disse filtrene.")
 else:
     table = history_table(log).with_columns(pl.Series("Tiltak", [names.get(i, "") for i in log["entity_id"]]))
-    st.dataframe(table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte"),
-                 hide_index=True, width="stretch")
+    table = table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte")
+    st.dataframe(table, hide_index=True, width="stretch")
+    excel_download(table, "endringslogg.xlsx")

@@ -16,7 +16,7 @@ from dashboard.source_ui import (
     source_row,
     sources_table,
 )
-from dashboard.ui import persistent, plan_header, remember
+from dashboard.ui import excel_download, persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
 from data_access.source_refresh import sources_frame
@@ -80,3 +80,4 @@ with detail_tab:
 with table_tab:
     st.dataframe(table.drop("id"), hide_index=True, width="stretch",
                  column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})
+    excel_download(table.drop("id"), "indikatorer.xlsx")

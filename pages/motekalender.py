@@ -9,7 +9,7 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
-from dashboard.ui import date_column, filter_multiselect, persistent, plain, plan_header, remember
+from dashboard.ui import date_column, excel_download, filter_multiselect, persistent, plain, plan_header, remember
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
 from data_access.meetings import STATES, progress
@@ -63,11 +63,12 @@ with month_tab:
     st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
                "eller helligdag.")
 with list_tab:
-    st.dataframe(meetings.select(
+    meeting_list = meetings.select(
         pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
         pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå"), pl.col("leader").alias("Leder"),
-        pl.col("state").replace_strict(STATES, default="").alias("Status"), pl.col("note").alias("Notat")),
-        hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+        pl.col("state").replace_strict(STATES, default="").alias("Status"), pl.col("note").alias("Notat"))
+    st.dataframe(meeting_list, hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+    excel_download(meeting_list, f"moter-{year}.xlsx")
     st.markdown("**Holdt mot planlagt hittil i år**")
     st.dataframe(progress(meetings, today).select(
         pl.col("arena").alias("Møtearena"), pl.col("planned_so_far").alias("Planlagt hittil"),

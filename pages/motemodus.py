@@ -112,6 +112,8 @@ else:
                 if part.is_empty():
                     st.caption("Ingen tiltak her.")
                 else:
+                    if key == "overdue" and part["next_evaluation_is_example"].any():
+                        st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
                     tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
     st.divider()
     summary = st.text_area("Oppsummering til referatet (valgfritt)", key=f"summary_{meeting['id']}",

@@ -6,9 +6,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.ui import date_column, joined, plan_header
+from dashboard.ui import XLSX_MIME, date_column, example_note, joined, plan_header
 from data_access.actions import actions_frame, actions_table, late_per_service
 from data_access.contacts import service_contacts
+from data_access.excel_export import plan_workbook
 from data_access.meetings import upcoming_meetings
 from data_access.tiltak import overdue, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
@@ -52,7 +53,7 @@ with right:
         st.dataframe(joined(late, "services").select(
             pl.col("next_evaluation").alias("Evalueres"), pl.col("name").alias("Tiltak"),
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
-            pl.col("services").alias("Ansvar")),
+            pl.col("services").alias("Ansvar"), example_note()),
             hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})
 
 st.subheader("Forsinket per tjeneste")
@@ -72,3 +73,13 @@ if actions.is_empty():
     st.caption("Ingen åpne oppfølgingspunkter.")
 else:
     st.dataframe(actions_table(actions, today), hide_index=True, width="stretch")
+
+st.divider()
+st.subheader("Last ned planen")
+c1, c2 = st.columns([1, 3])
+year = c1.selectbox("Møter for år", [today.year - 1, today.year, today.year + 1], index=1, key="export_year")
+c2.download_button("Last ned hele planen (Excel)", icon=":material/download:", mime=XLSX_MIME,
+                   file_name=f"laget-{ctx.plan['key']}-{year}.xlsx",
+                   data=lambda: plan_workbook(ctx.engine, ctx.plan_id, year))
+c2.caption("Tiltak, møtearenaer, årets møter, indikatorer, verdier og endringslogg – i samme format som "
+           "importmalen under Administrasjon.")

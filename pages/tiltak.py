@@ -7,7 +7,17 @@ from dashboard.charts import protective_factor_matrix
 from dashboard.context import page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import filter_multiselect, meeting_banner, persistent, plain, plan_header, pyramid_spec, remember
+from dashboard.ui import (
+    example_note,
+    excel_download,
+    filter_multiselect,
+    meeting_banner,
+    persistent,
+    plain,
+    plan_header,
+    pyramid_spec,
+    remember,
+)
 from data_access.chart_specs import pyramid_data
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
@@ -67,6 +77,15 @@ for level in levels.iter_rows(named=True):
             st.caption("Ingen tiltak med disse filtrene.")
         else:
             tiltak_grid(ctx, part, key=f"{ctx.plan_id}_{level['slug']}", services=services)
+
+listed = shown.filter(pl.col("level") == chosen_level) if chosen_level else shown
+excel_download(listed.select(
+    pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"), pl.col("status_label").alias("Status"),
+    pl.col("status_note").alias("Statusnotat"), pl.col("services").alias("Ansvar"),
+    pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
+    example_note(), pl.col("archived").alias("Arkivert")), "tiltak.xlsx", label="Last ned tiltakene som Excel")
+if shown["next_evaluation_is_example"].any():
+    st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
 
 st.subheader("Tiltak i detalj")
 tiltak_detail(ctx, shown, levels, factors)

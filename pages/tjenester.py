@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.contact_ui import contact_form
 from dashboard.context import page_context
-from dashboard.ui import date_column, persistent, plan_header, remember
+from dashboard.ui import date_column, example_note, excel_download, persistent, plan_header, remember
 from data_access.actions import actions_frame, actions_table, for_service, overdue_actions
 from data_access.contacts import service_contacts
 from data_access.tiltak import service_overview, tiltak_frame
@@ -26,6 +26,7 @@ late_actions = overdue_actions(actions, today).group_by(pl.col("service").alias(
 overview = overview.join(late_actions, on="Tjeneste", how="left").with_columns(
     pl.col("Forsinkede oppfølgingspunkter").fill_null(0))
 st.dataframe(overview, hide_index=True, width="stretch")
+excel_download(overview, "per-tjeneste.xlsx")
 
 services = overview["Tjeneste"].to_list()
 key = persistent("service_view")
@@ -44,7 +45,7 @@ mine = tiltak.filter(pl.col("services").list.contains(service)).with_columns(
 st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
                          pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
-                         "Forsinket", pl.col("services").list.join(", ").alias("Ansvar (alle)")),
+                         "Forsinket", pl.col("services").list.join(", ").alias("Ansvar (alle)"), example_note()),
              hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})
 st.markdown("**Åpne oppfølgingspunkter**")
 theirs = for_service(actions, service)

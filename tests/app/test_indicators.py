@@ -33,3 +33,26 @@ def test_import_page_only_for_editors(open_page):
     at = open_page("redaktor", "importer")
     assert "Last opp en CSV-fil" in texts(at)
     assert "Importer tall" not in open_page("leder").session_state["_laget_pages"]
+
+
+def test_example_target_is_marked_beside_the_target(open_page):
+    at = open_page("leder", "indikatorer")
+    box = at.selectbox(key="ind_detail")
+    box.select_index(box.options.index("Gjennomføring i videregående opplæring")).run()
+    page = texts(at)
+    assert "Mål: 85 % innen 2026 (Eksempeldata)" in page
+    assert "Målet står ikke i planen; det er eksempeldata." in page
+
+
+def test_plan_header_says_bamble_is_a_selection(open_page):
+    at = open_page("leder", "tiltak", plan_key="bamble")
+    assert "et utvalg av planens tiltak" in texts(at)
+    assert "Evalueringsdatoene står ikke i planen; de er eksempeldata." in texts(at)
+
+
+def test_meeting_agenda_marks_example_evaluation_dates(open_page):
+    at = open_page("redaktor", "motemodus")
+    at.text_area[0].input("SLT, PPT")
+    next(b for b in at.button if b.label == "Start møtet").click().run()
+    assert "Evalueringsdatoen er passert (0)" not in texts(at), "the demo has overdue example dates"
+    assert "Evalueringsdatoene står ikke i planen; de er eksempeldata." in texts(at)

@@ -1,0 +1,97 @@
+"""Administrasjon: the empty template, the upload, the preview per sheet and the all-or-nothing import."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import PageContext
+from dashboard.ui import XLSX_MIME, flash, show_error
+from data_access.errors import LagetError
+from data_access.excel_export import template_workbook
+from data_access.plan_import_writes import NewPlan, apply_import, preview
+from data_access.plans import plans_frame
+
+
+def _new_plan_fields() -> tuple[NewPlan | None, dict[str, str]]:
+    c1, c2 = st.columns(2)
+    kommune = c1.text_input("Kommune", key="import_kommune")
+    name = c2.text_input("Navn på planen", key="import_name", placeholder="Plan for forebygging av omsorgssvikt og …")
+    c3, c4, c5 = st.columns(3)
+    key = c3.text_input("Nøkkel (valgfri)", key="import_key", help="Små bokstaver, tall og bindestrek, f.eks. "
+                                                                   "hamar-2025-2028. Tom = lages av kommune og år.")
+    start = c4.number_input("Fra år", value=None, min_value=2000, max_value=2100, step=1, key="import_from")
+    end = c5.number_input("Til år", value=None, min_value=2000, max_value=2100, step=1, key="import_to")
+    l1, l2, l3 = st.columns(3)
+    labels = {"universell": l1.text_input("Navn på grønt nivå", value="Universell", key="import_l1"),
+              "selektiv": l2.text_input("Navn på gult nivå", value="Selektiv", key="import_l2"),
+              "indikativ": l3.text_input("Navn på rødt nivå", value="Indikativ", key="import_l3")}
+    if not kommune.strip() or not name.strip():
+        return None, labels
+    return NewPlan(kommune=kommune.strip(), name=name.strip(), key=key.strip() or None,
+                   start_year=int(start) if start else None, end_year=int(end) if end else None,
+                   level_labels=labels), labels
+
+
+def import_section(ctx: PageContext) -> None:
+    st.subheader("Importer en plan fra Excel")
+    st.caption("Importmalen har samme ark og kolonner som Excel-eksporten av en plan. Arket «Veiledning» forklarer "
+               "hver kolonne, nivåene, statusene og hyppighetene Laget forstår. Importen skjer helt eller ikke i det "
+               "hele tatt, og alt kommer i endringsloggen.")
+    st.download_button("Last ned tom importmal (Excel)", data=template_workbook, file_name="laget-importmal.xlsx",
+                       mime=XLSX_MIME, icon=":material/download:", key="xlsx_template")
+    generation = st.session_state.setdefault("_import_gen", 0)
+    upload = st.file_uploader("Arbeidsbok (.xlsx)", type=["xlsx"], key=f"plan_upload_{generation}")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    target = st.radio("Importer som", ["ny", "eksisterende"], horizontal=True, key="import_target",
+                      format_func={"ny": "Ny plan", "eksisterende": "Inn i en eksisterende plan"}.get)
+    new_plan, plan_id, labels = None, None, None
+    if target == "ny":
+        new_plan, labels = _new_plan_fields()
+    else:
+        plans = plans_frame(ctx.engine)
+        names = dict(zip(plans["id"].to_list(), (plans["kommune"] + ": " + plans["name"]).to_list(), strict=True))
+        plan_id = st.selectbox("Plan", list(names), format_func=names.get, key="import_plan")
+    plan, changes = preview(ctx.engine, data, plan_id=plan_id, level_labels=labels)
+    for note in plan.notes:  # notes quote the file's own sheet and column names: shown as plain text
+        st.text(f"Merk: {note}")
+    if not plan.ok:
+        st.error(f"Filen kan ikke importeres: {len(plan.errors)} feil må rettes først. Ingenting er endret.",
+                 icon=":material/error:")
+        st.dataframe(plan.error_frame(), hide_index=True, width="stretch")
+    st.markdown("**Hva importen gjør, per ark**")
+    st.dataframe(changes.summary(), hide_index=True, width="stretch")
+    tiltak_tab, arena_tab, change_tab = st.tabs(["Tiltak per nivå og status", "Hyppigheter", "Endringer"])
+    with tiltak_tab:
+        st.dataframe(plan.counts(), hide_index=True, width="stretch")
+        if changes.new_services:
+            st.markdown("**Tjenester som blir opprettet**")
+            st.text(", ".join(changes.new_services))
+        if changes.new_factors:
+            st.markdown("**Beskyttelsesfaktorer som blir opprettet**")
+            st.text(", ".join(changes.new_factors))
+    with arena_tab:
+        st.dataframe(plan.frequencies(), hide_index=True, width="stretch")
+    with change_tab:
+        detail = changes.detail()
+        if detail.is_empty():
+            st.caption("Ingen nye eller endrede rader.")
+        else:
+            st.dataframe(detail, hide_index=True, width="stretch")
+    ready = plan.ok and not changes.is_empty and (target == "eksisterende" or new_plan is not None)
+    if target == "ny" and new_plan is None:
+        st.caption("Fyll ut kommune og navn på planen for å importere.")
+    if st.button("Importer", type="primary", disabled=not ready, key="import_go"):
+        try:
+            result = apply_import(ctx.engine, ctx.actor, data, plan_id=plan_id, new_plan=new_plan)
+        except LagetError as exc:
+            show_error(exc)
+            if getattr(exc, "errors", None):
+                st.dataframe(pl.DataFrame([e.text() for e in exc.errors], schema=["Feil"]), hide_index=True)
+        else:
+            st.cache_data.clear()
+            st.session_state["_import_gen"] = generation + 1
+            flash(result.summary())
+            st.rerun()
