@@ -10,31 +10,35 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 
 import streamlit as st  # noqa: E402
 
-from dashboard.auth import login  # noqa: E402
-from dashboard.context import PageContext, cached_plans, current_settings, engine_for  # noqa: E402
+from dashboard.auth import login, request_logout  # noqa: E402
+from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.reads import cached_read  # noqa: E402
 from dashboard.ui import show_flashes  # noqa: E402
-from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
+from data_access.bootstrap import ConfigurationError  # noqa: E402
+from data_access.changelog import data_version  # noqa: E402
 from data_access.db import DatabaseUnavailable  # noqa: E402
 from data_access.permissions import ROLES  # noqa: E402
+from data_access.plans import plans_frame  # noqa: E402
 
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 
 settings = current_settings()
 try:
     engine = engine_for(settings)
-    key = cookie_key(settings, engine)
+    key = cached_cookie_key(settings)
 except (DatabaseUnavailable, ConfigurationError) as exc:
     st.title("Laget kan ikke starte")
     st.error(str(exc))
     st.stop()
 
-actor, authenticator = login(engine, settings, key)
+actor = login(engine, settings, key)
 if actor is None:
     st.session_state.pop("_laget_ctx", None)
     st.stop()
 
-plans = cached_plans(settings.database_url)
+version = data_version(engine)
+plans = cached_read(settings.database_url, version, plans_frame)
 with st.sidebar:
     if plans.is_empty():
         st.warning("Databasen har ingen planer ennå.")
@@ -46,10 +50,11 @@ with st.sidebar:
     plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
                            key="plan_id")
     st.caption(f"Innlogget som **{actor.name or actor.username}** · {ROLES.get(actor.role, actor.role)}")
-    authenticator.logout("Logg ut", "sidebar")
+    st.button("Logg ut", key="Logout", on_click=request_logout)
 
 plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
-st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan)
+st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan,
+                                               version=version)
 show_flashes()
 specs = pages_for(actor)
 st.session_state["_laget_pages"] = [p.title for p in specs]

@@ -1,4 +1,8 @@
-"""Login through streamlit-authenticator, with the users read from the database."""
+"""Login through streamlit-authenticator, with the users read from the database.
+
+The library's cookie component is drawn only while nobody is logged in (and when logging out): once the
+session is logged in, a rerun only checks that the user is still active, one indexed query.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +22,18 @@ def _authenticator(engine: Engine, settings: Settings, key: str) -> stauth.Authe
                                auto_hash=False, login_sleep_time=settings.login_delay_seconds)
 
 
-def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | None, stauth.Authenticate]:
+def request_logout() -> None:
+    """Button callback: the next run draws the cookie component once more, to delete the cookie."""
+    st.session_state["_logout"] = True
+
+
+def login(engine: Engine, settings: Settings, cookie_key: str) -> Actor | None:
     """Show the login form until a known, active user is logged in; return that user as an Actor."""
+    if st.session_state.get("authentication_status") and not st.session_state.get("_logout"):
+        return _active_actor(engine)
     authenticator = _authenticator(engine, settings, cookie_key)
+    if st.session_state.pop("_logout", False) and st.session_state.get("authentication_status"):
+        authenticator.logout(location="unrendered")
     if not st.session_state.get("authentication_status"):
         st.title("Laget")
         st.caption("Oppfølging av planen for forebygging av omsorgssvikt og atferdsvansker")
@@ -28,16 +41,20 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
         authenticator.login(location="main", fields=LOGIN_FIELDS, max_login_attempts=None)
     except Exception:  # the library raises English errors; the user gets a Norwegian one
         st.error("Innloggingen mislyktes. Prøv igjen.")
-        return None, authenticator
+        return None
     status = st.session_state.get("authentication_status")
     if status is False:
         st.error("Feil brukernavn eller passord.")
-        return None, authenticator
+        return None
     if not status:
         st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
-        return None, authenticator
+        return None
+    return _active_actor(engine)
+
+
+def _active_actor(engine: Engine) -> Actor | None:
     actor = get_actor(engine, st.session_state.get("username"))
     if actor is None:
         st.error("Brukeren finnes ikke lenger eller er deaktivert.")
         st.session_state["authentication_status"] = None
-    return actor, authenticator
+    return actor

@@ -6,7 +6,9 @@ so that a page script stays layout only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import polars as pl
 import streamlit as st
@@ -16,6 +18,8 @@ from config.settings import Settings, load_settings
 from data_access.bootstrap import prepare_database
 from data_access.permissions import Actor, Permission, can
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class PageContext:
@@ -23,10 +27,19 @@ class PageContext:
     settings: Settings
     actor: Actor
     plan: dict  # one row of plans_frame
+    version: tuple = ()  # data_version at the start of this run; () = read without cache
 
     @property
     def plan_id(self) -> int:
         return int(self.plan["id"])
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(engine, *args, **kwargs)``, cached per data version (see dashboard.reads)."""
+        if not self.version:
+            return fn(self.engine, *args, **kwargs)
+        from dashboard.reads import cached_read
+
+        return cached_read(self.settings.database_url, self.version, fn, *args, **kwargs)
 
     def can(self, permission: Permission) -> bool:
         return can(self.actor, permission)
@@ -46,6 +59,14 @@ def engine_for(settings: Settings) -> Engine:
     return prepare_database(settings)
 
 
+@st.cache_resource(show_spinner=False)
+def cached_cookie_key(settings: Settings) -> str:
+    """Whether the database is a demo database does not change while the app runs; errors are not cached."""
+    from data_access.bootstrap import cookie_key
+
+    return cookie_key(settings, engine_for(settings))
+
+
 @st.cache_data(ttl=60, show_spinner=False)
 def cached_plans(url: str) -> pl.DataFrame:
     from data_access.plans import plans_frame
@@ -57,6 +78,16 @@ def engine_for_url(url: str) -> Engine:
     from data_access.db import get_engine
 
     return get_engine(url)
+
+
+def fresh_context() -> PageContext:
+    """The page context with the data version read again: for fragments, which rerun without the entry point."""
+    from data_access.changelog import data_version
+
+    ctx = page_context()
+    ctx = replace(ctx, version=data_version(ctx.engine))
+    st.session_state["_laget_ctx"] = ctx
+    return ctx
 
 
 def page_context() -> PageContext:

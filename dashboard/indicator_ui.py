@@ -8,8 +8,7 @@ import streamlit as st
 
 from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
-from dashboard.ui import example_badge, flash
-from data_access.changelog import data_token
+from dashboard.ui import chart, example_badge, flash
 from data_access.db import get_engine
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
@@ -21,7 +20,7 @@ BADGE_COLORS = {GOOD: "green", NEUTRAL: "orange", BAD: "red"}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _indicator_data(url: str, plan_id: int, token: tuple) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     engine = get_engine(url)
     indicators = indicators_frame(engine, plan_id)
     values = values_frame(engine, plan_id)
@@ -30,7 +29,9 @@ def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, p
 
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
-    return _indicator_data(ctx.settings.database_url, ctx.plan_id, data_token(ctx.engine, ctx.plan_id))
+    from data_access.changelog import data_version
+
+    return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.version or data_version(ctx.engine))
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -70,7 +71,7 @@ def card(ind: dict, values: pl.DataFrame) -> None:
         st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
         if values.height:
-            st.altair_chart(sparkline(values), width="stretch")
+            chart(lambda: sparkline(values), "sparkline", ind["id"], width="stretch")
 
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
@@ -89,7 +90,8 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     if values.filter(pl.col("value").is_not_null()).is_empty():
         st.info("Ingen verdier ennå.")
     else:
-        st.altair_chart(indicator_chart(values, unit, ind["target_value"]), width="stretch")
+        chart(lambda: indicator_chart(values, unit, ind["target_value"]), "indicator", ind["id"], unit,
+              ind["target_value"], width="stretch")
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),

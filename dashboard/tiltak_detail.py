@@ -50,7 +50,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
         _edit_form(ctx, row, levels, factors)
-    log = log_frame(ctx.engine, entity="tiltak", entity_ids=[chosen], limit=200)
+    log = ctx.read(log_frame, entity="tiltak", entity_ids=[chosen], limit=200)
     st.markdown("**Historikk**")
     if log.is_empty():
         st.caption("Ingen endringer er registrert.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -78,7 +81,7 @@ def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
     from data_access.group_meetings import open_meeting
 
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
+    meeting = ctx.read(open_meeting, ctx.plan_id)
     if meeting:
         st.info(f":material/groups: Møte i implementeringsgruppa pågår ({format_date(meeting['meeting_date'])}). "
                 "Endringer du lagrer nå, kommer med i referatet.")
@@ -101,6 +104,23 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     from dashboard.charts import pyramid_chart
 
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
+
+
+def chart(build: Callable[[], Any], *key: Hashable, **kwargs: Any) -> Any:
+    """Draw an altair chart whose Vega-Lite spec is built once per data version and ``key``.
+
+    Building and validating an altair chart against the Vega-Lite schema costs 5–10 ms a chart; the spec is
+    built without validation (charts.py is unit-tested) and reused until the data changes. ``key`` must hold
+    every input of ``build`` that is not data of the plan (year, month, chosen ids …).
+    """
+    from dashboard.reads import memo
+
+    ctx = st.session_state.get("_laget_ctx")
+    if ctx is None or not ctx.version:
+        spec = build().to_dict(validate=False)
+    else:
+        spec = memo(("chart", ctx.settings.database_url, ctx.version, *key), lambda: build().to_dict(validate=False))
+    return st.vega_lite_chart(spec, **kwargs)
 
 
 def show_error(exc: Exception, where=None) -> None:

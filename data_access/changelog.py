@@ -119,3 +119,20 @@ def data_token(engine: Engine, plan_id: int) -> int:
 
     with session_scope(engine) as s:
         return s.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.plan_id == plan_id)) or 0
+
+
+def data_version(engine: Engine) -> tuple[int, int, int]:
+    """One cheap statement that changes whenever anything readers cache could have changed.
+
+    Every write to plan data is logged (highest change-log id); group meetings are not logged, so their
+    highest id and how many have ended are added. Users are not part of it: they are read fresh every rerun.
+    """
+    from sqlalchemy import func
+
+    from data_access.models import GroupMeeting
+
+    q = select(select(func.max(ChangeLog.id)).scalar_subquery(), select(func.max(GroupMeeting.id)).scalar_subquery(),
+               select(func.count(GroupMeeting.ended_at)).scalar_subquery())
+    with engine.connect() as conn:
+        log_id, meeting_id, ended = conn.execute(q).one()
+    return (log_id or 0, meeting_id or 0, ended or 0)

@@ -45,9 +45,9 @@ with detail_tab:
                               on_change=remember, args=(key,))
         detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
     if ctx.can(Permission.EDIT_INDICATORS):
-        levels = levels_frame(ctx.engine, ctx.plan_id)
+        levels = ctx.read(levels_frame, ctx.plan_id)
         level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-        tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+        tiltak = ctx.read(tiltak_frame, ctx.plan_id)
         tiltak_names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
         if by_id:
             with st.expander("Legg til eller rett verdier"):

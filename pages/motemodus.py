@@ -22,8 +22,8 @@ from data_access.validation import ValidationError, format_date
 
 ctx = page_context()
 plan_header(ctx, "Møtemodus")
-meeting = open_meeting(ctx.engine, ctx.plan_id)
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+meeting = ctx.read(open_meeting, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
 
 if meeting is None:
@@ -43,9 +43,9 @@ if meeting is None:
                 st.error(str(exc))
 else:
     st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Deltakere: {meeting['participants'] or '–'}")
-    agenda = propose_agenda(tiltak, changed_since_last_meeting(ctx.engine, ctx.plan_id), date.today(),
+    agenda = propose_agenda(tiltak, ctx.read(changed_since_last_meeting, ctx.plan_id), date.today(),
                             ctx.settings.stale_months)
-    services = services_frame(ctx.engine)["name"].to_list()
+    services = ctx.read(services_frame)["name"].to_list()
     sections = [("Evalueringsdatoen er passert", agenda.overdue, "overdue"),
                 (f"Ikke endret på {ctx.settings.stale_months} måneder", agenda.stale, "stale"),
                 ("Endret siden forrige møte", agenda.changed, "changed")]
@@ -66,7 +66,7 @@ else:
                 st.error(str(exc))
 
 st.subheader("Referater")
-past = meetings_frame(ctx.engine, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
+past = ctx.read(meetings_frame, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
 if past.is_empty():
     st.caption("Ingen avsluttede møter ennå.")
 for m in past.iter_rows(named=True):

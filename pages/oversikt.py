@@ -14,7 +14,7 @@ from data_access.vocabulary import ARENA_LEVELS
 ctx = page_context()
 plan_header(ctx, "Oversikt")
 today = date.today()
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 
 st.subheader("Tiltak per nivå og status")
 cols = st.columns(4)
@@ -34,7 +34,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("Neste møter")
-    arenas = arenas_frame(ctx.engine, ctx.plan_id)
+    arenas = ctx.read(arenas_frame, ctx.plan_id)
     upcoming = sorted(((d, a) for a, ds in next_dates(arenas, today, count=2).items() for d in ds))[:10]
     by_id = {r["id"]: r for r in arenas.iter_rows(named=True)}
     if upcoming:

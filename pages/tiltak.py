@@ -16,10 +16,10 @@ from data_access.vocabulary import STATUS_LABELS
 ctx = page_context()
 plan_header(ctx, "Tiltak")
 meeting_banner(ctx)
-levels = levels_frame(ctx.engine, ctx.plan_id)
+levels = ctx.read(levels_frame, ctx.plan_id)
 level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-services = services_frame(ctx.engine)["name"].to_list()
-factors = protective_factors_frame(ctx.engine, ctx.plan_id)["name"].to_list()
+services = ctx.read(services_frame)["name"].to_list()
+factors = ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list()
 
 f1, f2, f3 = st.columns([2, 2, 1])
 with f1:
@@ -31,7 +31,7 @@ with f2:
 with f3:
     show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
                               args=("filter_archived",))
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
 chosen_level = st.session_state.get("_keep_filter_level")

@@ -9,7 +9,7 @@ from data_access.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
 plan_header(ctx, "Per tjeneste")
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 overview = service_overview(tiltak)
 if overview.is_empty():
     st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
