@@ -80,11 +80,23 @@ def engine_for_url(url: str) -> Engine:
     return get_engine(url)
 
 
+def in_fragment_rerun() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    return bool(run and run.fragment_ids_this_run)
+
+
 def fresh_context() -> PageContext:
-    """The page context with the data version read again: for fragments, which rerun without the entry point."""
+    """The page context for a fragment: a fragment reruns without the entry point, so the data version is
+    read again there (on a full run the entry point has just read it), and queued toasts are shown."""
+    from dashboard.ui import show_flashes
     from data_access.changelog import data_version
 
     ctx = page_context()
+    if not in_fragment_rerun():
+        return ctx
+    show_flashes()
     ctx = replace(ctx, version=data_version(ctx.engine))
     st.session_state["_laget_ctx"] = ctx
     return ctx

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash
+from dashboard.ui import current_meeting_id, flash, rerun
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
@@ -68,7 +68,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
                 try:
                     undo_change(ctx.engine, ctx.actor, change_id, group_meeting_id=current_meeting_id(ctx))
                     flash("Endringen er angret (og angringen er logget).")
-                    st.rerun()
+                    rerun()
                 except (UndoRefused, ValidationError, PermissionError) as exc:
                     st.error(str(exc))
 
@@ -104,7 +104,7 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
             st.warning(result.conflicts[0].message() + " Last siden på nytt og prøv igjen.")
             return
         flash(result.summary())
-        st.rerun()
+        rerun()
     if toggled:
         conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
                                 group_meeting_id=current_meeting_id(ctx))
@@ -112,7 +112,7 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
             st.warning(conflict.message())
             return
         flash(f"«{row['name']}» er {'gjenopprettet' if row['archived'] else 'arkivert'}.")
-        st.rerun()
+        rerun()
 
 
 def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str], factors: list[str]) -> None:
@@ -140,4 +140,4 @@ def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str],
             st.error(str(exc))
         else:
             flash(f"«{name.strip()}» er lagt til under {level_labels[level].lower()}.")
-            st.rerun()
+            rerun()

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash
+from dashboard.ui import current_meeting_id, flash, rerun
 from data_access.editing import COLUMNS, editor_changes
 from data_access.permissions import Permission
 from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
@@ -69,10 +69,10 @@ def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:
                                   group_meeting_id=current_meeting_id(ctx))
             _store_conflicts(key, result.conflicts)
             flash(f"«{conflict.name}»: endringen din er lagt oppå." if result.saved else result.summary())
-            st.rerun()
+            rerun()
         if c2.button("Behold deres, forkast min", key=f"discard_{key}_{conflict.tiltak_id}"):
             _store_conflicts(key, [c for c in _conflicts(key) if c.tiltak_id != conflict.tiltak_id])
-            st.rerun()
+            rerun()
 
 
 def _conflicts(key: str) -> list[Conflict]:
@@ -140,9 +140,9 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
             _store_conflicts(key, result.conflicts)
             reset(key)
             flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
-            st.rerun()
+            rerun()
     if c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret"):
         reset(key)
-        st.rerun()
+        rerun()
     for conflict in _conflicts(key):
         _conflict_box(ctx, key, conflict)

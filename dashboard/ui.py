@@ -69,6 +69,16 @@ def show_flashes() -> None:
         st.toast(message, icon=icon)
 
 
+def rerun() -> None:
+    """Rerun after a write: only the fragment we are in when the click came from one (the rest of the page
+    is unchanged, and the browser redraws less), else the whole app."""
+    from dashboard.context import in_fragment_rerun
+
+    if in_fragment_rerun():
+        st.rerun(scope="fragment")
+    st.rerun()
+
+
 def current_meeting_id(ctx: PageContext) -> int | None:
     """The open group meeting a change belongs to; asked only when something is saved."""
     from data_access.group_meetings import open_meeting
