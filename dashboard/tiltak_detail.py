@@ -140,4 +140,4 @@ def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str],
             st.error(str(exc))
         else:
             flash(f"«{name.strip()}» er lagt til under {level_labels[level].lower()}.")
-            rerun()
+            st.rerun()  # the grids above are in another fragment

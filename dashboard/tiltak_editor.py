@@ -83,6 +83,25 @@ def _store_conflicts(key: str, conflicts: list[Conflict]) -> None:
     st.session_state[f"_conflicts_{key}"] = conflicts
 
 
+def _save(ctx: PageContext, key: str, snapshot: pl.DataFrame, editor_key: str) -> None:
+    """The save button's callback: it runs before the rerun the click starts, so that one rerun already
+    shows the saved data (no second rerun), and a refused save leaves the edits in the grid."""
+    changes = editor_changes(snapshot, st.session_state.get(editor_key, {}))
+    try:
+        result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes, group_meeting_id=current_meeting_id(ctx))
+    except TiltakValidationError as exc:
+        st.session_state[f"_errors_{key}"] = [
+            "Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.",
+            *(f"«{e.tiltak_name}» – {e.message}" for e in exc.errors)]
+        return
+    except PermissionError as exc:
+        st.session_state[f"_errors_{key}"] = [str(exc)]
+        return
+    _store_conflicts(key, result.conflicts)
+    reset(key)
+    flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
+
+
 def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list[str]) -> None:
     """Show tiltak read-only, or as an editable grid with a save button for those who may edit."""
     shown_now = display_frame(tiltak)
@@ -126,23 +145,11 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     state = st.session_state.get(editor_key, {})
     changes = editor_changes(snapshot, state)
     c1, c2, _ = st.columns([1, 1, 3])
-    if c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes):
-        try:
-            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes,
-                                  group_meeting_id=current_meeting_id(ctx))
-        except TiltakValidationError as exc:
-            st.error("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.")
-            for e in exc.errors:
-                st.error(f"«{e.tiltak_name}» – {e.message}")
-        except PermissionError as exc:
-            st.error(str(exc))
-        else:
-            _store_conflicts(key, result.conflicts)
-            reset(key)
-            flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
-            rerun()
-    if c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret"):
-        reset(key)
-        rerun()
+    c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes,
+              on_click=_save, args=(ctx, key, snapshot, editor_key))
+    c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret",
+              on_click=reset, args=(key,))
+    for message in st.session_state.pop(f"_errors_{key}", []):
+        st.error(message)
     for conflict in _conflicts(key):
         _conflict_box(ctx, key, conflict)

@@ -83,9 +83,17 @@ def tiltak_body() -> None:
 
     st.subheader("Tiltak i detalj")
     tiltak_detail(ctx, shown, levels, factors)
-    if ctx.can(Permission.EDIT_TILTAK):
-        with st.expander("Nytt tiltak"):
-            new_tiltak_form(ctx, levels, services, factors)
+
+
+@st.fragment
+def new_tiltak() -> None:
+    """Its own fragment, so that filter and pyramid clicks do not redraw the form."""
+    ctx = fresh_context()
+    with st.expander("Nytt tiltak"):
+        new_tiltak_form(ctx, ctx.read(levels_frame, ctx.plan_id), ctx.read(services_frame)["name"].to_list(),
+                        ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list())
 
 
 tiltak_body()
+if ctx.can(Permission.EDIT_TILTAK):
+    new_tiltak()
