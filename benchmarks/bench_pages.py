@@ -10,6 +10,7 @@ whatever the size of the plan.
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -88,29 +89,39 @@ def page_figures(url: str, user: str, repeats: int) -> list[tuple[str, float, fl
 
 
 def save_figure(url: str, repeats: int) -> tuple[float, float]:
-    """One save of one status change in the Stange plan (the one that is grown), as the grid sends it."""
+    """One save of one status change in the Stange plan (the one that is grown), as the grid's callback does
+    it (open meeting, save), plus bringing the cached tiltak frame up to date as the next rerun does it."""
+    from dashboard.reads import cached_read
+    from data_access.changelog import data_version
+    from data_access.group_meetings import open_meeting
+    from data_access.tiltak import tiltak_frame
+
     engine = get_engine(url)
     actor = Actor("redaktor", "redaktor")
     with session_scope(engine) as s:
         plan_id = s.scalar(select(Plan.id).where(Plan.key == "stange-2023-2026"))
-        tiltak_id = s.scalar(select(Tiltak.id).where(Tiltak.plan_id == plan_id).order_by(Tiltak.id).limit(1))
     state = {"n": 0}
 
     def one_save() -> None:
-        with session_scope(engine) as s:
-            version = s.get(Tiltak, tiltak_id).version
+        frame = cached_read(url, data_version(engine), tiltak_frame, plan_id)
+        row = frame.row(0, named=True)
         start = time.perf_counter()
-        save_changes(engine, actor, plan_id,
-                     [TiltakChange(tiltak_id, version, {"status": ("i_gang", "planlagt")[state["n"] % 2]})])
-        state["elapsed"] = (time.perf_counter() - start) * 1000
+        meeting = open_meeting(engine, plan_id)
+        save_changes(engine, actor, plan_id, [TiltakChange(row["id"], row["version"],
+                                                           {"status": ("i_gang", "planlagt")[state["n"] % 2]})],
+                     group_meeting_id=meeting["id"] if meeting else None)
+        state["save"] = (time.perf_counter() - start) * 1000
+        cached_read(url, data_version(engine), tiltak_frame, plan_id)
+        state["total"] = (time.perf_counter() - start) * 1000
         state["n"] += 1
 
-    times = []
+    saves, totals = [], []
     one_save()
     for _ in range(repeats):
         one_save()
-        times.append(state["elapsed"])
-    return statistics.median(times), min(times)
+        saves.append(state["save"])
+        totals.append(state["total"])
+    return statistics.median(saves), statistics.median(totals)
 
 
 def main() -> None:
@@ -119,6 +130,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="demo,50x")
     parser.add_argument("--user", default="admin")
     args = parser.parse_args()
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     for size in args.sizes.split(","):
         url = fresh_demo_database()
         if size == "50x":
@@ -130,8 +142,9 @@ def main() -> None:
             print(f"{'page':<16}{'median ms':>10}{'× empty':>9}{'min ms':>9}{'× empty':>9}{'SQL/rerun':>11}")
             for title, med, low, q in page_figures(url, args.user, args.repeats):
                 print(f"{title:<16}{med:>10.1f}{med / base_med:>9.1f}{low:>9.1f}{low / base_min:>9.1f}{q:>11.1f}")
-            save_med, save_min = save_figure(url, args.repeats)
-            print(f"one save (status of one tiltak): median {save_med:.1f} ms, min {save_min:.1f} ms")
+            save_ms, refreshed_ms = save_figure(url, args.repeats)
+            print(f"one save (status of one tiltak): median {save_ms:.1f} ms; with the tiltak frame brought up "
+                  f"to date for the next rerun: {refreshed_ms:.1f} ms")
     print("\n(figures from one machine; compare runs on the same machine only)")
 
 

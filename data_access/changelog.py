@@ -136,3 +136,14 @@ def data_version(engine: Engine) -> tuple[int, int, int]:
     with engine.connect() as conn:
         log_id, meeting_id, ended = conn.execute(q).one()
     return (log_id or 0, meeting_id or 0, ended or 0)
+
+
+def changes_between(engine: Engine, after_id: int, upto_id: int) -> list[tuple[str, int, str, str | None]]:
+    """(entity, entity_id, action, field) of every logged write with after_id < id ≤ upto_id.
+
+    Lets a reader that holds data of an older version refresh only what changed since (see dashboard.reads).
+    """
+    q = (select(ChangeLog.entity, ChangeLog.entity_id, ChangeLog.action, ChangeLog.field)
+         .where(ChangeLog.id > after_id, ChangeLog.id <= upto_id))
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(q).all()]
