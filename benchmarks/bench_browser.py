@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import fresh_demo_database  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, edit_cell, login  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, edit_cell, goto_page, login  # noqa: E402
 
 DATASETTE_VENV = ROOT / "benchmarks" / ".venv-datasette"
 IDLE = """() => {
@@ -125,10 +125,9 @@ def laget_clicks(browser, db_url: str, root: Path, repeats: int, workdir: Path) 
         wait_http(f"{url}/_stcore/health", proc)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         login(page, url, "redaktor")
-        page.get_by_role("link", name="Tiltak", exact=True).click()
-        page.locator('[data-testid="stVegaLiteChart"] g.mark-rect path').nth(2).wait_for()
+        goto_page(page, "Tiltak", page.locator('[data-testid="stVegaLiteChart"] g.mark-rect path').nth(2))
         wait_for(page, f"{LEVEL_GRIDS}.length === 3")
         out: dict[str, list[float]] = {"pyramid tier": [], "add status filter": [], "remove status filter": [],
                                        "save grid edit": []}
