@@ -29,7 +29,8 @@ from dashboard.navigation import PAGES  # noqa: E402
 from data_access.db import get_engine, session_scope  # noqa: E402
 from data_access.models import Level, Plan, Status, Tiltak  # noqa: E402
 from data_access.permissions import Actor  # noqa: E402
-from data_access.tiltak_writes import TiltakChange, save_changes  # noqa: E402
+from data_access.tiltak_writes import save_changes  # noqa: E402
+from data_access.uow import Change  # noqa: E402
 
 
 def grow_to(url: str, total: int) -> None:
@@ -93,8 +94,7 @@ def page_figures(url: str, user: str, repeats: int) -> list[tuple[str, float, fl
 
 def save_figure(url: str, repeats: int) -> tuple[float, float, float, float]:
     """One save of one status change in the Stange plan (the one that is grown), as the grid's callback does
-    it (open meeting, save), plus bringing the cached tiltak frame up to date as the next rerun does it."""
-    from data_access.group_meetings import open_meeting
+    it, plus bringing the cached tiltak frame up to date as the next rerun does it."""
     from data_access.tiltak import tiltak_frame
 
     try:
@@ -117,10 +117,8 @@ def save_figure(url: str, repeats: int) -> tuple[float, float, float, float]:
         frame = cached_read(url, data_version(engine), tiltak_frame, plan_id)
         row = frame.row(0, named=True)
         start, start_cpu = time.perf_counter(), time.process_time()
-        meeting = open_meeting(engine, plan_id)
-        save_changes(engine, actor, plan_id, [TiltakChange(row["id"], row["version"],
-                                                           {"status": ("i_gang", "planlagt")[state["n"] % 2]})],
-                     group_meeting_id=meeting["id"] if meeting else None)
+        save_changes(engine, actor, plan_id, [Change(row["id"], row["version"],
+                                                     {"status": ("i_gang", "planlagt")[state["n"] % 2]})])
         state["save"] = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
         cached_read(url, data_version(engine), tiltak_frame, plan_id)
         state["total"] = ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)

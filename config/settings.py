@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///data/laget.db"
+DEFAULT_SSB_API_URL = "https://data.ssb.no/api/pxwebapi/v2"
+DEFAULT_FHI_API_URL = "https://statistikk-data.fhi.no/api/open/v1"
 # Cookie keys that ship in examples or in this repository; never acceptable outside a demo database.
 DEMO_COOKIE_KEY = "laget-demo-cookie-key-not-for-production"
 KNOWN_DEFAULT_COOKIE_KEYS = frozenset({"", "some_key", DEMO_COOKIE_KEY, "changeme", "secret"})
@@ -25,6 +27,9 @@ class Settings:
     load_demo: bool = True
     login_delay_seconds: float = 0.5
     stale_months: int = 6
+    ssb_api_url: str = DEFAULT_SSB_API_URL
+    fhi_api_url: str = DEFAULT_FHI_API_URL
+    source_timeout: float = 30.0
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -60,4 +65,7 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         load_demo=_flag(get("LAGET_LOAD_DEMO"), True),
         login_delay_seconds=float(get("LAGET_LOGIN_DELAY") or 0.5),
         stale_months=int(get("LAGET_STALE_MONTHS") or 6),
+        ssb_api_url=get("LAGET_SSB_API_URL") or DEFAULT_SSB_API_URL,
+        fhi_api_url=get("LAGET_FHI_API_URL") or DEFAULT_FHI_API_URL,
+        source_timeout=float(get("LAGET_SOURCE_TIMEOUT") or 30.0),
     )

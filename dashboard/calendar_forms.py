@@ -8,21 +8,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import flash
+from dashboard.ui import attempt, conflict_panel, snapshot
 from data_access.arena_writes import create_arena, set_retired, update_arena
+from data_access.fields import ARENA, MEETING
 from data_access.meetings import STATES, MeetingUpdate, add_meeting, update_meeting
-from data_access.validation import ValidationError, format_date
+from data_access.validation import format_date
 from data_access.vocabulary import ARENA_LEVELS
-
-
-def _run(action, success: str) -> None:
-    try:
-        action()
-    except (ValidationError, PermissionError) as exc:
-        st.error(str(exc))
-    else:
-        flash(success)
-        st.rerun()
 
 
 def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
@@ -35,7 +26,8 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
     rows = meetings.filter(pl.col("arena_id") == arena_id).sort("date").to_dicts()
     labels = {i: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
     pick = st.selectbox("Møte", list(labels), format_func=labels.get, key="meeting_pick")
-    m = rows[min(pick or 0, len(rows) - 1)]
+    key = f"meeting_{arena_id}_{rows[min(pick or 0, len(rows) - 1)]['planned_date']}"
+    m = snapshot(key, rows[min(pick or 0, len(rows) - 1)])
     version = int(m["version"] or 0)
     with st.form(f"meeting_{m['arena_id']}_{m['planned_date']}_{version}"):
         c1, c2 = st.columns(2)
@@ -43,10 +35,12 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
                                  max_value=date(year, 12, 31))
         state = c2.selectbox("Status", list(STATES), index=list(STATES).index(m["state"]), format_func=STATES.get)
         note = st.text_input("Kort notat (systemnivå, ingen opplysninger om enkeltbarn)", value=m["note"] or "",
-                             max_chars=500)
+                             max_chars=MEETING.max_chars("note"))
         if st.form_submit_button("Lagre møtet"):
             update = MeetingUpdate(m["arena_id"], m["planned_date"], version, date=new_date, state=state, note=note)
-            _run(lambda: update_meeting(ctx.engine, ctx.actor, update), "Møtet er oppdatert.")
+            attempt(lambda: update_meeting(ctx.engine, ctx.actor, update), "Møtet er oppdatert.", conflicts=key)
+    conflict_panel(key, lambda c: update_meeting(ctx.engine, ctx.actor, MeetingUpdate(
+        m["arena_id"], m["planned_date"], c.current_version, **c.yours)), labels=MEETING.label)
 
 
 def extra_meeting_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
@@ -57,19 +51,20 @@ def extra_meeting_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
         c1, c2 = st.columns([2, 1])
         arena_id = c1.selectbox("Møtearena", list(names), format_func=names.get)
         day = c2.date_input("Dato", value=date.today(), format="DD.MM.YYYY")
-        note = st.text_input("Kort notat", max_chars=500)
+        note = st.text_input("Kort notat", max_chars=MEETING.max_chars("note"))
         if st.form_submit_button("Registrer møte"):
-            _run(lambda: add_meeting(ctx.engine, ctx.actor, arena_id, day, note), "Møtet er registrert.")
+            attempt(lambda: add_meeting(ctx.engine, ctx.actor, arena_id, day, note), "Møtet er registrert.")
 
 
 def arena_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
     """Edit an existing arena, or add a new one when «Ny møtearena» is chosen."""
     options = {0: "Ny møtearena", **dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))}
     chosen = st.selectbox("Møtearena", list(options), format_func=options.get, key="arena_pick")
-    row = arenas.filter(pl.col("id") == chosen).row(0, named=True) if chosen else {}
+    key = f"arena_{chosen}"
+    row = snapshot(key, arenas.filter(pl.col("id") == chosen).row(0, named=True)) if chosen else {}
     levels = list(ARENA_LEVELS)
     with st.form(f"arena_{chosen}_{row.get('version', 0)}"):
-        name = st.text_input("Navn", value=row.get("name", ""), max_chars=200)
+        name = st.text_input("Navn", value=row.get("name", ""), max_chars=ARENA.max_chars("name"))
         c1, c2 = st.columns(2)
         level = c1.selectbox("Nivå", levels, index=levels.index(row.get("level", "tjeneste")),
                              format_func=ARENA_LEVELS.get)
@@ -77,8 +72,8 @@ def arena_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
                                   help="F.eks. «Ukentlig», «Hver 14. dag», «Månedlig», «5 ganger i året», "
                                        "«1–2 ganger i året», «Årlig», «Minimum 4 ganger i året og ved behov», "
                                        "«Ved behov». Legg gjerne til ukedag: «Månedlig, tirsdager».")
-        purpose = st.text_area("Agenda/målsetting", value=row.get("purpose", ""), max_chars=2000)
-        leader = c1.text_input("Leder", value=row.get("leader", ""), max_chars=200)
+        purpose = st.text_area("Agenda/målsetting", value=row.get("purpose", ""), max_chars=ARENA.max_chars("purpose"))
+        leader = c1.text_input("Leder", value=row.get("leader", ""), max_chars=ARENA.max_chars("leader"))
         participants = c2.text_input("Deltakere (skilt med komma)", value=", ".join(row.get("participants") or []))
         d1, d2, d3 = st.columns(3)
         start = d1.date_input("Startdato", value=row.get("start_date"), format="DD.MM.YYYY")
@@ -91,9 +86,15 @@ def arena_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
               "participants": [p for p in participants.split(",") if p.strip()], "frequency_text": frequency,
               "is_new": is_new, "start_date": start, "end_date": end}
     if save and chosen:
-        _run(lambda: update_arena(ctx.engine, ctx.actor, chosen, row["version"], fields), "Møtearenaen er lagret.")
+        attempt(lambda: update_arena(ctx.engine, ctx.actor, chosen, row["version"], fields), "Møtearenaen er lagret.",
+                conflicts=key)
     elif save:
-        _run(lambda: create_arena(ctx.engine, ctx.actor, ctx.plan_id, **fields), f"«{name.strip()}» er lagt til.")
+        attempt(lambda: create_arena(ctx.engine, ctx.actor, ctx.plan_id, **fields), f"«{name.strip()}» er lagt til.")
     if retire:
-        _run(lambda: set_retired(ctx.engine, ctx.actor, chosen, row["version"], not row.get("retired")),
-             "Møtearenaen er avviklet." if not row.get("retired") else "Møtearenaen er gjenopprettet.")
+        attempt(lambda: set_retired(ctx.engine, ctx.actor, chosen, row["version"], not row.get("retired")),
+                "Møtearenaen er avviklet." if not row.get("retired") else "Møtearenaen er gjenopprettet.",
+                conflicts=key)
+    if chosen:
+        conflict_panel(key, lambda c: set_retired(ctx.engine, ctx.actor, chosen, c.current_version, c.yours["retired"])
+                       if "retired" in c.yours else update_arena(ctx.engine, ctx.actor, chosen, c.current_version,
+                                                                 c.yours), labels=ARENA.label)

@@ -8,12 +8,12 @@ import streamlit as st
 
 from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
-from dashboard.ui import chart, example_badge, flash
+from dashboard.ui import attempt, chart, conflict_panel, example_badge, snapshot
 from data_access.db import get_engine
+from data_access.fields import INDICATOR, INDICATOR_VALUE
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
-from data_access.validation import ValidationError
 from data_access.vocabulary import BETTER, GEOS, UNITS
 
 BADGE_COLORS = {GOOD: "green", NEUTRAL: "orange", BAD: "red"}
@@ -95,21 +95,29 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),
-        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
+        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata"))
+        .when(pl.col("marker").is_not_null()).then(pl.lit("Mangler i kilden: ") + pl.col("marker"))
+        .otherwise(pl.lit("")).alias("Merknad"))
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _run(action, success: str) -> None:
-    try:
-        result = action()
-    except (ValidationError, PermissionError, ValueError) as exc:
-        st.error(str(exc))
-    else:
-        flash(success if not isinstance(result, str) else f"{success} ({result}).")
-        st.rerun()
+def import_preview(planned: list, indicator_name: str) -> None:
+    """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI."""
+    st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{indicator_name}»")
+    st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
+                               "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
+                               "Verdi": [r.value for r in planned],
+                               "Merknad": [r.marker or "" for r in planned],
+                               "Regionkode": [r.region_code or "" for r in planned]},
+                              schema={"Periode": pl.String, "Geografi": pl.String, "Sted": pl.String,
+                                      "Verdi": pl.Float64, "Merknad": pl.String, "Regionkode": pl.String}),
+                 hide_index=True, width="stretch")
 
 
-def value_form(ctx: PageContext, ind: dict) -> None:
+def value_form(ctx: PageContext, ind: dict, values: pl.DataFrame) -> None:
+    key = f"values_{ind['id']}"
+    versions = {f"{r['period']}|{r['geo']}": r["version"] for r in values.iter_rows(named=True)}
+    seen = snapshot(key, {"version": hash(tuple(sorted(versions.items()))), "versions": versions})["versions"]
     with st.form(f"value_{ind['id']}"):
         st.markdown("**Legg til eller rett en verdi**")
         c1, c2, c3 = st.columns(3)
@@ -117,32 +125,52 @@ def value_form(ctx: PageContext, ind: dict) -> None:
         geo = c2.selectbox("Geografi", list(GEOS), format_func=GEOS.get)
         value = c3.number_input("Verdi", value=None, step=0.01, format="%.2f")
         c4, c5 = st.columns(2)
-        geo_name = c4.text_input("Sted", placeholder=ctx.plan["kommune"])
-        source = c5.text_input("Kilde", placeholder="F.eks. SSB tabell 09588")
+        geo_name = c4.text_input("Sted", placeholder=ctx.plan["kommune"],
+                                 max_chars=INDICATOR_VALUE.max_chars("geo_name"))
+        source = c5.text_input("Kilde", placeholder="F.eks. SSB tabell 09588",
+                               max_chars=INDICATOR_VALUE.max_chars("source"))
         example = st.checkbox("Eksempeldata (ikke offisielt tall)")
         save = st.form_submit_button("Lagre verdi")
         remove = st.form_submit_button("Slett verdien for perioden og geografien")
+    label = _period_label(period)
+    version = seen.get(f"{label}|{geo}", 0)
+    place = geo_name or (ctx.plan["kommune"] if geo == "kommune" else "")
     if save:
-        _run(lambda: set_value(ctx.engine, ctx.actor, ind["id"], period=period, geo=geo, value=value,
-                               geo_name=geo_name or (ctx.plan["kommune"] if geo == "kommune" else ""), source=source,
-                               is_example=example), "Verdien er lagret")
+        attempt(lambda: set_value(ctx.engine, ctx.actor, ind["id"], period=period, geo=geo, value=value,
+                                  version=version, geo_name=place, source=source, is_example=example),
+                lambda result: f"Verdien er lagret ({result}).", conflicts=key)
     if remove:
-        _run(lambda: delete_value(ctx.engine, ctx.actor, ind["id"], period.strip(), geo), "Verdien er slettet.")
+        attempt(lambda: delete_value(ctx.engine, ctx.actor, ind["id"], label, geo, version=version),
+                "Verdien er slettet.", conflicts=key)
+    conflict_panel(key, lambda c: set_value(ctx.engine, ctx.actor, ind["id"], period=period, geo=geo,
+                                            version=c.current_version, geo_name=place, **c.yours),
+                   labels=INDICATOR_VALUE.label)
+
+
+def _period_label(text: str) -> str:
+    from data_access.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text.strip()).label
+    except PeriodError:
+        return text.strip()
 
 
 def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, str],
                   tiltak_names: dict[int, str]) -> None:
     """Edit one indicator's registry fields, or create a new indicator when ``ind`` is None."""
-    ind = ind or {}
+    key = f"registry_{ind['id']}" if ind else "registry_new"
+    ind = snapshot(key, ind) if ind else {}
     units, betters = list(UNITS), list(BETTER)
-    with st.form(f"registry_{ind.get('id', 'new')}"):
-        name = st.text_input("Navn", value=ind.get("name", ""), max_chars=200)
-        description = st.text_area("Kort beskrivelse", value=ind.get("description", ""), max_chars=2000)
+    with st.form(f"registry_{ind.get('id', 'new')}_{ind.get('version', 0)}"):
+        name = st.text_input("Navn", value=ind.get("name", ""), max_chars=INDICATOR.max_chars("name"))
+        description = st.text_area("Kort beskrivelse", value=ind.get("description", ""),
+                                   max_chars=INDICATOR.max_chars("description"))
         c1, c2, c3 = st.columns(3)
         unit = c1.selectbox("Enhet", units, index=units.index(ind.get("unit", "percent")), format_func=UNITS.get)
         better = c2.selectbox("Retning", betters, index=betters.index(ind.get("better", "lower")),
                               format_func=BETTER.get)
-        source = c3.text_input("Kilde", value=ind.get("source", ""), max_chars=300)
+        source = c3.text_input("Kilde", value=ind.get("source", ""), max_chars=INDICATOR.max_chars("source"))
         c4, c5, c6 = st.columns(3)
         target = c4.number_input("Mål (verdi)", value=ind.get("target_value"), step=0.1)
         year = c5.number_input("Målår", value=ind.get("target_year"), step=1, min_value=2000, max_value=2100)
@@ -159,6 +187,10 @@ def registry_form(ctx: PageContext, ind: dict | None, level_labels: dict[str, st
         fields = {"name": name, "description": description, "unit": unit, "better": better, "source": source,
                   "target_value": target, "target_year": year, "level": level or None, "tiltak": tiltak_id or None}
         if ind:
-            _run(lambda: update_indicator(ctx.engine, ctx.actor, ind["id"], fields), "Indikatoren er lagret.")
+            attempt(lambda: update_indicator(ctx.engine, ctx.actor, ind["id"], fields, version=ind["version"]),
+                    "Indikatoren er lagret.", conflicts=key)
         else:
-            _run(lambda: create_indicator(ctx.engine, ctx.actor, ctx.plan_id, **fields), "Indikatoren er lagt til.")
+            attempt(lambda: create_indicator(ctx.engine, ctx.actor, ctx.plan_id, **fields), "Indikatoren er lagt til.")
+    if ind:
+        conflict_panel(key, lambda c: update_indicator(ctx.engine, ctx.actor, ind["id"], c.yours,
+                                                       version=c.current_version), labels=INDICATOR.label)

@@ -7,19 +7,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash, rerun
+from dashboard.tiltak_editor import reapply
+from dashboard.ui import attempt, conflict_panel, snapshot
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
+from data_access.fields import TILTAK
 from data_access.permissions import Permission
-from data_access.tiltak_writes import (
-    TiltakChange,
-    TiltakValidationError,
-    UndoRefused,
-    create_tiltak,
-    save_changes,
-    set_archived,
-    undo_change,
-)
-from data_access.validation import ValidationError, format_date
+from data_access.tiltak_writes import create_tiltak, save_changes, set_archived, undo_change
+from data_access.uow import Change
+from data_access.validation import format_date
 from data_access.vocabulary import STATUS_LABELS
 
 
@@ -65,19 +60,24 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
             change_id = c1.selectbox("Angre en endring", list(options), format_func=options.get,
                                      key=f"undo_pick_{chosen}")
             if c2.button("Angre", key=f"undo_{chosen}"):
-                try:
-                    undo_change(ctx.engine, ctx.actor, change_id, group_meeting_id=current_meeting_id(ctx))
-                    flash("Endringen er angret (og angringen er logget).")
-                    rerun()
-                except (UndoRefused, ValidationError, PermissionError) as exc:
-                    st.error(str(exc))
+                attempt(lambda: undo_change(ctx.engine, ctx.actor, change_id),
+                        "Endringen er angret (og angringen er logget).")
 
 
-def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[str]) -> None:
+def _save_one(ctx: PageContext, change: Change) -> str:
+    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [change])
+    if result.conflicts:
+        raise result.conflicts[0].error()
+    return result.summary()
+
+
+def _edit_form(ctx: PageContext, row_now: dict, levels: pl.DataFrame, factors: list[str]) -> None:
+    key = f"tiltak_{row_now['id']}"
+    row = snapshot(key, row_now)
     level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
     with st.form(f"edit_{row['id']}_{row['version']}"):
-        name = st.text_input("Navn", value=row["name"], max_chars=200)
-        description = st.text_area("Beskrivelse", value=row["description"], max_chars=4000)
+        name = st.text_input("Navn", value=row["name"], max_chars=TILTAK.max_chars("name"))
+        description = st.text_area("Beskrivelse", value=row["description"], max_chars=TILTAK.max_chars("description"))
         c1, c2 = st.columns(2)
         level = c1.selectbox("Nivå", list(level_labels), index=list(level_labels).index(row["level"]),
                              format_func=level_labels.get)
@@ -93,51 +93,30 @@ def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[
         fields = {"name": name, "description": description, "level": level}
         if factors:
             fields["protective_factor"] = factor
-        try:
-            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [TiltakChange(row["id"], row["version"], fields)],
-                                  group_meeting_id=current_meeting_id(ctx))
-        except TiltakValidationError as exc:
-            for e in exc.errors:
-                st.error(e.message)
-            return
-        if result.conflicts:
-            st.warning(result.conflicts[0].message() + " Last siden på nytt og prøv igjen.")
-            return
-        flash(result.summary())
-        rerun()
+        attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)), lambda summary: summary,
+                conflicts=key)
     if toggled:
-        conflict = set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"],
-                                group_meeting_id=current_meeting_id(ctx))
-        if conflict:
-            st.warning(conflict.message())
-            return
-        flash(f"«{row['name']}» er {'gjenopprettet' if row['archived'] else 'arkivert'}.")
-        rerun()
+        attempt(lambda: set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"]),
+                f"«{row['name']}» er {'gjenopprettet' if row['archived'] else 'arkivert'}.", conflicts=key)
+    conflict_panel(key, lambda c: reapply(ctx, c) if "archived" not in c.yours else set_archived(
+        ctx.engine, ctx.actor, c.entity_id, c.current_version, c.yours["archived"]), labels=TILTAK.label)
 
 
 def new_tiltak_form(ctx: PageContext, levels: pl.DataFrame, services: list[str], factors: list[str]) -> None:
     level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
     with st.form("new_tiltak"):
-        name = st.text_input("Navn", max_chars=200)
-        description = st.text_area("Beskrivelse", max_chars=4000)
+        name = st.text_input("Navn", max_chars=TILTAK.max_chars("name"))
+        description = st.text_area("Beskrivelse", max_chars=TILTAK.max_chars("description"))
         c1, c2 = st.columns(2)
         level = c1.selectbox("Nivå", list(level_labels), format_func=level_labels.get)
         status = c2.selectbox("Status", list(STATUS_LABELS), index=1, format_func=STATUS_LABELS.get)
         chosen = c1.multiselect("Ansvar", services)
         next_evaluation = c2.date_input("Neste evaluering", value=None, format="DD.MM.YYYY")
         factor = st.selectbox("Beskyttelsesfaktor", factors, index=None) if factors else None
-        next_step = st.text_input("Neste steg", max_chars=1000)
+        next_step = st.text_input("Neste steg", max_chars=TILTAK.max_chars("next_step"))
         submitted = st.form_submit_button("Legg til tiltak")
     if submitted:
-        try:
-            create_tiltak(ctx.engine, ctx.actor, ctx.plan_id, level=level, name=name, description=description,
-                          status=status, services=chosen, next_step=next_step, next_evaluation=next_evaluation,
-                          protective_factor=factor, group_meeting_id=current_meeting_id(ctx))
-        except TiltakValidationError as exc:
-            for e in exc.errors:
-                st.error(e.message)
-        except PermissionError as exc:
-            st.error(str(exc))
-        else:
-            flash(f"«{name.strip()}» er lagt til under {level_labels[level].lower()}.")
-            st.rerun()  # the grids above are in another fragment
+        attempt(lambda: create_tiltak(ctx.engine, ctx.actor, ctx.plan_id, level=level, name=name,
+                                      description=description, status=status, services=chosen,
+                                      next_step=next_step, next_evaluation=next_evaluation, protective_factor=factor),
+                f"«{name.strip()}» er lagt til under {level_labels[level].lower()}.")

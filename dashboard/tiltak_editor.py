@@ -11,14 +11,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.ui import current_meeting_id, flash, rerun
-from data_access.editing import COLUMNS, editor_changes
+from dashboard.ui import conflict_panel, flash, show_error
+from data_access.editing import editor_changes
+from data_access.errors import ValidationError
+from data_access.fields import TILTAK
 from data_access.permissions import Permission
-from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
+from data_access.tiltak_writes import save_changes
+from data_access.uow import Conflict
 from data_access.vocabulary import STATUS_LABELS
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
-FIELD_HEADERS = {v: k for k, v in COLUMNS.items()}
 # Fixed widths keep the grid readable in a meeting and put every column at a known place (e2e tests use it).
 COLUMN_WIDTHS = {"Tiltak": 220, "Status": 110, "Statusnotat": 200, "Ansvar": 220, "Neste steg": 200}
 
@@ -42,62 +44,29 @@ def reset(key: str) -> None:
     st.session_state.pop(f"_snap_{key}", None)
 
 
-def _show_value(field: str, value: object) -> str:
-    if value is None or value == "":
-        return "(tomt)"
-    if field == "status":
-        return STATUS_LABELS.get(str(value), str(value))
-    if isinstance(value, list):
-        return ", ".join(value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:
-    with st.container(border=True):
-        st.warning(conflict.message())
-        fields = list(conflict.yours)
-        st.table(pl.DataFrame({
-            "Felt": [FIELD_HEADERS.get(f, f) for f in fields],
-            "Din endring": [_show_value(f, conflict.yours[f]) for f in fields],
-            "Lagret av den andre": [_show_value(f, conflict.theirs.get(f)) for f in fields],
-        }))
-        c1, c2 = st.columns(2)
-        if c1.button("Bruk min endring oppå deres", key=f"reapply_{key}_{conflict.tiltak_id}"):
-            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()],
-                                  group_meeting_id=current_meeting_id(ctx))
-            _store_conflicts(key, result.conflicts)
-            flash(f"«{conflict.name}»: endringen din er lagt oppå." if result.saved else result.summary())
-            rerun()
-        if c2.button("Behold deres, forkast min", key=f"discard_{key}_{conflict.tiltak_id}"):
-            _store_conflicts(key, [c for c in _conflicts(key) if c.tiltak_id != conflict.tiltak_id])
-            rerun()
-
-
-def _conflicts(key: str) -> list[Conflict]:
-    return st.session_state.get(f"_conflicts_{key}", [])
-
-
-def _store_conflicts(key: str, conflicts: list[Conflict]) -> None:
-    st.session_state[f"_conflicts_{key}"] = conflicts
+def reapply(ctx: PageContext, conflict: Conflict) -> str:
+    """Save the user's change again on top of the other person's version (a new conflict raises again)."""
+    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()])
+    if result.conflicts:
+        raise result.conflicts[0].error()
+    return result.summary()
 
 
 def _save(ctx: PageContext, key: str, snapshot: pl.DataFrame, editor_key: str) -> None:
     """The save button's callback: it runs before the rerun the click starts, so that one rerun already
-    shows the saved data (no second rerun), and a refused save leaves the edits in the grid."""
+    shows the saved data (no second rerun); a refused save leaves the edits in the grid."""
     changes = editor_changes(snapshot, st.session_state.get(editor_key, {}))
     try:
-        result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes, group_meeting_id=current_meeting_id(ctx))
-    except TiltakValidationError as exc:
+        result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes)
+    except ValidationError as exc:
         st.session_state[f"_errors_{key}"] = [
-            "Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.",
-            *(f"«{e.tiltak_name}» – {e.message}" for e in exc.errors)]
+            ValidationError("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen."),
+            *(ValidationError(f"«{e.row}» – {e.message}" if e.row else e.message) for e in exc.errors)]
         return
-    except PermissionError as exc:
-        st.session_state[f"_errors_{key}"] = [str(exc)]
+    except Exception as exc:  # noqa: BLE001 - AccessDenied, DatabaseFault …: the edits stay in the grid
+        st.session_state[f"_errors_{key}"] = [exc]
         return
-    _store_conflicts(key, result.conflicts)
+    st.session_state[f"_conflicts_{key}"] = result.conflicts
     reset(key)
     flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
 
@@ -130,10 +99,11 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"], disabled=True),
         "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True,
                                                    width=COLUMN_WIDTHS["Status"]),
-        "Statusnotat": st.column_config.TextColumn("Statusnotat", max_chars=1000,
+        "Statusnotat": st.column_config.TextColumn("Statusnotat", max_chars=TILTAK.max_chars("status_note"),
                                                    width=COLUMN_WIDTHS["Statusnotat"]),
         "Ansvar": st.column_config.MultiselectColumn("Ansvar", options=services, width=COLUMN_WIDTHS["Ansvar"]),
-        "Neste steg": st.column_config.TextColumn("Neste steg", max_chars=1000, width=COLUMN_WIDTHS["Neste steg"]),
+        "Neste steg": st.column_config.TextColumn("Neste steg", max_chars=TILTAK.max_chars("next_step"),
+                                                  width=COLUMN_WIDTHS["Neste steg"]),
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
     }
     editor_key = f"editor_{key}_{_generation(key)}"
@@ -149,7 +119,6 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
               on_click=_save, args=(ctx, key, snapshot, editor_key))
     c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret",
               on_click=reset, args=(key,))
-    for message in st.session_state.pop(f"_errors_{key}", []):
-        st.error(message)
-    for conflict in _conflicts(key):
-        _conflict_box(ctx, key, conflict)
+    for exc in st.session_state.pop(f"_errors_{key}", []):
+        show_error(exc)
+    conflict_panel(key, lambda c: reapply(ctx, c), labels=TILTAK.label)

@@ -79,14 +79,6 @@ def rerun() -> None:
     st.rerun()
 
 
-def current_meeting_id(ctx: PageContext) -> int | None:
-    """The open group meeting a change belongs to; asked only when something is saved."""
-    from data_access.group_meetings import open_meeting
-
-    meeting = open_meeting(ctx.engine, ctx.plan_id)
-    return meeting["id"] if meeting else None
-
-
 def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
     from data_access.group_meetings import open_meeting
@@ -141,12 +133,102 @@ def show_error(exc: Exception, where=None) -> None:
     """
     import logging
 
-    from data_access.errors import LagetError
+    from data_access.errors import LagetError, ValidationError
 
     target = where or st
-    if isinstance(exc, LagetError):
+    if isinstance(exc, ValidationError) and len(exc.errors) > 1:
+        target.error("Ingenting er lagret. Rett opp feltene under:", icon=":material/error:")
+        for e in exc.errors:
+            target.error(f"«{e.row}» – {e.message}" if e.row else e.message)
+    elif isinstance(exc, LagetError):
         target.error(str(exc), icon=":material/error:")
     else:
         logging.getLogger("laget").exception("Unexpected error", exc_info=exc)
         target.error("Noe gikk galt, og ingenting ble lagret. Prøv igjen, eller kontakt administrator.",
                      icon=":material/error:")
+
+
+def attempt(action: Callable[[], Any], success: str | Callable[[Any], str], *, conflicts: str | None = None,
+            where=None) -> bool:
+    """Run one write the one way: on success a toast and a rerun; a refused write shows its Norwegian message
+    and keeps the user's input on screen. With ``conflicts`` set, a ``ConflictError`` is kept for
+    ``conflict_panel(conflicts, …)``, which shows the other person's values and lets the user re-apply."""
+    from data_access.errors import ConflictError
+
+    try:
+        result = action()
+    except ConflictError as exc:
+        if conflicts and exc.conflicts:
+            st.session_state[f"_conflicts_{conflicts}"] = exc.conflicts
+            st.rerun()
+        show_error(exc, where)
+        return False
+    except Exception as exc:  # noqa: BLE001 - show_error logs anything that is not a LagetError
+        show_error(exc, where)
+        return False
+    if conflicts:
+        st.session_state.pop(f"_conflicts_{conflicts}", None)
+        forget_snapshot(conflicts)
+    flash(success(result) if callable(success) else success)
+    st.rerun()
+    return True
+
+
+def show_value(field: str, value: object) -> str:
+    """A field value as the user reads it in a conflict: status labels, dd.mm.åååå, lists joined."""
+    from data_access.vocabulary import STATUS_LABELS
+
+    if value is None or value == "" or value == []:
+        return "(tomt)"
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if field == "status":
+        return STATUS_LABELS.get(str(value), str(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "strftime"):
+        return format_date(value)
+    return str(value)
+
+
+def conflict_panel(key: str, reapply: Callable[[Any], Any], *, labels: Callable[[str], str] = str) -> None:
+    """The one way a conflict is shown: the other person's values beside yours, then «Bruk min endring oppå
+    deres» (``reapply(conflict)`` saves against their version) or «Behold deres»."""
+    stored = st.session_state.get(f"_conflicts_{key}", [])
+    for conflict in stored:
+        with st.container(border=True):
+            st.warning(conflict.message(), icon=":material/sync_problem:")
+            names = list(conflict.yours)
+            st.table(pl.DataFrame({
+                "Felt": [labels(f) for f in names],
+                "Din endring": [show_value(f, conflict.yours[f]) for f in names],
+                "Lagret av den andre": [show_value(f, conflict.theirs.get(f)) for f in names],
+            }))
+            c1, c2 = st.columns(2)
+            ident = f"{key}_{conflict.entity}_{conflict.entity_id}"
+            rest = [c for c in stored if c is not conflict]
+            if not conflict.gone and c1.button("Bruk min endring oppå deres", key=f"reapply_{ident}"):
+                st.session_state[f"_conflicts_{key}"] = rest
+                attempt(lambda c=conflict: reapply(c), f"«{conflict.name}»: endringen din er lagt oppå.",
+                        conflicts=key)
+            if c2.button("Behold deres, forkast min", key=f"discard_{ident}"):
+                st.session_state[f"_conflicts_{key}"] = rest
+                forget_snapshot(key)
+                st.rerun()
+
+
+def snapshot(key: str, row: dict) -> dict:
+    """The row as the user first saw it in a form, kept until saved or reloaded, so the version a save sends is
+    the one the user saw and a newer save by someone else becomes a conflict, never a silent overwrite."""
+    snap = st.session_state.setdefault(f"_snap_{key}", row)
+    if snap.get("version") != row.get("version"):
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.caption(":material/sync_problem: Noen har lagret endringer her siden du åpnet skjemaet.")
+        if c2.button("Last inn på nytt", key=f"reload_{key}"):
+            forget_snapshot(key)
+            st.rerun()
+    return snap
+
+
+def forget_snapshot(key: str) -> None:
+    st.session_state.pop(f"_snap_{key}", None)

@@ -1,129 +1,104 @@
-"""Writes to møtearenaer by the SLT coordinator: validated, version-checked and logged like tiltak."""
+"""Writes to møtearenaer by the SLT coordinator, through the one write path (``uow``, ``fields.ARENA``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from data_access import changelog
-from data_access.db import session_scope
+from data_access.errors import NotFound, ValidationError
+from data_access.fields import ARENA
 from data_access.frequency import FrequencyError, parse_frequency
 from data_access.models import Arena
-from data_access.permissions import Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text
-from data_access.vocabulary import ARENA_LEVELS
+from data_access.permissions import Actor, Permission
+from data_access.uow import Conflict, UnitOfWork
 
-FIELDS = ("name", "level", "purpose", "leader", "participants", "frequency_text", "is_new", "start_date", "end_date")
-LIMITS = {"name": 200, "purpose": 2000, "leader": 200}
+
+def _frequency(value: Any) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > (ARENA.max_chars("frequency_text") or 200):
+        raise ValidationError(f"«Hyppighet» kan være høyst {ARENA.max_chars('frequency_text')} tegn.")
+    try:
+        parse_frequency(text) if text else None
+    except FrequencyError as exc:
+        raise ValidationError(str(exc)) from exc
+    return text
 
 
 def normalize_arena(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Validate and clean arena fields; the frequency text must be one we understand (or empty)."""
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        label = changelog.FIELD_LABELS.get(name, name)
-        if name not in FIELDS:
-            raise ValidationError(f"Feltet «{name}» kan ikke endres her.", field=name)
-        if name in LIMITS:
-            text = (value or "").strip()
-            if name == "name" and not text:
-                raise ValidationError("Navn på møtearenaen må fylles ut.", field=name)
-            check_free_text(text, "Navn" if name == "name" else label, max_length=LIMITS[name])
-            out[name] = text
-        elif name == "level":
-            if value not in ARENA_LEVELS:
-                raise ValidationError(f"Ukjent nivå «{value}». Velg kommune, tjeneste eller individ.", field=name)
-            out[name] = value
-        elif name == "participants":
-            items = [str(p).strip() for p in (value or []) if str(p).strip()]
-            for item in items:
-                check_free_text(item, label, max_length=200)
-            out[name] = items
-        elif name == "frequency_text":
-            text = (value or "").strip()
-            try:
-                out["frequency"] = parse_frequency(text).to_dict() if text else {}
-            except FrequencyError as exc:
-                raise ValidationError(str(exc), field=name) from exc
-            out[name] = text
-        elif name == "is_new":
-            out[name] = bool(value)
-        else:
-            if value is not None and not isinstance(value, date):
-                raise ValidationError(f"«{label}» må være en dato.", field=name)
-            out[name] = value
-    start = out.get("start_date")
-    end = out.get("end_date")
+    out = ARENA.clean_or_raise(fields, parsers={"frequency_text": _frequency})
+    if "frequency_text" in out:
+        out["frequency"] = parse_frequency(out["frequency_text"]).to_dict() if out["frequency_text"] else {}
+    start, end = out.get("start_date"), out.get("end_date")
     if start and end and end < start:
         raise ValidationError("Sluttdato kan ikke være før startdato.", field="end_date")
     return out
 
 
 def create_arena(engine: Engine, actor: Actor, plan_id: int, **fields: Any) -> int:
-    require(actor, Permission.EDIT_ARENAS)
     values = normalize_arena({"participants": [], "frequency_text": "", **fields})
     if "name" not in values or "level" not in values:
         raise ValidationError("Navn og nivå må fylles ut.", field="name")
-    with session_scope(engine) as s:
-        order = s.scalar(select(Arena.sort_order).where(Arena.plan_id == plan_id)
-                         .order_by(Arena.sort_order.desc()).limit(1)) or 0
-        row = Arena(plan_id=plan_id, sort_order=order + 1, **values)
-        s.add(row)
-        s.flush()
-        changelog.record(s, username=actor.username, entity="arena", entity_id=row.id, action="create",
-                         plan_id=plan_id, field="name", new=row.name)
+    with UnitOfWork(engine, actor, plan_id, Permission.EDIT_ARENAS) as uow:
+        order = uow.s.scalar(select(Arena.sort_order).where(Arena.plan_id == plan_id)
+                             .order_by(Arena.sort_order.desc()).limit(1)) or 0
+        row = Arena(plan_id=plan_id, sort_order=order + 1, version=1, updated_by=actor.username,
+                    updated_at=uow.now, **values)
+        uow.s.add(row)
+        uow.s.flush()
+        uow.log("arena", row.id, "create", "name", None, row.name)
         return row.id
+
+
+def _load(uow: UnitOfWork, arena_id: int) -> Arena:
+    row = uow.s.get(Arena, arena_id)
+    if row is None:
+        raise NotFound("Fant ikke møtearenaen.")
+    uow.plan_id = row.plan_id
+    return row
+
+
+def _conflict(uow: UnitOfWork, row: Arena, yours: Mapping[str, Any]) -> Conflict:
+    uow.s.refresh(row)
+    theirs = {k: (row.retired_at is not None) if k == "retired" else getattr(row, k) for k in yours}
+    return Conflict("arena", row.id, row.name, dict(yours), theirs, row.updated_by, row.updated_at, row.version)
 
 
 def update_arena(engine: Engine, actor: Actor, arena_id: int, version: int, fields: Mapping[str, Any]) -> int:
     """Save changed fields if nobody else saved since ``version``; returns the number of fields changed."""
-    require(actor, Permission.EDIT_ARENAS)
     values = normalize_arena(fields)
-    now = datetime.now()
-    try:
-        with session_scope(engine) as s:
-            row = s.get(Arena, arena_id)
-            if row is None:
-                raise ValidationError("Fant ikke møtearenaen.", field="arena")
-            if row.version != version:
-                raise ValidationError("Møtearenaen ble endret av en annen mens du redigerte. Last siden på nytt.",
-                                      field="version")
-            if "start_date" in values and "end_date" not in values and row.end_date and values["start_date"] \
-                    and row.end_date < values["start_date"]:
-                raise ValidationError("Sluttdato kan ikke være før startdato.", field="end_date")
-            changed = {k: v for k, v in values.items() if changelog.as_text(v) != changelog.as_text(getattr(row, k))
-                       and k != "frequency"}
-            if "frequency_text" in changed:
-                changed["frequency"] = values["frequency"]
-            for name, value in changed.items():
-                if name != "frequency":
-                    changelog.record(s, username=actor.username, entity="arena", entity_id=row.id,
-                                     action="update", plan_id=row.plan_id, field=name, old=getattr(row, name),
-                                     new=value, at=now)
-                setattr(row, name, value)
-            return len([k for k in changed if k != "frequency"])
-    except StaleDataError as exc:
-        raise ValidationError("Møtearenaen ble endret av en annen samtidig. Last siden på nytt.",
-                              field="version") from exc
+    with UnitOfWork(engine, actor, None, Permission.EDIT_ARENAS) as uow:
+        row = _load(uow, arena_id)
+        start = values.get("start_date", row.start_date)
+        end = values.get("end_date", row.end_date)
+        if start and end and end < start:
+            raise ValidationError("Sluttdato kan ikke være før startdato.", field="end_date")
+        changed = {k: v for k, v in values.items()
+                   if k != "frequency" and changelog.as_text(v) != changelog.as_text(getattr(row, k))}
+        if not changed:
+            return 0
+        if row.version != version:
+            raise _conflict(uow, row, {k: values[k] for k in values if k != "frequency"}).error()
+        old = {k: getattr(row, k) for k in changed}
+        if "frequency_text" in changed:
+            changed["frequency"] = values["frequency"]
+        if not uow.compare_and_set(Arena, row.id, version, changed):
+            raise _conflict(uow, row, {k: v for k, v in changed.items() if k != "frequency"}).error()
+        for name, before in old.items():
+            uow.log("arena", row.id, "update", name, before, changed[name])
+        return len(old)
 
 
 def set_retired(engine: Engine, actor: Actor, arena_id: int, version: int, retired: bool) -> None:
     """Retire (never delete) an arena, or bring it back."""
-    require(actor, Permission.EDIT_ARENAS)
-    try:
-        with session_scope(engine) as s:
-            row = s.get(Arena, arena_id)
-            if row is None or row.version != version:
-                raise ValidationError("Møtearenaen ble endret av en annen. Last siden på nytt.", field="version")
-            if (row.retired_at is not None) == retired:
-                return
-            row.retired_at = datetime.now() if retired else None
-            changelog.record(s, username=actor.username, entity="arena", entity_id=row.id,
-                             action="archive" if retired else "restore", plan_id=row.plan_id, field="retired",
-                             old=not retired, new=retired)
-    except StaleDataError as exc:
-        raise ValidationError("Møtearenaen ble endret av en annen samtidig.", field="version") from exc
+    with UnitOfWork(engine, actor, None, Permission.EDIT_ARENAS) as uow:
+        row = _load(uow, arena_id)
+        if (row.retired_at is not None) == retired:
+            return
+        if row.version != version or not uow.compare_and_set(Arena, row.id, version,
+                                                             {"retired_at": uow.now if retired else None}):
+            raise _conflict(uow, row, {"retired": retired}).error()
+        uow.log("arena", row.id, "archive" if retired else "restore", "retired", not retired, retired)

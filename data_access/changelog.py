@@ -78,7 +78,7 @@ LOG_SCHEMA = {
 }
 
 
-def log_frame(engine: Engine, *, plan_id: int | None = None, entity: str | None = None,
+def log_frame(engine: Engine | Session, *, plan_id: int | None = None, entity: str | None = None,
               entity_ids: Sequence[int] | None = None, since: datetime | None = None,
               until: datetime | None = None, usernames: Sequence[str] | None = None,
               group_meeting_id: int | None = None, limit: int | None = None) -> pl.DataFrame:
@@ -105,6 +105,8 @@ def log_frame(engine: Engine, *, plan_id: int | None = None, entity: str | None 
         q = q.where(ChangeLog.group_meeting_id == group_meeting_id)
     if limit:
         q = q.limit(limit)
+    if isinstance(engine, Session):  # inside a unit of work: read what this transaction sees
+        return to_frame(engine.execute(q).all(), LOG_SCHEMA)
     with session_scope(engine) as s:
         rows = s.execute(q).all()
     return to_frame(rows, LOG_SCHEMA)

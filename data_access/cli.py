@@ -10,6 +10,7 @@ from pathlib import Path
 
 from config.settings import load_settings
 from data_access.db import DatabaseUnavailable, get_engine, upgrade
+from data_access.errors import LagetError
 from data_access.permissions import ROLES
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -33,6 +34,26 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
+def _refresh(args: argparse.Namespace) -> int:
+    """Fetch every indicator with a source; one line per indicator; exit 1 when any failed."""
+    from data_access.source_refresh import client_from_settings, refresh
+    from data_access.users import SYSTEM
+
+    client = client_from_settings(load_settings())
+    try:
+        outcomes = refresh(_engine(), SYSTEM, client, plan_key=args.plan, indicator_id=args.indicator)
+    finally:
+        client.close()
+    for o in outcomes:
+        print(f"{'OK  ' if o.ok else 'FEIL'} {o.name}: {o.message}", file=sys.stdout if o.ok else sys.stderr)
+    if not outcomes:
+        print("Ingen indikatorer med kilde (SSB/FHI) å hente.")
+    failed = sum(not o.ok for o in outcomes)
+    if failed:
+        print(f"{failed} av {len(outcomes)} indikatorer feilet; ingenting er lagret for dem.", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     passwd = user.add_parser("passwd", help="sett nytt passord")
     passwd.add_argument("username")
     passwd.add_argument("--password-env")
+    ind = sub.add_parser("indicators", help="indikatorer").add_subparsers(dest="indicators_command", required=True)
+    refresh = ind.add_parser("refresh", help="hent nye tall fra SSB og FHI for indikatorer med kilde "
+                                             "(avslutter med kode 1 hvis noen feilet; egnet for cron)")
+    refresh.add_argument("--plan", help="bare indikatorene i planen med denne nøkkelen")
+    refresh.add_argument("--indicator", type=int, help="bare indikatoren med denne id-en")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"ukjente argumenter: {' '.join(extra)}")
@@ -69,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 
             loaded = load_demo(_engine())
             print("Lastet: " + ", ".join(loaded) if loaded else "Demodataene var allerede lastet.")
+        elif args.command == "indicators":
+            return _refresh(args)
         elif args.command == "user":
             from data_access.users import SYSTEM, add_user, set_password
 
@@ -83,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, PermissionError) as exc:
+    except (ValueError, PermissionError, LagetError) as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -19,6 +19,7 @@ from data_access.models import (
     AppMeta,
     Arena,
     Indicator,
+    IndicatorSource,
     IndicatorValue,
     Level,
     Plan,
@@ -112,7 +113,8 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
     p = data["plan"]
     plan = Plan(key=p["key"], name=p["name"], kommune=p["kommune"], start_year=p.get("start_year"),
                 end_year=p.get("end_year"), uses_protective_factors=bool(p.get("uses_protective_factors")),
-                source=p.get("source", ""), is_demo=True, sort_order=order)
+                source=p.get("source", ""), is_demo=True, sort_order=order,
+                region_codes=p.get("region_codes"))
     s.add(plan)
     s.flush()
     labels = p.get("level_labels", {})
@@ -158,6 +160,9 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
                               level_id=levels[ind["level"]].id if ind.get("level") else None, sort_order=i)
         s.add(indicator)
         s.flush()
+        if ind.get("fetch"):
+            fetch = dict(ind["fetch"])
+            s.add(IndicatorSource(indicator_id=indicator.id, kind=fetch.pop("kind"), definition=fetch))
         seen: set[tuple[str, str]] = set()
         for v in ind.get("values", []):
             period = parse_period(str(v["period"])).label

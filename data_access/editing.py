@@ -1,4 +1,4 @@
-"""Turning ``st.data_editor`` edits into ``TiltakChange`` commands: pure, so it is unit-tested directly.
+"""Turning ``st.data_editor`` edits into ``Change`` commands: pure, so it is unit-tested directly.
 
 AppTest cannot drive the grid, so everything between "the grid's edit state" and "the data layer's
 command" lives here. The grid shows display columns (Norwegian headers); ``COLUMNS`` maps them to fields.
@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from data_access.changelog import as_text
-from data_access.tiltak_writes import TiltakChange
+from data_access.uow import Change
 
 COLUMNS: dict[str, str] = {
     "Status": "status",
@@ -39,14 +39,14 @@ def _comparable(field: str, value: Any) -> str | None:
 
 
 def editor_changes(shown: pl.DataFrame, state: Mapping[str, Any],
-                   columns: Mapping[str, str] = COLUMNS) -> list[TiltakChange]:
+                   columns: Mapping[str, str] = COLUMNS) -> list[Change]:
     """One change per edited row, holding only the fields whose value really differs.
 
     ``shown`` is the frame given to the editor (same row order) with ``id`` and ``version`` columns and
     the display columns; ``state`` is the editor's session-state value (``edited_rows`` etc.).
     """
     edited: Mapping[Any, Mapping[str, Any]] = state.get("edited_rows", {}) or {}
-    changes: list[TiltakChange] = []
+    changes: list[Change] = []
     for pos in sorted(edited, key=int):
         row = shown.row(int(pos), named=True)
         fields: dict[str, Any] = {}
@@ -57,5 +57,5 @@ def editor_changes(shown: pl.DataFrame, state: Mapping[str, Any],
             if _comparable(field, value) != _comparable(field, row[column]):
                 fields[field] = value
         if fields:
-            changes.append(TiltakChange(int(row["id"]), int(row["version"]), fields))
+            changes.append(Change(int(row["id"]), int(row["version"]), fields))
     return changes

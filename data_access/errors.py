@@ -12,6 +12,7 @@ The UI catches ``LagetError`` in one place (``dashboard.ui.show_error``); anythi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -19,12 +20,31 @@ class LagetError(Exception):
     """Base class: ``str(exc)`` is a Norwegian sentence for the user."""
 
 
-class ValidationError(LagetError, ValueError):
-    """Bad input; ``field`` names the field so the UI can show the message next to it."""
+@dataclass(frozen=True)
+class FieldError:
+    """One bad field of one row: ``row`` names the row for the user (e.g. the tiltak's name), may be empty."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    field: str
+    message: str
+    row: str = ""
+    row_id: int | None = None
+
+
+class ValidationError(LagetError, ValueError):
+    """Bad input; ``field`` names the (first) field, ``errors`` lists every bad field of the whole save."""
+
+    def __init__(self, message: str, field: str | None = None, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
         self.field = field
+        self.errors = list(errors) or [FieldError(field or "", message)]
+
+    @classmethod
+    def of(cls, errors: Sequence[FieldError]) -> ValidationError:
+        """One exception for several bad fields: nothing of the save is written."""
+        first = errors[0]
+        message = first.message if len(errors) == 1 else (
+            f"{len(errors)} felt må rettes før noe kan lagres. Første: {first.message}")
+        return cls(message, field=first.field, errors=errors)
 
 
 class AccessDenied(LagetError, PermissionError):

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from data_access.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db import session_scope
+from data_access.errors import NotFound, ValidationError
+from data_access.fields import GROUP_MEETING
 from data_access.frames import to_frame
 from data_access.models import GroupMeeting
-from data_access.permissions import Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text, format_date
+from data_access.permissions import Actor, Permission
+from data_access.uow import UnitOfWork
+from data_access.validation import format_date
 
 MEETING_SCHEMA = {"id": pl.Int64, "plan_id": pl.Int64, "meeting_date": pl.Date, "participants": pl.String,
                   "started_by": pl.String, "started_at": pl.Datetime, "ended_at": pl.Datetime,
@@ -43,39 +46,35 @@ def open_meeting(engine: Engine, plan_id: int) -> dict | None:
 
 
 def start_meeting(engine: Engine, actor: Actor, plan_id: int, meeting_date: date, participants: str) -> int:
-    require(actor, Permission.RUN_GROUP_MEETING)
-    check_free_text(participants, "Deltakere", max_length=1000)
-    if open_meeting(engine, plan_id):
-        raise ValidationError("Et møte pågår allerede for denne planen. Avslutt det før du starter et nytt.",
-                              field="meeting")
-    with session_scope(engine) as s:
-        row = GroupMeeting(plan_id=plan_id, meeting_date=meeting_date, participants=participants.strip(),
-                           started_by=actor.username, started_at=datetime.now())
-        s.add(row)
-        s.flush()
+    """Open the plan's meeting; the database's partial unique index makes a second open meeting impossible."""
+    values = GROUP_MEETING.clean_or_raise({"meeting_date": meeting_date, "participants": participants})
+    with UnitOfWork(engine, actor, plan_id, Permission.RUN_GROUP_MEETING) as uow:
+        row = GroupMeeting(plan_id=plan_id, started_by=actor.username, started_at=uow.now, **values)
+        if uow.group_meeting_id is not None or not uow.insert_new(row):
+            raise ValidationError("Et møte pågår allerede for denne planen. Avslutt det før du starter et nytt.",
+                                  field="meeting")
         return row.id
 
 
 def end_meeting(engine: Engine, actor: Actor, meeting_id: int, tiltak_names: dict[int, str],
                 summary: str = "") -> str:
-    """Close the meeting and store its minutes; returns the Markdown."""
-    require(actor, Permission.RUN_GROUP_MEETING)
-    check_free_text(summary, "Oppsummering", max_length=4000)
-    with session_scope(engine) as s:
-        row = s.get(GroupMeeting, meeting_id)
+    """Close the meeting and store its minutes, in one transaction; returns the Markdown."""
+    summary = GROUP_MEETING.clean_or_raise({"summary": summary})["summary"]
+    with UnitOfWork(engine, actor, None, Permission.RUN_GROUP_MEETING) as uow:
+        row = uow.s.get(GroupMeeting, meeting_id)
         if row is None:
-            raise ValidationError("Fant ikke møtet.", field="meeting")
-        if row.ended_at is not None:
+            raise NotFound("Fant ikke møtet.")
+        closed = uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id,
+                                                          GroupMeeting.ended_at.is_(None))
+                               .values(ended_at=uow.now).execution_options(synchronize_session=False))
+        if closed.rowcount != 1:
             raise ValidationError("Møtet er allerede avsluttet.", field="meeting")
-        row.ended_at = datetime.now()
         meeting = {"id": row.id, "plan_id": row.plan_id, "meeting_date": row.meeting_date,
                    "participants": row.participants, "started_by": row.started_by,
-                   "started_at": row.started_at, "ended_at": row.ended_at}
-    changes = log_frame(engine, group_meeting_id=meeting_id)
-    minutes = build_minutes(meeting, changes, tiltak_names, summary)
-    with session_scope(engine) as s:
-        s.get(GroupMeeting, meeting_id).minutes_md = minutes
-    return minutes
+                   "started_at": row.started_at, "ended_at": uow.now}
+        minutes = build_minutes(meeting, log_frame(uow.s, group_meeting_id=meeting_id), tiltak_names, summary)
+        uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id).values(minutes_md=minutes))
+        return minutes
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,8 @@ class ValueRow:
     geo_name: str
     value: float | None
     source: str
+    marker: str | None = None  # the source's missing-value marker when value is None
+    region_code: str | None = None  # the region code the value was published under
 
 
 def plan_import(parsed: ParsedFile, mapping: Mapping[str, str], source: str) -> list[ValueRow]:
@@ -361,7 +363,8 @@ def plan_import(parsed: ParsedFile, mapping: Mapping[str, str], source: str) -> 
         if key in out:
             raise IndicatorImportError(f"Linje {r.line_no}: {r.period.label} for {geo} kommer også fra linje "
                                        f"{out[key][1]}. Velg bare én serie per geografi.")
-        out[key] = (ValueRow(r.period.label, geo, r.region_name, r.value, source), r.line_no)
+        out[key] = (ValueRow(r.period.label, geo, r.region_name, r.value, source, r.missing_marker,
+                             r.region_code), r.line_no)
     if not out:
         raise IndicatorImportError("Velg minst én serie og hvilken geografi den gjelder.")
     return [row for row, _ in out.values()]

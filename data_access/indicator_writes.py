@@ -1,7 +1,9 @@
-"""Writes to indicators and their values: manual entry, corrections, targets and file imports.
+"""Writes to indicators and their values, through the one write path (``uow``, ``fields.INDICATOR*``).
 
-An import is all or nothing (one transaction) and idempotent: a value equal to the stored one is left alone,
-so importing the same file twice changes nothing the second time. Every change is logged.
+Manual entry, corrections and the registry name the version the user saw (0 for a value that did not exist),
+so a value or an indicator someone else saved meanwhile is never overwritten: ``ConflictError`` carries their
+values. An import is all or nothing (one transaction) and idempotent: a value equal to the stored one is left
+alone, so importing the same file twice changes nothing the second time. Every change is logged.
 """
 
 from __future__ import annotations
@@ -9,23 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
-from data_access import changelog
-from data_access.db import session_scope
+from data_access.errors import ConflictError, NotFound, ValidationError
+from data_access.fields import INDICATOR, INDICATOR_VALUE
 from data_access.indicator_import import ValueRow
 from data_access.models import Indicator, IndicatorValue, Level, Tiltak
 from data_access.periods import PeriodError, parse_period
-from data_access.permissions import Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text
-from data_access.vocabulary import GEOS, UNITS
+from data_access.permissions import Actor, Permission
+from data_access.uow import Conflict, UnitOfWork
 
-INDICATOR_FIELDS = ("name", "description", "unit", "better", "source", "target_value", "target_year", "level",
-                    "tiltak")
+INDICATOR_FIELDS = tuple(INDICATOR.fields)
 
 
 @dataclass(frozen=True)
@@ -40,180 +38,204 @@ class ImportResult:
         return f"{self.inserted} nye og {self.updated} endrede verdier ({self.unchanged} uendret)."
 
 
-def _indicator(s: Session, indicator_id: int) -> Indicator:
-    row = s.get(Indicator, indicator_id)
-    if row is None:
-        raise ValidationError("Fant ikke indikatoren.", field="indicator")
-    return row
-
-
-def _log(s: Session, actor: Actor, ind: Indicator, value_id: int, action: str, field: str, old: Any, new: Any,
-         now: datetime) -> None:
-    changelog.record(s, username=actor.username, entity="indicator_value" if field != "indicator" else "indicator",
-                     entity_id=value_id, action=action, plan_id=ind.plan_id, field=field, old=old, new=new, at=now)
-
-
-def _check_value(period: str, geo: str, value: float | None, source: str, geo_name: str) -> str:
+def _period(value: Any) -> str:
     try:
-        label = parse_period(period).label
+        return parse_period(str(value or "")).label
     except PeriodError as exc:
-        raise ValidationError(str(exc), field="period") from exc
-    if geo not in GEOS:
-        raise ValidationError(f"Ukjent geografi «{geo}». Velg kommune, fylke eller land.", field="geo")
-    if value is not None and (value != value or abs(value) > 1e12):  # NaN or absurd
-        raise ValidationError("Verdien er ikke et gyldig tall.", field="value")
-    check_free_text(source, "Kilde", max_length=300)
-    check_free_text(geo_name, "Sted", max_length=100)
-    return label
+        raise ValidationError(str(exc)) from exc
 
 
-def set_value(engine: Engine, actor: Actor, indicator_id: int, *, period: str, geo: str, value: float | None,
-              geo_name: str = "", source: str = "", is_example: bool = False) -> str:
-    """Add or correct one value; returns "ny", "endret" or "uendret"."""
-    require(actor, Permission.EDIT_INDICATORS)
-    label = _check_value(period, geo, value, source, geo_name)
-    now = datetime.now()
-    with session_scope(engine) as s:
-        ind = _indicator(s, indicator_id)
-        row = s.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id,
-                                                    IndicatorValue.period == label, IndicatorValue.geo == geo))
-        if row is None:
-            row = IndicatorValue(indicator_id=indicator_id, period=label, geo=geo, geo_name=geo_name.strip(),
-                                 value=value, source=source.strip(), is_example=is_example)
-            s.add(row)
-            s.flush()
-            _log(s, actor, ind, row.id, "create", "value", None, f"{label} {geo}: {value}", now)
-            return "ny"
-        if row.value == value and row.source == source.strip() and row.is_example == is_example:
-            return "uendret"
-        _log(s, actor, ind, row.id, "update", "value", f"{label} {geo}: {row.value}", f"{label} {geo}: {value}", now)
-        row.value, row.source, row.is_example = value, source.strip(), is_example
-        row.geo_name = geo_name.strip() or row.geo_name
-        return "endret"
-
-
-def delete_value(engine: Engine, actor: Actor, indicator_id: int, period: str, geo: str) -> None:
-    require(actor, Permission.EDIT_INDICATORS)
-    with session_scope(engine) as s:
-        ind = _indicator(s, indicator_id)
-        row = s.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id,
-                                                    IndicatorValue.period == period, IndicatorValue.geo == geo))
-        if row is None:
-            raise ValidationError(f"Fant ingen verdi for {period} ({geo}).", field="period")
-        _log(s, actor, ind, row.id, "delete", "value", f"{period} {geo}: {row.value}", None, datetime.now())
-        s.delete(row)
-
-
-def import_values(engine: Engine, actor: Actor, indicator_id: int, rows: Sequence[ValueRow]) -> ImportResult:
-    """Write a planned import in one transaction; equal values are skipped so a re-import changes nothing."""
-    require(actor, Permission.EDIT_INDICATORS)
-    for r in rows:
-        _check_value(r.period, r.geo, r.value, r.source, r.geo_name)
-    now = datetime.now()
-    inserted = updated = unchanged = 0
-    with session_scope(engine) as s:
-        ind = _indicator(s, indicator_id)
-        existing = {(v.period, v.geo): v for v in s.scalars(select(IndicatorValue)
-                                                             .where(IndicatorValue.indicator_id == indicator_id))}
-        new_rows = []
-        for r in rows:
-            label = parse_period(r.period).label
-            current = existing.get((label, r.geo))
-            if current is None:
-                new_rows.append(IndicatorValue(indicator_id=indicator_id, period=label, geo=r.geo,
-                                               geo_name=r.geo_name, value=r.value, source=r.source,
-                                               is_example=False))
-                inserted += 1
-            elif current.value == r.value and current.source == r.source and not current.is_example:
-                unchanged += 1
-            else:
-                _log(s, actor, ind, current.id, "import", "value", f"{label} {r.geo}: {current.value}",
-                     f"{label} {r.geo}: {r.value}", now)
-                current.value, current.source, current.is_example = r.value, r.source, False
-                current.geo_name = r.geo_name or current.geo_name
-                updated += 1
-        s.add_all(new_rows)
-        s.flush()
-        if new_rows:
-            _log(s, actor, ind, indicator_id, "import", "indicator", None,
-                 f"{len(new_rows)} nye verdier fra {rows[0].source}", now)
-    return ImportResult(inserted, updated, unchanged)
-
-
-def _normalize(s: Session, plan_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise ValidationError(f"Feltet «{name}» kan ikke endres her.", field=name)
-        if name in {"name", "description", "source"}:
-            text = (value or "").strip()
-            if name == "name" and not text:
-                raise ValidationError("Navn på indikatoren må fylles ut.", field=name)
-            check_free_text(text, {"name": "Navn", "description": "Beskrivelse", "source": "Kilde"}[name],
-                            max_length={"name": 200, "description": 2000, "source": 300}[name])
-            out[name] = text
-        elif name == "unit":
-            if value not in UNITS:
-                raise ValidationError(f"Ukjent enhet «{value}».", field=name)
-            out[name] = value
-        elif name == "better":
-            if value not in {"lower", "higher"}:
-                raise ValidationError("Velg om lavere eller høyere verdi er bedre.", field=name)
-            out[name] = value
-        elif name == "target_value":
-            out[name] = None if value in (None, "") else float(value)
-        elif name == "target_year":
-            if value not in (None, "") and not 2000 <= int(value) <= 2100:
-                raise ValidationError("Målåret må være et årstall, f.eks. 2026.", field=name)
-            out[name] = None if value in (None, "") else int(value)
-        elif name == "level":
-            level_id = s.scalar(select(Level.id).where(Level.plan_id == plan_id, Level.slug == value)) \
-                if value else None
-            if value and level_id is None:
-                raise ValidationError(f"Ukjent nivå «{value}».", field=name)
-            out["level_id"] = level_id
-        elif name == "tiltak":
-            tiltak_plan = s.scalar(select(Tiltak.plan_id).where(Tiltak.id == value)) if value else None
-            if value and tiltak_plan != plan_id:
-                raise ValidationError("Tiltaket finnes ikke i denne planen.", field=name)
-            out["tiltak_id"] = value or None
-    if out.get("target_value") is not None and out.get("target_year") is None and "target_year" in fields:
-        raise ValidationError("Oppgi hvilket år målet gjelder.", field="target_year")
+def _clean_value(period: str, geo: str, value: float | None, source: str, geo_name: str,
+                 is_example: bool = False, *, marker: str | None = None,
+                 region_code: str | None = None) -> dict[str, Any]:
+    """Stored form of one value; a source's missing-value marker («..», «:») is kept only where there is no value."""
+    out = INDICATOR_VALUE.clean_or_raise(
+        {"period": period, "geo": geo, "value": value, "source": source, "geo_name": geo_name,
+         "is_example": is_example, "marker": marker, "region_code": region_code}, parsers={"period": _period})
+    out["marker"] = (out["marker"] or None) if out["value"] is None else None
+    out["region_code"] = out["region_code"] or None
     return out
 
 
+def _load(uow: UnitOfWork, indicator_id: int) -> Indicator:
+    row = uow.s.get(Indicator, indicator_id)
+    if row is None:
+        raise NotFound("Fant ikke indikatoren.")
+    uow.plan_id = row.plan_id
+    return row
+
+
+def _shown(v: dict[str, Any] | IndicatorValue | None) -> str:
+    """How a value is written in the change log: «2024 kommune: 5.1»."""
+    if v is None:
+        return ""
+    get = v.get if isinstance(v, dict) else lambda k: getattr(v, k)
+    value = get("value")
+    return f"{get('period')} {get('geo')}: {value if value is not None else get('marker')}"
+
+
+def _value_row(uow: UnitOfWork, indicator_id: int, period: str, geo: str) -> IndicatorValue | None:
+    return uow.s.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id,
+                                                     IndicatorValue.period == period, IndicatorValue.geo == geo)
+                        .execution_options(populate_existing=True))
+
+
+def _value_conflict(uow: UnitOfWork, ind: Indicator, new: dict[str, Any]) -> ConflictError:
+    row = _value_row(uow, ind.id, new["period"], new["geo"])
+    theirs = {"value": row.value if row else None, "source": row.source if row else "",
+              "is_example": row.is_example if row else False}
+    yours = {k: new[k] for k in ("value", "source", "is_example")}
+    name = f"{ind.name}, {new['period']} ({new['geo']})"
+    return Conflict("indicator_value", row.id if row else 0, name, yours, theirs, row.updated_by if row else None,
+                    row.updated_at if row else None, row.version if row else 0, gone=row is None).error()
+
+
+def set_value(engine: Engine, actor: Actor, indicator_id: int, *, period: str, geo: str, value: float | None,
+              version: int, geo_name: str = "", source: str = "", is_example: bool = False) -> str:
+    """Add or correct one value; ``version`` is the one the user saw (0: no value yet).
+
+    Returns "ny", "endret" or "uendret"; ``ConflictError`` if someone else saved the value meanwhile.
+    """
+    new = _clean_value(period, geo, value, source, geo_name, is_example)
+    with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
+        ind = _load(uow, indicator_id)
+        row = _value_row(uow, indicator_id, new["period"], new["geo"])
+        if row is not None and (row.value, row.source, row.is_example) == (new["value"], new["source"],
+                                                                           new["is_example"]):
+            return "uendret"
+        if (row.version if row else 0) != version:
+            raise _value_conflict(uow, ind, new)
+        if row is None:
+            row = IndicatorValue(indicator_id=indicator_id, **new)
+            if not uow.insert_new(row):
+                raise _value_conflict(uow, ind, new)
+            uow.log("indicator_value", row.id, "create", "value", None, _shown(new))
+            return "ny"
+        old = _shown(row)
+        values = {k: new[k] for k in ("value", "source", "is_example")} | (
+            {"geo_name": new["geo_name"]} if new["geo_name"] else {})
+        if not uow.compare_and_set(IndicatorValue, row.id, version, values):
+            raise _value_conflict(uow, ind, new)
+        uow.log("indicator_value", row.id, "update", "value", old, _shown(new))
+        return "endret"
+
+
+def delete_value(engine: Engine, actor: Actor, indicator_id: int, period: str, geo: str, *, version: int) -> None:
+    with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
+        ind = _load(uow, indicator_id)
+        row = _value_row(uow, indicator_id, period, geo)
+        if row is None:
+            raise NotFound(f"Fant ingen verdi for {period} ({geo}).")
+        old = _shown(row)
+        if row.version != version or not uow.compare_and_set(IndicatorValue, row.id, version, {}):
+            raise _value_conflict(uow, ind, {"period": period, "geo": geo, "value": None, "source": "",
+                                             "is_example": False})
+        uow.log("indicator_value", row.id, "delete", "value", old, None)
+        uow.s.delete(uow.s.get(IndicatorValue, row.id))
+
+
+def import_values(engine: Engine, actor: Actor, indicator_id: int, rows: Sequence[ValueRow]) -> ImportResult:
+    """Write a planned import in one transaction; equal values are skipped so a re-import changes nothing.
+
+    Each stored value is updated with a compare-and-set against the version read in this transaction, so an
+    edit saved by someone else during the import makes the whole import fail (and change nothing).
+    """
+    cleaned = [_clean_value(r.period, r.geo, r.value, r.source, r.geo_name, marker=r.marker,
+                            region_code=r.region_code) for r in rows]
+    inserted = updated = unchanged = 0
+    with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
+        ind = _load(uow, indicator_id)
+        existing = {(v.period, v.geo): v for v in uow.s.scalars(
+            select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id))}
+        for new in cleaned:
+            current = existing.get((new["period"], new["geo"]))
+            if current is None:
+                row = IndicatorValue(indicator_id=indicator_id, **new)
+                if not uow.insert_new(row):
+                    raise _value_conflict(uow, ind, new)
+                inserted += 1
+                continue
+            if ((current.value, current.source, current.is_example, current.marker, current.region_code)
+                    == (new["value"], new["source"], False, new["marker"], new["region_code"])):
+                unchanged += 1
+                continue
+            old = _shown(current)
+            changes = {"value": new["value"], "source": new["source"], "is_example": False, "marker": new["marker"],
+                       "region_code": new["region_code"], "geo_name": new["geo_name"] or current.geo_name}
+            if not uow.compare_and_set(IndicatorValue, current.id, current.version, changes):
+                raise _value_conflict(uow, ind, new)
+            uow.log("indicator_value", current.id, "import", "value", old, _shown(new))
+            updated += 1
+        if inserted:
+            uow.log("indicator", indicator_id, "import", "indicator", None,
+                    f"{inserted} nye verdier fra {cleaned[0]['source']}")
+    return ImportResult(inserted, updated, unchanged)
+
+
+def _registry_parsers(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
+    def level(value: Any) -> int | None:
+        if not value:
+            return None
+        level_id = uow.s.scalar(select(Level.id).where(Level.plan_id == plan_id, Level.slug == value))
+        if level_id is None:
+            raise ValidationError(f"Ukjent nivå «{value}».")
+        return level_id
+
+    def tiltak(value: Any) -> int | None:
+        if not value:
+            return None
+        if uow.s.scalar(select(Tiltak.plan_id).where(Tiltak.id == value)) != plan_id:
+            raise ValidationError("Tiltaket finnes ikke i denne planen.")
+        return int(value)
+
+    return {"level": level, "tiltak": tiltak}
+
+
+def _registry_values(uow: UnitOfWork, plan_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    out = INDICATOR.clean_or_raise(fields, parsers=_registry_parsers(uow, plan_id))
+    if out.get("target_value") is not None and out.get("target_year") is None and "target_year" in fields:
+        raise ValidationError("Oppgi hvilket år målet gjelder.", field="target_year")
+    return {_column(k): v for k, v in out.items()}
+
+
+def _column(name: str) -> str:
+    return {"level": "level_id", "tiltak": "tiltak_id"}.get(name, name)
+
+
 def create_indicator(engine: Engine, actor: Actor, plan_id: int, **fields: Any) -> int:
-    require(actor, Permission.EDIT_INDICATORS)
-    with session_scope(engine) as s:
-        values = _normalize(s, plan_id, {"unit": "percent", "better": "lower", **fields})
+    with UnitOfWork(engine, actor, plan_id, Permission.EDIT_INDICATORS) as uow:
+        values = _registry_values(uow, plan_id, {"unit": "percent", "better": "lower", **fields})
         key = re.sub(r"[^a-z0-9]+", "_", values["name"].lower()).strip("_")[:60] or "indikator"
-        taken = set(s.scalars(select(Indicator.key).where(Indicator.plan_id == plan_id)))
+        taken = set(uow.s.scalars(select(Indicator.key).where(Indicator.plan_id == plan_id)))
         base, n = key, 2
         while key in taken:
             key, n = f"{base}_{n}", n + 1
-        order = s.scalar(select(Indicator.sort_order).where(Indicator.plan_id == plan_id)
-                         .order_by(Indicator.sort_order.desc()).limit(1)) or 0
-        row = Indicator(plan_id=plan_id, key=key, sort_order=order + 1, **values)
-        s.add(row)
-        s.flush()
-        changelog.record(s, username=actor.username, entity="indicator", entity_id=row.id, action="create",
-                         plan_id=plan_id, field="name", new=row.name)
+        order = uow.s.scalar(select(Indicator.sort_order).where(Indicator.plan_id == plan_id)
+                             .order_by(Indicator.sort_order.desc()).limit(1)) or 0
+        row = Indicator(plan_id=plan_id, key=key, sort_order=order + 1, version=1, updated_by=actor.username,
+                        updated_at=uow.now, **values)
+        uow.s.add(row)
+        uow.s.flush()
+        uow.log("indicator", row.id, "create", "name", None, row.name)
         return row.id
 
 
-def update_indicator(engine: Engine, actor: Actor, indicator_id: int, fields: Mapping[str, Any]) -> int:
+def update_indicator(engine: Engine, actor: Actor, indicator_id: int, fields: Mapping[str, Any], *,
+                     version: int) -> int:
     """Change registry fields (name, unit, direction, source, target …); returns the number changed."""
-    require(actor, Permission.EDIT_INDICATORS)
-    now = datetime.now()
-    with session_scope(engine) as s:
-        ind = _indicator(s, indicator_id)
-        values = _normalize(s, ind.plan_id, fields)
-        changed = 0
-        for name, value in values.items():
-            if getattr(ind, name) != value:
-                changelog.record(s, username=actor.username, entity="indicator", entity_id=ind.id, action="update",
-                                 plan_id=ind.plan_id, field=name.removesuffix("_id"), old=getattr(ind, name),
-                                 new=value, at=now)
-                setattr(ind, name, value)
-                changed += 1
-        return changed
+    with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
+        ind = _load(uow, indicator_id)
+        values = _registry_values(uow, ind.plan_id, fields)
+        changed = {k: v for k, v in values.items() if getattr(ind, k) != v}
+        if not changed:
+            return 0
+        old = {k: getattr(ind, k) for k in changed}
+        if ind.version != version or not uow.compare_and_set(Indicator, ind.id, version, changed):
+            uow.s.refresh(ind)
+            yours = {f: fields[f] for f in fields if _column(f) in changed}
+            theirs = {f: getattr(ind, _column(f)) for f in yours}
+            raise Conflict("indicator", ind.id, ind.name, yours, theirs, ind.updated_by, ind.updated_at,
+                           ind.version).error()
+        for name, before in old.items():
+            uow.log("indicator", ind.id, "update", name.removesuffix("_id"), before, changed[name])
+        return len(changed)

@@ -13,11 +13,11 @@ from data_access.periods import sort_key
 INDICATOR_SCHEMA = {
     "id": pl.Int64, "key": pl.String, "name": pl.String, "description": pl.String, "unit": pl.String,
     "better": pl.String, "source": pl.String, "target_value": pl.Float64, "target_year": pl.Int64,
-    "level": pl.String, "tiltak_id": pl.Int64, "tiltak": pl.String,
+    "level": pl.String, "tiltak_id": pl.Int64, "tiltak": pl.String, "version": pl.Int64,
 }
 VALUE_SCHEMA = {
     "indicator_id": pl.Int64, "period": pl.String, "geo": pl.String, "geo_name": pl.String,
-    "value": pl.Float64, "source": pl.String, "is_example": pl.Boolean,
+    "value": pl.Float64, "source": pl.String, "is_example": pl.Boolean, "version": pl.Int64, "marker": pl.String,
 }
 
 
@@ -25,7 +25,8 @@ def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     with session_scope(engine) as s:
         rows = s.execute(select(Indicator.id, Indicator.key, Indicator.name, Indicator.description,
                                 Indicator.unit, Indicator.better, Indicator.source, Indicator.target_value,
-                                Indicator.target_year, Level.label, Indicator.tiltak_id, Tiltak.name)
+                                Indicator.target_year, Level.label, Indicator.tiltak_id, Tiltak.name,
+                                Indicator.version)
                          .outerjoin(Level, Indicator.level_id == Level.id)
                          .outerjoin(Tiltak, Indicator.tiltak_id == Tiltak.id)
                          .where(Indicator.plan_id == plan_id).order_by(Indicator.sort_order, Indicator.id)).all()
@@ -35,7 +36,8 @@ def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
 def values_frame(engine: Engine, plan_id: int, indicator_ids: list[int] | None = None) -> pl.DataFrame:
     """Values of a plan's indicators (or of the given ones) with a ``period_order`` for sorting."""
     q = (select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.geo, IndicatorValue.geo_name,
-                IndicatorValue.value, IndicatorValue.source, IndicatorValue.is_example)
+                IndicatorValue.value, IndicatorValue.source, IndicatorValue.is_example, IndicatorValue.version,
+                IndicatorValue.marker)
          .join(Indicator, Indicator.id == IndicatorValue.indicator_id).where(Indicator.plan_id == plan_id))
     if indicator_ids is not None:
         q = q.where(IndicatorValue.indicator_id.in_(indicator_ids))

@@ -9,21 +9,21 @@ UID stable after a move.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from data_access import changelog
 from data_access.arenas import arena_frequency
 from data_access.db import session_scope
+from data_access.errors import NotFound, ValidationError
+from data_access.fields import MEETING
 from data_access.frames import to_frame
 from data_access.frequency import expand, is_working_day
 from data_access.models import Arena, Meeting
-from data_access.permissions import Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text, format_date
+from data_access.permissions import Actor, Permission
+from data_access.uow import Conflict, UnitOfWork
+from data_access.validation import format_date
 
 STATES = {"planlagt": "Planlagt", "avholdt": "Avholdt", "avlyst": "Avlyst"}
 MEETING_SCHEMA = {"meeting_id": pl.Int64, "arena_id": pl.Int64, "planned_date": pl.Date, "date": pl.Date,
@@ -96,10 +96,10 @@ class MeetingUpdate:
     note: str | None = None
 
 
-def update_meeting(engine: Engine, actor: Actor, update: MeetingUpdate, *, today: date | None = None) -> None:
-    """Move, cancel, mark as held or annotate one meeting; refuses a stale version."""
-    require(actor, Permission.EDIT_ARENAS)
+def _check(update: MeetingUpdate, today: date | None) -> dict:
     year = update.planned_date.year
+    raw = {k: v for k, v in (("date", update.date), ("state", update.state), ("note", update.note)) if v is not None}
+    values = MEETING.clean_or_raise(raw)
     if update.date is not None:
         if update.date.year != year:
             raise ValidationError(f"Møtet kan bare flyttes innenfor {year}. {format_date(update.date)} er "
@@ -107,56 +107,67 @@ def update_meeting(engine: Engine, actor: Actor, update: MeetingUpdate, *, today
         if not is_working_day(update.date):
             raise ValidationError(f"{format_date(update.date)} er en helg- eller helligdag. Velg en arbeidsdag.",
                                   field="date")
-    if update.state is not None and update.state not in STATES:
-        raise ValidationError(f"Ukjent møtestatus «{update.state}».", field="state")
-    if update.note is not None:
-        check_free_text(update.note, "Notat", max_length=500)
     if update.state == "avholdt" and (update.date or update.planned_date) > (today or date.today()):
         raise ValidationError("Et møte kan ikke merkes som avholdt før datoen.", field="state")
-    now = datetime.now()
-    try:
-        with session_scope(engine) as s:
-            arena = s.get(Arena, update.arena_id)
-            if arena is None:
-                raise ValidationError("Fant ikke møtearenaen.", field="arena")
-            row = s.scalar(select(Meeting).where(Meeting.arena_id == update.arena_id,
+    return values
+
+
+def update_meeting(engine: Engine, actor: Actor, update: MeetingUpdate, *, today: date | None = None) -> None:
+    """Move, cancel, mark as held or annotate one meeting; ``ConflictError`` if someone saved it meanwhile.
+
+    A meeting nobody touched is not stored (version 0): saving it INSERTs the row, and a concurrent first save
+    of the same meeting loses on the unique (arena, planned date) instead of overwriting.
+    """
+    values = _check(update, today)
+    with UnitOfWork(engine, actor, None, Permission.EDIT_ARENAS) as uow:
+        arena = uow.s.get(Arena, update.arena_id)
+        if arena is None:
+            raise NotFound("Fant ikke møtearenaen.")
+        uow.plan_id = arena.plan_id
+        row = uow.s.scalar(select(Meeting).where(Meeting.arena_id == update.arena_id,
                                                  Meeting.planned_date == update.planned_date))
-            if (row.version if row else 0) != update.version:
-                raise ValidationError("Møtet ble endret av en annen mens du så på det. Last siden på nytt.",
-                                      field="version")
-            current = row or Meeting(arena_id=update.arena_id, planned_date=update.planned_date,
-                                     date=update.planned_date, state="planlagt", note="")
-            changes = {k: v for k, v in (("date", update.date), ("state", update.state), ("note", update.note))
-                       if v is not None and v != getattr(current, k)}
-            if not changes:
-                return
-            before = {name: getattr(current, name) for name in changes}
-            for name, value in changes.items():
-                setattr(current, name, value)
-            s.add(current)
-            s.flush()  # INSERT, or UPDATE ... WHERE version = :seen (StaleDataError if someone else saved)
-            for name, value in changes.items():
-                changelog.record(s, username=actor.username, entity="meeting", entity_id=current.id,
-                                 action="update", plan_id=arena.plan_id, field=name, old=before[name], new=value,
-                                 at=now)
-    except (IntegrityError, StaleDataError) as exc:
-        raise ValidationError("Møtet ble endret av en annen samtidig. Last siden på nytt.", field="version") from exc
+        current = row or Meeting(arena_id=update.arena_id, planned_date=update.planned_date,
+                                 date=update.planned_date, state="planlagt", note="")
+        changes = {k: v for k, v in values.items() if v != getattr(current, k)}
+        if not changes:
+            return
+        seen_ok = (row.version if row else 0) == update.version
+        before = {k: getattr(current, k) for k in changes}
+        if row is None:
+            current.date, current.state, current.note = (changes.get("date", current.date),
+                                                          changes.get("state", current.state),
+                                                          changes.get("note", current.note))
+            ok = seen_ok and uow.insert_new(current)
+        else:
+            ok = seen_ok and uow.compare_and_set(Meeting, row.id, update.version, changes)
+        if not ok:
+            raise _conflict(uow, arena, update, values).error()
+        for name, value in changes.items():
+            uow.log("meeting", current.id, "update", name, before[name], value)
+
+
+def _conflict(uow: UnitOfWork, arena: Arena, update: MeetingUpdate, yours: dict) -> Conflict:
+    row = uow.s.scalar(select(Meeting).where(Meeting.arena_id == update.arena_id,
+                                             Meeting.planned_date == update.planned_date)
+                       .execution_options(populate_existing=True))
+    theirs = {k: getattr(row, k) if row else {"date": update.planned_date, "state": "planlagt", "note": ""}[k]
+              for k in yours}
+    name = f"{arena.name} {format_date(update.planned_date)}"
+    return Conflict("meeting", row.id if row else 0, name, yours, theirs, row.updated_by if row else None,
+                    row.updated_at if row else None, row.version if row else 0)
 
 
 def add_meeting(engine: Engine, actor: Actor, arena_id: int, day: date, note: str = "") -> None:
     """Register an extra meeting, e.g. for an arena that meets "ved behov"."""
-    require(actor, Permission.EDIT_ARENAS)
+    values = MEETING.clean_or_raise({"date": day, "note": note})
     if not is_working_day(day):
         raise ValidationError(f"{format_date(day)} er en helg- eller helligdag. Velg en arbeidsdag.", field="date")
-    check_free_text(note, "Notat", max_length=500)
-    with session_scope(engine) as s:
-        arena = s.get(Arena, arena_id)
+    with UnitOfWork(engine, actor, None, Permission.EDIT_ARENAS) as uow:
+        arena = uow.s.get(Arena, arena_id)
         if arena is None:
-            raise ValidationError("Fant ikke møtearenaen.", field="arena")
-        if s.scalar(select(Meeting.id).where(Meeting.arena_id == arena_id, Meeting.planned_date == day)):
+            raise NotFound("Fant ikke møtearenaen.")
+        uow.plan_id = arena.plan_id
+        row = Meeting(arena_id=arena_id, planned_date=day, date=day, state="planlagt", note=values["note"])
+        if not uow.insert_new(row):
             raise ValidationError(f"{arena.name} har allerede et møte {format_date(day)}.", field="date")
-        row = Meeting(arena_id=arena_id, planned_date=day, date=day, state="planlagt", note=note.strip())
-        s.add(row)
-        s.flush()
-        changelog.record(s, username=actor.username, entity="meeting", entity_id=row.id, action="create",
-                         plan_id=arena.plan_id, field="date", new=day)
+        uow.log("meeting", row.id, "create", "date", None, day)

@@ -17,11 +17,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -58,6 +60,8 @@ class Plan(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Official region codes for fetching figures, current first, earlier after (Stange: ["3413", "0417"]).
+    region_codes: Mapped[dict | None] = mapped_column(JSON)
 
     levels: Mapped[list[Level]] = relationship(back_populates="plan", order_by="Level.sort_order")
 
@@ -156,9 +160,9 @@ class Arena(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # the ORM adds "AND version = :seen" to every UPDATE
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set in uow.UnitOfWork
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class Meeting(Base):
@@ -173,14 +177,17 @@ class Meeting(Base):
     state: Mapped[str] = mapped_column(String(20), default="planlagt")  # planlagt | avholdt | avlyst
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class GroupMeeting(Base):
     """A meeting of the implementation group (Møtemodus); changes made during it point here."""
 
     __tablename__ = "group_meetings"
+    # At most one open meeting per plan, enforced by the database (a partial unique index on both backends).
+    __table_args__ = (Index("uq_group_meetings_open", "plan_id", unique=True,
+                            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     meeting_date: Mapped[date] = mapped_column(Date)
@@ -207,6 +214,9 @@ class Indicator(Base):
     level_id: Mapped[int | None] = mapped_column(ForeignKey("levels.id", ondelete="SET NULL"))
     tiltak_id: Mapped[int | None] = mapped_column(ForeignKey("tiltak.id", ondelete="SET NULL"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class IndicatorValue(Base):
@@ -220,6 +230,24 @@ class IndicatorValue(Base):
     value: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(300), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    marker: Mapped[str | None] = mapped_column(String(5))  # missing-value marker kept from the source (.., :)
+    region_code: Mapped[str | None] = mapped_column(String(10))  # the code the value was published under
+
+
+class IndicatorSource(Base):
+    """Where an indicator's figures are fetched from (SSB or FHI) and how the last fetch went."""
+
+    __tablename__ = "indicator_sources"
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # ssb | fhi
+    definition: Mapped[dict] = mapped_column(JSON)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_ok_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    latest_source_period: Mapped[str | None] = mapped_column(String(20))
 
 
 class User(Base):

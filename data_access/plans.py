@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import polars as pl
 from sqlalchemy import Engine, select
 
-from data_access import changelog
 from data_access.db import session_scope
 from data_access.demo import ensure_vocabulary
+from data_access.errors import FieldError, ValidationError
+from data_access.fields import PLAN
 from data_access.frames import to_frame
 from data_access.models import Level, Plan, ProtectiveFactor, Service, ServiceArea, Status
-from data_access.permissions import Actor, Permission, require
-from data_access.validation import ValidationError, check_free_text
+from data_access.permissions import Actor, Permission
+from data_access.uow import UnitOfWork
 from data_access.vocabulary import LEVELS
 
 
@@ -59,38 +59,45 @@ def protective_factors_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     return to_frame(rows, {"id": pl.Int64, "name": pl.String, "sort_order": pl.Int64})
 
 
-def _plan_fields(name: str, kommune: str, start_year: int | None, end_year: int | None) -> None:
-    if not name.strip() or not kommune.strip():
-        raise ValidationError("Navn på planen og kommunen må fylles ut.", field="name")
-    check_free_text(name, "Navn", max_length=300)
-    check_free_text(kommune, "Kommune", max_length=100)
-    if start_year and end_year and end_year < start_year:
-        raise ValidationError("Planperioden slutter før den starter.", field="end_year")
-
-
 def create_plan(engine: Engine, actor: Actor, *, name: str, kommune: str, start_year: int | None = None,
                 end_year: int | None = None, level_labels: dict[str, str] | None = None,
                 protective_factors: list[str] | None = None) -> int:
     """A new, empty plan for a kommune, with its own words for the three levels."""
-    require(actor, Permission.MANAGE_PLANS)
-    _plan_fields(name, kommune, start_year, end_year)
-    labels = {slug: (level_labels or {}).get(slug, "").strip() or default for slug, default, _, _ in LEVELS}
-    factors = [f.strip() for f in protective_factors or [] if f.strip()]
+    raw = {"name": name, "kommune": kommune, "start_year": start_year, "end_year": end_year}
+    values, errors = PLAN.clean(raw)
+    labels: dict[str, str] = {}
+    for slug, default, _, _ in LEVELS:
+        label, errs = PLAN.clean({"level_label": (level_labels or {}).get(slug, "")}, row=default)
+        labels[slug] = label.get("level_label") or default
+        errors += errs
+    factors: list[str] = []
+    for factor in protective_factors or []:
+        clean, errs = PLAN.clean({"protective_factor": factor})
+        errors += errs
+        factor = clean.get("protective_factor")
+        if factor and factor.lower() in {f.lower() for f in factors}:
+            errors.append(FieldError("protective_factor", f"Beskyttelsesfaktoren «{factor}» står to ganger."))
+        elif factor:
+            factors.append(factor)
+    if errors:
+        raise ValidationError.of(errors)
+    if values["start_year"] and values["end_year"] and values["end_year"] < values["start_year"]:
+        raise ValidationError("Planperioden slutter før den starter.", field="end_year")
     key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
-    with session_scope(engine) as s:
-        ensure_vocabulary(s)
-        taken = set(s.scalars(select(Plan.key)))
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_PLANS) as uow:
+        ensure_vocabulary(uow.s)
+        taken = set(uow.s.scalars(select(Plan.key)))
         base, n = key, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
-        plan = Plan(key=key, name=name.strip(), kommune=kommune.strip(), start_year=start_year, end_year=end_year,
-                    uses_protective_factors=bool(factors), source="", is_demo=False, sort_order=len(taken))
-        s.add(plan)
-        s.flush()
+        plan = Plan(key=key, uses_protective_factors=bool(factors), source="", is_demo=False,
+                    sort_order=len(taken), **values)
+        uow.s.add(plan)
+        uow.s.flush()
+        uow.plan_id = plan.id
         for i, (slug, _, color, _) in enumerate(LEVELS):
-            s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
+            uow.s.add(Level(plan_id=plan.id, slug=slug, label=labels[slug], color=color, sort_order=i))
         for i, factor in enumerate(factors):
-            s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
-        changelog.record(s, username=actor.username, entity="plan", entity_id=plan.id, action="create",
-                         plan_id=plan.id, field="name", new=plan.name, at=datetime.now())
+            uow.s.add(ProtectiveFactor(plan_id=plan.id, name=factor, sort_order=i))
+        uow.log("plan", plan.id, "create", "name", None, plan.name)
         return plan.id

@@ -3,12 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.context import page_context
-from dashboard.ui import flash
+from dashboard.context import cached_plans, page_context
+from dashboard.ui import attempt
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
 from data_access.users import add_user, set_password, set_role, users_frame
-from data_access.validation import ValidationError
 
 ctx = page_context()
 st.title("Administrasjon")
@@ -70,13 +69,8 @@ with st.form("new_plan", clear_on_submit=True):
               "indikativ": l3.text_input("Navn på rødt nivå", value="Indikativ")}
     factors = st.text_area("Beskyttelsesfaktorer (én per linje, tomt hvis planen ikke bruker dem)")
     if st.form_submit_button("Opprett plan"):
-        try:
-            create_plan(ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
-                        start_year=int(start_year) if start_year else None,
-                        end_year=int(end_year) if end_year else None, level_labels=labels,
-                        protective_factors=factors.splitlines())
-            st.cache_data.clear()
-            flash(f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")
-            st.rerun()
-        except (ValidationError, PermissionError) as exc:
-            st.error(str(exc))
+        attempt(lambda: (create_plan(ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
+                                     start_year=int(start_year) if start_year else None,
+                                     end_year=int(end_year) if end_year else None, level_labels=labels,
+                                     protective_factors=factors.splitlines()), cached_plans.clear()),
+                f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")

@@ -4,11 +4,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.indicator_ui import indicator_data
-from dashboard.ui import flash, plan_header
+from dashboard.indicator_ui import import_preview, indicator_data
+from dashboard.ui import attempt, plan_header
+from data_access.fields import INDICATOR_VALUE
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
 from data_access.indicator_writes import import_values
-from data_access.validation import ValidationError
 from data_access.vocabulary import GEOS
 
 ctx = page_context()
@@ -47,21 +47,12 @@ for i, s in enumerate(parsed.series()):
     mapping[s.key] = c2.selectbox("Geografi", options, index=options.index(s.geo_guess) if i < 3 else 0,
                                   format_func=lambda g: GEOS.get(g, "Ikke importer"), key=f"map_{i}")
 source = st.text_input("Kilde som lagres med tallene", value=f"{dict(ssb='SSB', fhi='FHI', udir='Udir')[parsed.format]}"
-                       f": {upload.name}", max_chars=300)
+                       f": {upload.name}", max_chars=INDICATOR_VALUE.max_chars("source"))
 try:
     planned = plan_import(parsed, mapping, source)
 except IndicatorImportError as exc:
     st.warning(str(exc))
     st.stop()
-st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{names[indicator_id]}»")
-st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
-                           "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
-                           "Verdi": [r.value for r in planned]}), hide_index=True, width="stretch")
+import_preview(planned, names[indicator_id])
 if st.button("Importer", type="primary"):
-    try:
-        result = import_values(ctx.engine, ctx.actor, indicator_id, planned)
-    except (ValidationError, PermissionError) as exc:
-        st.error(f"Ingenting er importert: {exc}")
-    else:
-        flash(result.summary())
-        st.rerun()
+    attempt(lambda: import_values(ctx.engine, ctx.actor, indicator_id, planned), lambda result: result.summary())

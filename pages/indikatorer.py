@@ -7,9 +7,19 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, registry_form, value_form
+from dashboard.source_ui import (
+    failures,
+    freshness,
+    refresh_button,
+    region_codes_form,
+    source_form,
+    source_row,
+    sources_table,
+)
 from dashboard.ui import persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
+from data_access.source_refresh import sources_frame
 from data_access.tiltak import tiltak_frame
 
 PER_PAGE = 12
@@ -19,6 +29,10 @@ indicators, values, table = indicator_data(ctx)
 if indicators.is_empty():
     st.info("Planen har ingen indikatorer ennå.")
 by_id = {r["id"]: r for r in indicators.iter_rows(named=True)}
+sources = sources_frame(ctx.engine, ctx.plan_id)
+failures(sources)
+if ctx.can(Permission.EDIT_INDICATORS):
+    refresh_button(ctx, sources)
 
 overview_tab, detail_tab, table_tab = st.tabs(["Oversikt", "Detaljer", "Tabell"])
 with overview_tab:
@@ -36,6 +50,7 @@ with overview_tab:
     for i, ind in enumerate(shown.iter_rows(named=True)):
         with cols[i % 3]:
             card(ind, grouped.get((ind["id"],), values.clear()))
+    sources_table(sources)
 with detail_tab:
     if by_id:
         key = persistent("ind_detail")
@@ -44,6 +59,7 @@ with detail_tab:
         chosen = st.selectbox("Indikator", list(by_id), format_func=lambda i: by_id[i]["name"], key=key,
                               on_change=remember, args=(key,))
         detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
+        freshness(source_row(sources, chosen))
     if ctx.can(Permission.EDIT_INDICATORS):
         levels = ctx.read(levels_frame, ctx.plan_id)
         level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
@@ -51,11 +67,16 @@ with detail_tab:
         tiltak_names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
         if by_id:
             with st.expander("Legg til eller rett verdier"):
-                value_form(ctx, by_id[chosen])
+                value_form(ctx, by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
             with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål, nivå, tiltak)"):
                 registry_form(ctx, by_id[chosen], level_labels, tiltak_names)
+            with st.expander("Kilde for automatisk henting (SSB eller FHI)"):
+                source_form(ctx, by_id[chosen], source_row(sources, chosen))
         with st.expander("Ny indikator"):
             registry_form(ctx, None, level_labels, tiltak_names)
+    if ctx.can(Permission.MANAGE_PLANS):
+        with st.expander("Planens regionkoder for henting fra SSB og FHI"):
+            region_codes_form(ctx)
 with table_tab:
     st.dataframe(table.drop("id"), hide_index=True, width="stretch",
                  column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})

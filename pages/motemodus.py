@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import cached_pdf, flash, plan_header
+from dashboard.ui import attempt, cached_pdf, plan_header
+from data_access.fields import GROUP_MEETING
 from data_access.group_meetings import (
     changed_since_last_meeting,
     end_meeting,
@@ -18,7 +19,7 @@ from data_access.group_meetings import (
 )
 from data_access.plans import services_frame
 from data_access.tiltak import tiltak_frame
-from data_access.validation import ValidationError, format_date
+from data_access.validation import format_date
 
 ctx = page_context()
 plan_header(ctx, "Møtemodus")
@@ -32,15 +33,12 @@ if meeting is None:
     with st.form("start_meeting"):
         meeting_date = st.date_input("Møtedato", value=date.today(), format="DD.MM.YYYY")
         participants = st.text_area("Deltakere (tjenester og roller, ikke opplysninger om barn)",
+                                    max_chars=GROUP_MEETING.max_chars("participants"),
                                     placeholder="SLT-koordinator, stab oppvekst, skole, barnehage, PPT, "
                                                 "helsestasjon, barnevern, NAV")
         if st.form_submit_button("Start møtet", type="primary"):
-            try:
-                start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants)
-                flash("Møtet er startet.")
-                st.rerun()
-            except (ValidationError, PermissionError) as exc:
-                st.error(str(exc))
+            attempt(lambda: start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants),
+                    "Møtet er startet.")
 else:
     st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Deltakere: {meeting['participants'] or '–'}")
     agenda = propose_agenda(tiltak, ctx.read(changed_since_last_meeting, ctx.plan_id), date.today(),
@@ -56,14 +54,10 @@ else:
             else:
                 tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
     with st.form("end_meeting"):
-        summary = st.text_area("Oppsummering til referatet (valgfritt)")
+        summary = st.text_area("Oppsummering til referatet (valgfritt)", max_chars=GROUP_MEETING.max_chars("summary"))
         if st.form_submit_button("Avslutt møtet og lag referat", type="primary"):
-            try:
-                end_meeting(ctx.engine, ctx.actor, meeting["id"], names, summary)
-                flash("Møtet er avsluttet, og referatet er lagret.")
-                st.rerun()
-            except (ValidationError, PermissionError) as exc:
-                st.error(str(exc))
+            attempt(lambda: end_meeting(ctx.engine, ctx.actor, meeting["id"], names, summary),
+                    "Møtet er avsluttet, og referatet er lagret.")
 
 st.subheader("Referater")
 past = ctx.read(meetings_frame, ctx.plan_id).filter(pl.col("ended_at").is_not_null())

@@ -82,12 +82,13 @@ def test_meeting_mode_start_change_end_minutes(open_page, app_env):
     engine, plan_id = _stange(app_env)
     from data_access.group_meetings import open_meeting
     from data_access.permissions import Actor
-    from data_access.tiltak_writes import TiltakChange, save_changes
+    from data_access.tiltak_writes import save_changes
+    from data_access.uow import Change
 
     meeting = open_meeting(engine, plan_id)
     row = tiltak_frame(engine, plan_id).row(0, named=True)
     save_changes(engine, Actor("redaktor", "redaktor"), plan_id,
-                 [TiltakChange(row["id"], row["version"], {"status": "avsluttet"})], group_meeting_id=meeting["id"])
+                 [Change(row["id"], row["version"], {"status": "avsluttet"})])
     at.run()
     next(b for b in at.button if b.label == "Avslutt møtet og lag referat").click().run()
     assert not at.exception
@@ -106,11 +107,12 @@ def test_reader_cannot_open_meeting_mode(open_page):
 def test_endringslogg_lists_changes(open_page, app_env):
     engine, plan_id = _stange(app_env)
     from data_access.permissions import Actor
-    from data_access.tiltak_writes import TiltakChange, save_changes
+    from data_access.tiltak_writes import save_changes
+    from data_access.uow import Change
 
     row = tiltak_frame(engine, plan_id).row(0, named=True)
     save_changes(engine, Actor("redaktor", "redaktor"), plan_id,
-                 [TiltakChange(row["id"], row["version"], {"next_step": "Drøftes i januar"})])
+                 [Change(row["id"], row["version"], {"next_step": "Drøftes i januar"})])
     at = open_page("leder", "endringslogg")
     table = at.dataframe[0].value
     assert "Drøftes i januar" in table["Til"].to_list()

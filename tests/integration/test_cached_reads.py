@@ -13,7 +13,8 @@ from data_access.group_meetings import open_meeting, start_meeting
 from data_access.permissions import Actor
 from data_access.plans import levels_frame, plans_frame
 from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import TiltakChange, create_tiltak, save_changes, set_archived
+from data_access.tiltak_writes import create_tiltak, save_changes, set_archived
+from data_access.uow import Change
 
 EDITOR = Actor("redaktor", "redaktor", "Redaktør")
 
@@ -61,7 +62,7 @@ def test_saved_status_is_patched_in_and_equals_a_full_read(stange):
     levels = read(url, engine, levels_frame, plan_id)
     row = before.row(3, named=True)
     new_status = "avsluttet" if row["status"] != "avsluttet" else "i_gang"
-    save_changes(engine, EDITOR, plan_id, [TiltakChange(row["id"], row["version"],
+    save_changes(engine, EDITOR, plan_id, [Change(row["id"], row["version"],
                                                         {"status": new_status, "services": ["PPT"]})])
     with Statements(engine) as s:
         after = read(url, engine, tiltak_frame, plan_id)

@@ -6,12 +6,12 @@ import polars as pl
 import pytest
 
 from data_access.changelog import log_frame
+from data_access.errors import ConflictError, ValidationError
 from data_access.indicator_import import ValueRow, parse_file, plan_import
 from data_access.indicator_writes import create_indicator, delete_value, import_values, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
 from data_access.permissions import Actor
 from data_access.plans import plans_frame
-from data_access.validation import ValidationError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 RED = Actor("redaktor", "redaktor")
@@ -61,34 +61,40 @@ def test_import_is_all_or_nothing(demo_engine):
 def test_manual_entry_correction_and_delete_are_logged(demo_engine):
     plan_id, ind = _indicator(demo_engine, "lavinntekt")
     assert set_value(demo_engine, RED, ind["id"], period="2024", geo="kommune", value=560, geo_name="Stange",
-                     source="SSB 09588") == "ny"
+                     source="SSB 09588", version=0) == "ny"
     assert set_value(demo_engine, RED, ind["id"], period="2024", geo="kommune", value=558, geo_name="Stange",
-                     source="SSB 09588") == "endret"
+                     source="SSB 09588", version=1) == "endret"
     assert set_value(demo_engine, RED, ind["id"], period="2024", geo="kommune", value=558, geo_name="Stange",
-                     source="SSB 09588") == "uendret"
-    delete_value(demo_engine, RED, ind["id"], "2024", "kommune")
+                     source="SSB 09588", version=2) == "uendret"
+    with pytest.raises(ConflictError, match="endret av redaktor") as err:  # a stale version is never overwritten
+        set_value(demo_engine, RED, ind["id"], period="2024", geo="kommune", value=1, version=1)
+    assert err.value.conflicts[0].theirs["value"] == 558 and err.value.conflicts[0].current_version == 2
+    delete_value(demo_engine, RED, ind["id"], "2024", "kommune", version=2)
     actions = log_frame(demo_engine, plan_id=plan_id, entity="indicator_value")["action"].to_list()
     assert actions == ["delete", "update", "create"]
     with pytest.raises(ValidationError, match="Forstår ikke perioden"):
-        set_value(demo_engine, RED, ind["id"], period="i fjor", geo="kommune", value=1)
-    with pytest.raises(ValidationError, match="geografi"):
-        set_value(demo_engine, RED, ind["id"], period="2024", geo="bydel", value=1)
+        set_value(demo_engine, RED, ind["id"], period="i fjor", geo="kommune", value=1, version=0)
+    with pytest.raises(ValidationError, match="Geografi"):
+        set_value(demo_engine, RED, ind["id"], period="2024", geo="bydel", value=1, version=0)
     with pytest.raises(PermissionError):
-        set_value(demo_engine, LEDER, ind["id"], period="2024", geo="kommune", value=1)
+        set_value(demo_engine, LEDER, ind["id"], period="2024", geo="kommune", value=1, version=0)
 
 
 def test_registry_and_targets(demo_engine):
     plan_id, ind = _indicator(demo_engine, "skolefravaer")
-    assert update_indicator(demo_engine, RED, ind["id"], {"target_value": 5.0, "target_year": 2026}) == 2
+    assert update_indicator(demo_engine, RED, ind["id"], {"target_value": 5.0, "target_year": 2026},
+                            version=ind["version"]) == 2
+    with pytest.raises(ConflictError):
+        update_indicator(demo_engine, RED, ind["id"], {"target_value": 4.0}, version=ind["version"])
     row = indicators_frame(demo_engine, plan_id).filter(pl.col("id") == ind["id"]).row(0, named=True)
     assert (row["target_value"], row["target_year"]) == (5.0, 2026)
     new_id = create_indicator(demo_engine, RED, plan_id, name="Andel elever som trives", unit="percent",
                               better="higher", source="Elevundersøkelsen", level="universell")
     assert new_id in indicators_frame(demo_engine, plan_id)["id"].to_list()
-    with pytest.raises(ValidationError, match="Navn på indikatoren"):
+    with pytest.raises(ValidationError, match="«Navn» må fylles ut"):
         create_indicator(demo_engine, RED, plan_id, name=" ")
-    with pytest.raises(ValidationError, match="Ukjent enhet"):
-        update_indicator(demo_engine, RED, ind["id"], {"unit": "kilo"})
+    with pytest.raises(ValidationError, match="Ukjent verdi «kilo»"):
+        update_indicator(demo_engine, RED, ind["id"], {"unit": "kilo"}, version=ind["version"] + 1)
 
 
 def test_indicator_links_to_a_tiltak_of_its_own_plan(demo_engine):
@@ -96,10 +102,10 @@ def test_indicator_links_to_a_tiltak_of_its_own_plan(demo_engine):
 
     plan_id, ind = _indicator(demo_engine, "skolefravaer")
     tiltak = tiltak_frame(demo_engine, plan_id).filter(pl.col("name") == "Bekymringsfullt fravær i barnehage og skole")
-    update_indicator(demo_engine, RED, ind["id"], {"tiltak": tiltak["id"][0]})
+    update_indicator(demo_engine, RED, ind["id"], {"tiltak": tiltak["id"][0]}, version=ind["version"])
     row = indicators_frame(demo_engine, plan_id).filter(pl.col("id") == ind["id"]).row(0, named=True)
     assert row["tiltak"] == "Bekymringsfullt fravær i barnehage og skole"
     bamble = plans_frame(demo_engine).filter(pl.col("key") == "bamble")["id"][0]
     other = tiltak_frame(demo_engine, bamble)["id"][0]
     with pytest.raises(ValidationError, match="finnes ikke i denne planen"):
-        update_indicator(demo_engine, RED, ind["id"], {"tiltak": other})
+        update_indicator(demo_engine, RED, ind["id"], {"tiltak": other}, version=ind["version"] + 1)

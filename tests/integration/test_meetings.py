@@ -8,11 +8,11 @@ import pytest
 from data_access.arena_writes import create_arena, set_retired, update_arena
 from data_access.arenas import arena_frequency, arenas_frame
 from data_access.changelog import log_frame
+from data_access.errors import ConflictError, ValidationError
 from data_access.frequency import Frequency
 from data_access.meetings import MeetingUpdate, add_meeting, merge_meetings, stored_meetings, update_meeting
 from data_access.permissions import Actor
 from data_access.plans import plans_frame
-from data_access.validation import ValidationError
 
 SLT = Actor("slt", "planlegger")
 REDAKTOR = Actor("redaktor", "redaktor")
@@ -49,14 +49,14 @@ def test_stale_version_is_refused(demo_engine):
     _, arena, meetings = _setup(demo_engine)
     first = meetings.row(0, named=True)
     update_meeting(demo_engine, SLT, MeetingUpdate(arena["id"], first["planned_date"], 0, note="A"))
-    with pytest.raises(ValidationError, match="endret av en annen"):
+    with pytest.raises(ConflictError, match="endret av"):
         update_meeting(demo_engine, SLT, MeetingUpdate(arena["id"], first["planned_date"], 0, note="B"))
 
 
 @pytest.mark.parametrize("update, message", [
     ({"date": date(2027, 1, 12)}, "utenfor året"),
     ({"date": date(2026, 5, 17)}, "helg- eller helligdag"),
-    ({"state": "kanskje"}, "Ukjent møtestatus"),
+    ({"state": "kanskje"}, "Ukjent verdi «kanskje»"),
     ({"note": "Gjaldt 01010012356"}, "fødselsnummer"),
     ({"state": "avholdt"}, "før datoen"),
 ])
@@ -87,7 +87,7 @@ def test_arena_create_edit_retire(demo_engine):
     assert update_arena(demo_engine, SLT, arena_id, row["version"], {"frequency_text": "Månedlig, torsdager"}) == 1
     row = arenas_frame(demo_engine, plan_id).filter(pl.col("id") == arena_id).row(0, named=True)
     assert arena_frequency(row["frequency"]) == Frequency("monthly", weekday=3)
-    with pytest.raises(ValidationError, match="endret av en annen"):
+    with pytest.raises(ConflictError, match="endret av"):
         update_arena(demo_engine, SLT, arena_id, row["version"] - 1, {"leader": "Varaordfører"})
     set_retired(demo_engine, SLT, arena_id, row["version"], True)
     assert arena_id not in arenas_frame(demo_engine, plan_id)["id"].to_list()
@@ -99,7 +99,7 @@ def test_arena_create_edit_retire(demo_engine):
     ({"frequency_text": "hver fullmåne"}, "Forstår ikke hyppigheten"),
     ({"start_date": date(2026, 6, 1), "end_date": date(2026, 3, 1)}, "før startdato"),
     ({"name": " "}, "må fylles ut"),
-    ({"level": "fylke"}, "Ukjent nivå"),
+    ({"level": "fylke"}, "Ukjent verdi «fylke»"),
     ({"purpose": "Oppfølging av 01010012356"}, "fødselsnummer"),
 ])
 def test_bad_arena_input_saves_nothing(demo_engine, fields, message):

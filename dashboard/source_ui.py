@@ -1,0 +1,182 @@
+"""Indicators fetched from SSB and FHI on the Indikatorer page: source form with «Test», «Hent nye tall»,
+freshness per indicator and the failures of the last fetch."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import streamlit as st
+
+from dashboard.context import PageContext
+from dashboard.indicator_ui import import_preview
+from dashboard.ui import flash, show_error
+from data_access.errors import LagetError
+from data_access.source_refresh import (
+    plan_regions,
+    preview,
+    refresh,
+    save_source,
+    set_region_codes,
+)
+from data_access.sources import KINDS, SourceError, definition_from_form, definition_to_form
+from data_access.validation import format_date
+from data_access.vocabulary import UNITS
+
+
+@st.cache_resource(show_spinner=False)
+def _client(ssb_url: str, fhi_url: str, timeout: float):
+    """One client per process, so every session shares the rate limit (SSB: 30 requests a minute)."""
+    from data_access.source_client import SourceClient
+
+    return SourceClient(ssb_url, fhi_url, timeout=timeout)
+
+
+def client(ctx: PageContext):
+    return _client(ctx.settings.ssb_api_url, ctx.settings.fhi_api_url, ctx.settings.source_timeout)
+
+
+def _when(value) -> str:
+    return f"{format_date(value)} kl. {value:%H:%M}" if value is not None else "aldri"
+
+
+def source_row(sources: pl.DataFrame, indicator_id: int) -> dict | None:
+    part = sources.filter(pl.col("indicator_id") == indicator_id)
+    return part.row(0, named=True) if part.height else None
+
+
+def freshness(src: dict | None) -> None:
+    """Source, last fetch, latest period held and «nye tall» for one indicator (detail view)."""
+    if src is None:
+        st.caption("Tallene hentes ikke automatisk (ingen SSB- eller FHI-kilde er satt opp).")
+        return
+    held = src["latest_period"] or "ingen"
+    text = (f"Hentes fra {src['label']} · Sist hentet: {_when(src['last_fetched_at'])} · "
+            f"Siste periode i Laget: {held}")
+    if src["latest_source_period"]:
+        text += f" · Siste periode hos kilden: {src['latest_source_period']}"
+    st.caption(text)
+    if src["new_figures"]:
+        st.markdown(":blue-badge[:material/update: Nye tall] Kilden har en nyere periode enn Laget har.")
+    if src["last_error"]:
+        st.error(f"Siste henting feilet: {src['last_error']}", icon=":material/error:")
+
+
+def failures(sources: pl.DataFrame) -> None:
+    """The indicators whose last fetch failed, listed at the top of Indikatorer."""
+    failed = sources.filter(pl.col("last_error").is_not_null())
+    if failed.height:
+        st.warning(f"Siste henting fra SSB/FHI feilet for {failed.height} "
+                   f"{'indikator' if failed.height == 1 else 'indikatorer'}; tallene deres er ikke endret:",
+                   icon=":material/warning:")
+        st.dataframe(failed.select(pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
+                                   pl.col("last_error").alias("Feil")), hide_index=True, width="stretch")
+
+
+def sources_table(sources: pl.DataFrame) -> None:
+    if sources.is_empty():
+        return
+    st.markdown("**Automatisk henting fra SSB og FHI**")
+    st.dataframe(sources.select(
+        pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
+        pl.col("last_fetched_at").map_elements(_when, return_dtype=pl.String).alias("Sist hentet"),
+        pl.col("latest_period").fill_null("–").alias("Siste periode i Laget"),
+        pl.col("latest_source_period").fill_null("–").alias("Siste periode hos kilden"),
+        pl.when(pl.col("new_figures")).then(pl.lit("Nye tall")).otherwise(pl.lit("")).alias("Nye tall"),
+        pl.col("last_error").fill_null("").alias("Feil ved siste henting")), hide_index=True, width="stretch")
+
+
+def refresh_button(ctx: PageContext, sources: pl.DataFrame) -> None:
+    """«Hent nye tall»: every indicator of the plan with a source, each all or nothing."""
+    if sources.is_empty():
+        return
+    if st.button("Hent nye tall", icon=":material/cloud_download:",
+                 help="Henter tall fra SSB og FHI for indikatorene som har kilde. Feiler én, lagres ingenting for "
+                      "den, men de andre hentes."):
+        try:
+            with st.spinner("Henter tall fra SSB og FHI …"):
+                outcomes = refresh(ctx.engine, ctx.actor, client(ctx), plan_key=ctx.plan["key"])
+        except LagetError as exc:
+            show_error(exc)
+            return
+        ok = [o for o in outcomes if o.ok]
+        flash(f"Hentet {len(ok)} av {len(outcomes)} indikatorer. "
+              + " ".join(f"{o.name}: {o.message}" for o in ok),
+              icon=":material/check_circle:" if len(ok) == len(outcomes) else ":material/warning:")
+        st.rerun()
+
+
+def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
+    """Edit an indicator's SSB/FHI source; «Test» fetches and shows the import preview without saving."""
+    kinds = ["", *KINDS]
+    stored = json.loads(src["definition"]) if src else {}
+    form = definition_to_form(stored)
+    units = ["", *UNITS]
+    with st.form(f"source_{ind['id']}"):
+        c1, c2, c3 = st.columns(3)
+        kind = c1.selectbox("Kilde", kinds, index=kinds.index(src["kind"]) if src else 0,
+                            format_func=lambda k: KINDS.get(k, "Ingen automatisk henting"))
+        table = c2.text_input("Tabell", value=form["table"], placeholder="SSB: 12944 · FHI: 175")
+        fhi_source = c3.text_input("FHI-kilde", value=form["source"], placeholder="Bare FHI, f.eks. nokkel")
+        values = st.text_area("Verdikoder (én per linje: variabel=kode)", value=form["values"],
+                              placeholder="Alder=00-17\nContentsCode=AndelPersoner")
+        c4, c5, c6 = st.columns(3)
+        time = c4.text_input("Tidsutvalg (SSB)", value=form["time"], placeholder="* (alle år)")
+        unit = c5.selectbox("Enhet", units, index=units.index(stored.get("unit", "")),
+                            format_func=lambda u: UNITS.get(u, "Som indikatoren"))
+        decimals = c6.text_input("Desimaler", value=str(stored.get("decimals", "")), placeholder="Som kilden")
+        regions = st.text_area("Regionkoder (valgfritt; ellers planens)", value=form["regions"],
+                               placeholder="kommune=3413,0417\nfylke=34,04\nland=0")
+        c7, c8 = st.columns(2)
+        region_dim = c7.text_input("Regionvariabel", value=form["region_dim"], placeholder="SSB: Region · FHI: GEO")
+        time_dim = c8.text_input("Tidsvariabel", value=form["time_dim"], placeholder="SSB: Tid · FHI: AAR")
+        b1, b2 = st.columns(2)
+        test = b1.form_submit_button("Test", icon=":material/science:")
+        save = b2.form_submit_button("Lagre kilde", type="primary")
+    if not (test or save):
+        return
+    try:
+        raw = definition_from_form(table=table, source=fhi_source, values=values, time=time, regions=regions,
+                                   unit=unit or None, decimals=decimals, region_dim=region_dim,
+                                   time_dim=time_dim) if kind else None
+        if test:
+            if not kind:
+                st.info("Velg SSB eller FHI for å teste.")
+                return
+            with st.spinner("Henter fra kilden …"):
+                fetched = preview(ctx.engine, client(ctx), ind["id"], kind, raw)
+            st.success(f"Hentet fra {fetched.definition.label}: {len(fetched.parsed.rows)} rader. Verdi: "
+                       f"«{fetched.parsed.value_label}». Siste periode hos kilden: "
+                       f"{fetched.latest_source_period or 'ukjent'}. Ingenting er lagret ennå.")
+            import_preview(fetched.planned, ind["name"])
+            return
+        changed = save_source(ctx.engine, ctx.actor, ind["id"], kind or None, raw)
+    except SourceError as exc:
+        st.error(f"Testen feilet: {exc}", icon=":material/error:")
+        return
+    except LagetError as exc:
+        show_error(exc)
+        return
+    flash("Kilden er lagret." if changed else "Ingen endringer i kilden.")
+    st.rerun()
+
+
+def region_codes_form(ctx: PageContext) -> None:
+    """The plan's official region codes, current first and earlier after (admin)."""
+    codes = plan_regions(ctx.engine, ctx.plan_id)
+    with st.form("region_codes"):
+        st.caption("Nåværende kode først, tidligere koder etter, skilt med komma. Tall fra en tidligere kode "
+                   "brukes for perioder der den nåværende ikke har tall.")
+        c1, c2, c3 = st.columns(3)
+        kommune = c1.text_input("Kommunenummer", value=",".join(codes.get("kommune", [])), placeholder="3413,0417")
+        fylke = c2.text_input("Fylkesnummer", value=",".join(codes.get("fylke", [])), placeholder="34,04")
+        land = c3.text_input("Landet", value=",".join(codes.get("land", [])), placeholder="0")
+        submitted = st.form_submit_button("Lagre regionkoder")
+    if submitted:
+        try:
+            set_region_codes(ctx.engine, ctx.actor, ctx.plan_id, {"kommune": kommune, "fylke": fylke, "land": land})
+        except LagetError as exc:
+            show_error(exc)
+        else:
+            flash("Regionkodene er lagret.")
+            st.rerun()
