@@ -32,12 +32,12 @@ except (DatabaseUnavailable, ConfigurationError) as exc:
     st.error(str(exc))
     st.stop()
 
-actor = login(engine, settings, key)
+actor, version = login(engine, settings, key)
 if actor is None:
     st.session_state.pop("_laget_ctx", None)
     st.stop()
 
-version = data_version(engine)
+version = version or data_version(engine)
 plans = cached_read(settings.database_url, version, plans_frame)
 with st.sidebar:
     if plans.is_empty():

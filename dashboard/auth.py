@@ -11,6 +11,7 @@ import streamlit_authenticator as stauth
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from data_access.changelog import version_and_actor
 from data_access.permissions import Actor
 from data_access.users import credentials, get_actor
 
@@ -27,10 +28,12 @@ def request_logout() -> None:
     st.session_state["_logout"] = True
 
 
-def login(engine: Engine, settings: Settings, cookie_key: str) -> Actor | None:
-    """Show the login form until a known, active user is logged in; return that user as an Actor."""
+def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | None, tuple | None]:
+    """Show the login form until a known, active user is logged in; return that user as an Actor, and the
+    data version when it was read in the same statement (a logged-in rerun: one statement in all)."""
     if st.session_state.get("authentication_status") and not st.session_state.get("_logout"):
-        return _active_actor(engine)
+        version, actor = version_and_actor(engine, st.session_state.get("username"))
+        return _checked(actor), version
     authenticator = _authenticator(engine, settings, cookie_key)
     if st.session_state.pop("_logout", False) and st.session_state.get("authentication_status"):
         authenticator.logout(location="unrendered")
@@ -41,19 +44,18 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> Actor | None:
         authenticator.login(location="main", fields=LOGIN_FIELDS, max_login_attempts=None)
     except Exception:  # the library raises English errors; the user gets a Norwegian one
         st.error("Innloggingen mislyktes. Prøv igjen.")
-        return None
+        return None, None
     status = st.session_state.get("authentication_status")
     if status is False:
         st.error("Feil brukernavn eller passord.")
-        return None
+        return None, None
     if not status:
         st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
-        return None
-    return _active_actor(engine)
+        return None, None
+    return _checked(get_actor(engine, st.session_state.get("username"))), None
 
 
-def _active_actor(engine: Engine) -> Actor | None:
-    actor = get_actor(engine, st.session_state.get("username"))
+def _checked(actor: Actor | None) -> Actor | None:
     if actor is None:
         st.error("Brukeren finnes ikke lenger eller er deaktivert.")
         st.session_state["authentication_status"] = None

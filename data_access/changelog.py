@@ -123,21 +123,43 @@ def data_token(engine: Engine, plan_id: int) -> int:
         return s.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.plan_id == plan_id)) or 0
 
 
-def data_version(engine: Engine) -> tuple[int, int, int]:
-    """One cheap statement that changes whenever anything readers cache could have changed.
-
-    Every write to plan data is logged (highest change-log id); group meetings are not logged, so their
-    highest id and how many have ended are added. Users are not part of it: they are read fresh every rerun.
-    """
+def _version_columns() -> list:
     from sqlalchemy import func
 
-    from data_access.models import GroupMeeting
+    from data_access.models import GroupMeeting, IndicatorSource
 
-    q = select(select(func.max(ChangeLog.id)).scalar_subquery(), select(func.max(GroupMeeting.id)).scalar_subquery(),
-               select(func.count(GroupMeeting.ended_at)).scalar_subquery())
+    return [select(func.max(ChangeLog.id)).scalar_subquery(), select(func.max(GroupMeeting.id)).scalar_subquery(),
+            select(func.count(GroupMeeting.ended_at)).scalar_subquery(),
+            select(func.max(IndicatorSource.last_fetched_at)).scalar_subquery()]
+
+
+def _version(row) -> tuple[int, int, int, str]:
+    log_id, meeting_id, ended, fetched = row[:4]
+    return (log_id or 0, meeting_id or 0, ended or 0, str(fetched or ""))
+
+
+def data_version(engine: Engine) -> tuple[int, int, int, str]:
+    """One cheap statement that changes whenever anything readers cache could have changed.
+
+    Every write to plan data is logged (highest change-log id); group meetings and the fetcher's book-keeping
+    are not logged, so their highest id, how many meetings have ended and the last fetch time are added.
+    Users are not part of it: the logged-in user is read fresh every rerun (``version_and_actor``).
+    """
     with engine.connect() as conn:
-        log_id, meeting_id, ended = conn.execute(q).one()
-    return (log_id or 0, meeting_id or 0, ended or 0)
+        return _version(conn.execute(select(*_version_columns())).one())
+
+
+def version_and_actor(engine: Engine, username: str | None):
+    """``data_version`` and the active user ``username`` as an Actor (None if unknown or deactivated), in one
+    statement: what every rerun asks the database before it reuses cached frames."""
+    from data_access.permissions import Actor
+
+    user = select(User.role, User.name).where(User.username == username, User.active)
+    q = select(*_version_columns(), user.with_only_columns(User.role).scalar_subquery(),
+               user.with_only_columns(User.name).scalar_subquery())
+    with engine.connect() as conn:
+        row = conn.execute(q).one()
+    return _version(row), (Actor(username, row[4], row[5]) if username and row[4] else None)
 
 
 def changes_between(engine: Engine, after_id: int, upto_id: int) -> list[tuple[str, int, str, str | None]]:

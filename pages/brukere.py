@@ -51,7 +51,7 @@ with st.form("change_user"):
 
 st.divider()
 st.subheader("Planer")
-st.dataframe(plans_frame(ctx.engine).select(
+st.dataframe(ctx.read(plans_frame).select(
     pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"), pl.col("start_year").alias("Fra"),
     pl.col("end_year").alias("Til"), pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
     pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")

@@ -18,7 +18,7 @@ plan_header(ctx, "Endringslogg")
 levels = ctx.read(levels_frame, ctx.plan_id)
 level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
 tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=True)
-users = users_frame(ctx.engine)
+users = ctx.read(users_frame)
 people = dict(zip(users["username"].to_list(), users["name"].to_list(), strict=True))
 
 c1, c2, c3, c4 = st.columns(4)
