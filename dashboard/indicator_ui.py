@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.charts import indicator_chart
 from dashboard.context import PageContext
-from dashboard.ui import attempt, chart, conflict_panel, example_badge, snapshot
+from dashboard.ui import attempt, chart, conflict_panel, example_badge, per_version, snapshot
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
@@ -64,7 +64,7 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
 
 
 def card(ind: dict, values: pl.DataFrame) -> None:
-    st_ = status(values, ind["better"], ind["target_value"])
+    st_ = per_version(lambda: status(values, ind["better"], ind["target_value"]), "status", ind["id"])
     with st.container(border=True):
         st.markdown(f"**{ind['name']}**")
         change = "" if st_.change is None else f" ({'+' if st_.change > 0 else ''}{fmt_value(st_.change, ind['unit'])})"

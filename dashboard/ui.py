@@ -115,14 +115,17 @@ def chart(build: Callable[[], Any], *key: Hashable, **kwargs: Any) -> Any:
     built without validation (charts.py is unit-tested) and reused until the data changes. ``key`` must hold
     every input of ``build`` that is not data of the plan (year, month, chosen ids …).
     """
+    return st.vega_lite_chart(per_version(lambda: build().to_dict(validate=False), "chart", *key), **kwargs)
+
+
+def per_version(build: Callable[[], Any], *key: Hashable) -> Any:
+    """``build()`` once per data version and ``key`` (which must hold every input that is not plan data)."""
     from dashboard.reads import memo
 
     ctx = st.session_state.get("_laget_ctx")
     if ctx is None or not ctx.version:
-        spec = build().to_dict(validate=False)
-    else:
-        spec = memo(("chart", ctx.settings.database_url, ctx.version, *key), lambda: build().to_dict(validate=False))
-    return st.vega_lite_chart(spec, **kwargs)
+        return build()
+    return memo((ctx.settings.database_url, ctx.version, *key), build)
 
 
 def show_error(exc: Exception, where=None) -> None:
