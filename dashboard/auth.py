@@ -6,6 +6,8 @@ session is logged in, a rerun only checks that the user is still active, one ind
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy import Engine
@@ -36,7 +38,10 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
         return _checked(actor), version
     authenticator = _authenticator(engine, settings, cookie_key)
     if st.session_state.pop("_logout", False) and st.session_state.get("authentication_status"):
-        authenticator.logout(location="unrendered")
+        authenticator.logout(location="unrendered")  # draws the cookie component's delete
+        st.session_state["_cookie_to_delete"] = True
+    elif st.session_state.get("_cookie_to_delete"):
+        _keep_deleting(authenticator, settings.cookie_name)
     if not st.session_state.get("authentication_status"):
         st.title("Laget")
         st.caption("Oppfølging av planen for forebygging av omsorgssvikt og atferdsvansker")
@@ -52,7 +57,16 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
     if not status:
         st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
         return None, None
+    st.session_state.pop("_cookie_to_delete", None)
     return _checked(get_actor(engine, st.session_state.get("username"))), None
+
+
+def _keep_deleting(authenticator: stauth.Authenticate, cookie_name: str) -> None:
+    """Draw the delete again on every logged-out run until the next login: its component is mounted fresh at
+    logout, and the rerun the cookie component's first answer starts must not unmount it before it has run."""
+    manager = authenticator.cookie_controller.cookie_model.cookie_manager
+    with contextlib.suppress(KeyError):  # the browser no longer sent it
+        manager.delete(cookie_name)
 
 
 def _checked(actor: Actor | None) -> Actor | None:
