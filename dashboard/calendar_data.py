@@ -34,7 +34,9 @@ def _wheel_spec(url: str, plan_id: int, year: int, token: tuple, arena_ids: tupl
 
     _, meetings, _ = _calendar(url, plan_id, year, token)
     shown = meetings.filter(pl.col("arena_id").is_in(list(arena_ids)) & (pl.col("state") != "avlyst"))
-    return year_wheel(shown, year).to_dict()
+    from dashboard.ui import arrow_datasets
+
+    return arrow_datasets(year_wheel(shown, year).to_dict(validate=False))
 
 
 def wheel_spec(ctx: PageContext, year: int, arena_ids: list[int]) -> dict:
