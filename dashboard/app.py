@@ -11,12 +11,15 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 import streamlit as st  # noqa: E402
 
 from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
-from dashboard.context import PageContext, cached_plans, current_settings, engine_for, last_good  # noqa: E402
+from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.reads import cached_read  # noqa: E402
 from dashboard.ui import plain, show_flashes  # noqa: E402
-from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
+from data_access.bootstrap import ConfigurationError  # noqa: E402
+from data_access.changelog import data_version  # noqa: E402
 from data_access.errors import DatabaseFault  # noqa: E402
 from data_access.permissions import ROLES  # noqa: E402
+from data_access.plans import plans_frame  # noqa: E402
 
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 
@@ -24,7 +27,7 @@ settings = current_settings()
 st.session_state["_stale_shown"] = False  # at most one "showing what was last read" notice per run
 try:
     engine = engine_for(settings)
-    key = last_good(cookie_key, settings, engine)
+    key = last_good(cached_cookie_key, settings)
 except (DatabaseFault, ConfigurationError) as exc:
     st.title("Laget kan ikke starte")
     st.error(plain(str(exc)))
@@ -47,7 +50,8 @@ try:
     user = sign_in(engine, settings, key)
     actor = user.actor
 
-    plans = last_good(cached_plans, settings.database_url)
+    version = user.version or last_good(data_version, engine)  # reads are cached per data version
+    plans = last_good(cached_read, settings.database_url, version, plans_frame)
     with st.sidebar:
         if plans.is_empty():
             st.warning("Databasen har ingen planer ennå.")
@@ -71,7 +75,7 @@ try:
 
     plan = plans.filter(plans["id"] == plan_id).row(0, named=True)
     st.session_state["_laget_ctx"] = PageContext(engine=engine, settings=settings, actor=actor, plan=plan,
-                                                 sign_in_method=user.method)
+                                                 sign_in_method=user.method, version=version)
     show_flashes()
     specs = pages_for(actor)
     st.session_state["_laget_pages"] = [p.title for p in specs]

@@ -7,10 +7,9 @@ so that a page script stays layout only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -54,17 +53,24 @@ class PageContext:
     actor: Actor
     plan: dict  # one row of plans_frame
     sign_in_method: str = "lokal"  # lokal | oidc (data_access.sessions)
+    version: tuple = ()  # data_version at the start of this run; () = read without cache
 
     @property
     def plan_id(self) -> int:
         return int(self.plan["id"])
 
+
     def can(self, permission: Permission) -> bool:
         return can(self.actor, permission)
 
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``fn(engine, *args)``, falling back to its last result while the database is down (``last_good``)."""
-        return last_good(fn, self.engine, *args, **kwargs)
+        """``fn(engine, *args, **kwargs)``, cached per data version (see dashboard.reads), and while the database
+        is down its last result (``last_good``), so the page and the user's unsaved edits stay on screen."""
+        if not self.version:
+            return last_good(fn, self.engine, *args, **kwargs)
+        from dashboard.reads import cached_read
+
+        return last_good(cached_read, self.settings.database_url, self.version, fn, *args, **kwargs)
 
 
 def current_settings() -> Settings:
@@ -81,17 +87,34 @@ def engine_for(settings: Settings) -> Engine:
     return prepare_database(settings)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def cached_plans(url: str) -> pl.DataFrame:
-    from data_access.plans import plans_frame
+@st.cache_resource(show_spinner=False)
+def cached_cookie_key(settings: Settings) -> str:
+    """Whether the database is a demo database does not change while the app runs; errors are not cached."""
+    from data_access.bootstrap import cookie_key
 
-    return plans_frame(engine_for_url(url))
+    return cookie_key(settings, engine_for(settings))
 
 
-def engine_for_url(url: str) -> Engine:
-    from data_access.db import get_engine
+def in_fragment_rerun() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    return get_engine(url)
+    run = get_script_run_ctx()
+    return bool(run and run.fragment_ids_this_run)
+
+
+def fresh_context() -> PageContext:
+    """The page context for a fragment: a fragment reruns without the entry point, so the data version is
+    read again there (on a full run the entry point has just read it), and queued toasts are shown."""
+    from dashboard.ui import show_flashes
+    from data_access.changelog import data_version
+
+    ctx = page_context()
+    if not in_fragment_rerun():
+        return ctx
+    show_flashes()
+    ctx = replace(ctx, version=last_good(data_version, ctx.engine))
+    st.session_state["_laget_ctx"] = ctx
+    return ctx
 
 
 def page_context() -> PageContext:

@@ -6,9 +6,8 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.context import PageContext
-from dashboard.ui import attempt, conflict_panel, example_badge, plain, snapshot
-from data_access.changelog import data_token
+from dashboard.context import PageContext, last_good
+from dashboard.ui import attempt, chart, conflict_panel, example_badge, per_version, plain, snapshot
 from data_access.chart_specs import indicator_chart
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
@@ -22,7 +21,7 @@ BADGE_COLORS = {GOOD: "green", NEUTRAL: "orange", BAD: "red"}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _indicator_data(url: str, plan_id: int, token: tuple) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     engine = get_engine(url)
     indicators = indicators_frame(engine, plan_id)
     values = values_frame(engine, plan_id)
@@ -31,7 +30,10 @@ def _indicator_data(url: str, plan_id: int, token: int) -> tuple[pl.DataFrame, p
 
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
-    return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.read(data_token, ctx.plan_id))
+    from data_access.changelog import data_version
+
+    return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.version or last_good(data_version, ctx.engine))
+
 
 
 def badges(*judgements: Judgement, example: bool = False) -> str:
@@ -57,7 +59,7 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
 
 
 def card(ind: dict, values: pl.DataFrame) -> None:
-    st_ = status(values, ind["better"], ind["target_value"])
+    st_ = per_version(lambda: status(values, ind["better"], ind["target_value"]), "status", ind["id"])
     with st.container(border=True):
         st.markdown(f"**{plain(ind['name'])}**")
         change = "" if st_.change is None else f" ({fmt_value(st_.change, ind['unit'], sign=True)})"
@@ -65,7 +67,7 @@ def card(ind: dict, values: pl.DataFrame) -> None:
         example = bool(values["is_example"].any()) or _example_target(ind)
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=example))
         if values.height:
-            st.altair_chart(sparkline(values), width="stretch")
+            chart(lambda: sparkline(values), "sparkline", ind["id"], width="stretch")
 
 
 def _example_target(ind: dict) -> bool:
@@ -98,7 +100,8 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     if values.filter(pl.col("value").is_not_null()).is_empty():
         st.info("Ingen verdier ennå.")
     else:
-        st.altair_chart(indicator_chart(values, unit, ind["target_value"], _example_target(ind)), width="stretch")
+        chart(lambda: indicator_chart(values, unit, ind["target_value"], _example_target(ind)), "indicator", ind["id"],
+              unit, ind["target_value"], _example_target(ind), width="stretch")
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),

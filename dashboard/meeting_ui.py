@@ -46,7 +46,7 @@ def _describe(r: dict, names: dict[int, str], action_texts: dict[int, str]) -> s
 
 def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], actions: pl.DataFrame) -> None:
     """Every change saved in this meeting, newest first, each with its own undo."""
-    log = log_frame(ctx.engine, group_meeting_id=meeting_id)
+    log = ctx.read(log_frame, group_meeting_id=meeting_id)
     st.subheader(f"Endringer i dette møtet ({log.height})")
     if log.is_empty():
         st.caption("Ingen endringer er lagret i møtet ennå. Endringer fra alle sider kommer med her mens møtet pågår.")

@@ -163,7 +163,7 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
 
 def region_codes_form(ctx: PageContext) -> None:
     """The plan's official region codes, current first and earlier after (admin)."""
-    codes = plan_regions(ctx.engine, ctx.plan_id)
+    codes = ctx.read(plan_regions, ctx.plan_id)
     with st.form("region_codes"):
         st.caption("Nåværende kode først, tidligere koder etter, skilt med komma. Tall fra en tidligere kode "
                    "brukes for perioder der den nåværende ikke har tall.")

@@ -77,11 +77,11 @@ def _follow_up(ctx: PageContext, row: dict) -> None:
     from data_access.actions import actions_frame, actions_table
     from data_access.contacts import tiltak_contacts
 
-    contact = tiltak_contacts(ctx.engine, ctx.plan_id).get(row["id"])
+    contact = ctx.read(tiltak_contacts, ctx.plan_id).get(row["id"])
     st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact
                else "Kontaktperson: ikke egen (kontaktpersonene til de ansvarlige tjenestene gjelder)")
     contact_form(ctx, tiltak_id=row["id"], current=contact)
-    actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True, tiltak_id=row["id"])
+    actions = ctx.read(actions_frame, ctx.plan_id, open_only=True, tiltak_id=row["id"])
     if actions.height:
         st.markdown(f"**Åpne oppfølgingspunkter ({actions.height})**")
         st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")

@@ -52,6 +52,25 @@ def reapply(ctx: PageContext, conflict: Conflict) -> str:
     return result.summary()
 
 
+def _save(ctx: PageContext, key: str, snapshot: pl.DataFrame, editor_key: str) -> None:
+    """The save button's callback: it runs before the rerun the click starts, so that one rerun already
+    shows the saved data (no second rerun); a refused save leaves the edits in the grid."""
+    changes = editor_changes(snapshot, st.session_state.get(editor_key, {}))
+    try:
+        result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes)
+    except ValidationError as exc:
+        st.session_state[f"_errors_{key}"] = [
+            ValidationError("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen."),
+            *(ValidationError(f"«{e.row}» – {e.message}" if e.row else e.message) for e in exc.errors)]
+        return
+    except Exception as exc:  # noqa: BLE001 - AccessDenied, DatabaseFault …: the edits stay in the grid
+        st.session_state[f"_errors_{key}"] = [exc]
+        return
+    st.session_state[f"_conflicts_{key}"] = result.conflicts
+    reset(key)
+    flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
+
+
 def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list[str]) -> None:
     """Show tiltak read-only, or as an editable grid with a save button for those who may edit."""
     shown_now = display_frame(tiltak)
@@ -98,21 +117,10 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     if any("status" in c.fields and "status_note" not in c.fields for c in changes):
         st.caption(":material/info: Ny status uten nytt statusnotat tømmer det gamle notatet når du lagrer.")
     c1, c2, _ = st.columns([1, 1, 3])
-    if c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes):
-        try:
-            result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes)
-        except ValidationError as exc:
-            st.error("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen.")
-            for e in exc.errors:
-                show_error(ValidationError(f"«{e.row}» – {e.message}" if e.row else e.message))
-        except Exception as exc:  # noqa: BLE001 - AccessDenied, DatabaseFault …: the edits stay in the grid
-            show_error(exc)
-        else:
-            st.session_state[f"_conflicts_{key}"] = result.conflicts
-            reset(key)
-            flash(result.summary(), icon=":material/check_circle:" if result.saved else ":material/warning:")
-            st.rerun()
-    if c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret"):
-        reset(key)
-        st.rerun()
+    c1.button(f"Lagre endringer ({len(changes)})", key=f"save_{key}", type="primary", disabled=not changes,
+              on_click=_save, args=(ctx, key, snapshot, editor_key))
+    c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret",
+              on_click=reset, args=(key,))
+    for exc in st.session_state.pop(f"_errors_{key}", []):
+        show_error(exc)
     conflict_panel(key, lambda c: reapply(ctx, c), labels=TILTAK.label)

@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.db import session_scope
+from data_access.db import read_connection, session_scope
 from data_access.frames import to_frame
 from data_access.models import ChangeLog, GroupMeeting, User
 
@@ -124,3 +124,53 @@ def data_token(engine: Engine, plan_id: int) -> int:
 
     with session_scope(engine) as s:
         return s.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.plan_id == plan_id)) or 0
+
+
+def _version_columns() -> list:
+    from sqlalchemy import func
+
+    from data_access.models import GroupMeeting, IndicatorSource
+
+    return [select(func.max(ChangeLog.id)).scalar_subquery(), select(func.max(GroupMeeting.id)).scalar_subquery(),
+            select(func.count(GroupMeeting.ended_at)).scalar_subquery(),
+            select(func.max(IndicatorSource.last_fetched_at)).scalar_subquery()]
+
+
+def _version(row) -> tuple[int, int, int, str]:
+    log_id, meeting_id, ended, fetched = row[:4]
+    return (log_id or 0, meeting_id or 0, ended or 0, str(fetched or ""))
+
+
+def data_version(engine: Engine) -> tuple[int, int, int, str]:
+    """One cheap statement that changes whenever anything readers cache could have changed.
+
+    Every write to plan data is logged (highest change-log id); group meetings and the fetcher's book-keeping
+    are not logged, so their highest id, how many meetings have ended and the last fetch time are added.
+    Users are not part of it: the logged-in user is read fresh every rerun (``version_and_actor``).
+    """
+    with read_connection(engine) as conn:
+        return _version(conn.execute(select(*_version_columns())).one())
+
+
+def version_and_actor(engine: Engine, username: str | None):
+    """``data_version`` and the active user ``username`` as an Actor (None if unknown or deactivated), in one
+    statement: what every rerun asks the database before it reuses cached frames."""
+    from data_access.permissions import Actor
+
+    user = select(User.role, User.name).where(User.username == username, User.active)
+    q = select(*_version_columns(), user.with_only_columns(User.role).scalar_subquery(),
+               user.with_only_columns(User.name).scalar_subquery())
+    with read_connection(engine) as conn:
+        row = conn.execute(q).one()
+    return _version(row), (Actor(username, row[4], row[5]) if username and row[4] else None)
+
+
+def changes_between(engine: Engine, after_id: int, upto_id: int) -> list[tuple[str, int, str, str | None]]:
+    """(entity, entity_id, action, field) of every logged write with after_id < id ≤ upto_id.
+
+    Lets a reader that holds data of an older version refresh only what changed since (see dashboard.reads).
+    """
+    q = (select(ChangeLog.entity, ChangeLog.entity_id, ChangeLog.action, ChangeLog.field)
+         .where(ChangeLog.id > after_id, ChangeLog.id <= upto_id))
+    with read_connection(engine) as conn:
+        return [tuple(r) for r in conn.execute(q).all()]

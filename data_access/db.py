@@ -15,7 +15,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -172,6 +172,18 @@ def is_current(engine: Engine) -> bool:
         if not inspect(conn).has_table("alembic_version"):
             return False
         return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A plain connection for fast reads; a database fault becomes ``DatabaseFault`` as in ``session_scope``."""
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except DBAPIError as exc:
+        if (fault := database_fault(exc)) is not None:
+            raise fault from exc
+        raise
 
 
 @contextmanager

@@ -70,6 +70,7 @@ class SessionUser:
     actor: Actor
     method: str
     session_id: int
+    version: tuple = ()  # changelog.data_version, read in the same statement (the rerun then reuses cached reads)
 
 
 def _now() -> datetime:
@@ -159,21 +160,26 @@ def set_local_login(engine: Engine, actor: Actor, enabled: bool, actor_method: s
     if not enabled and actor_method != OIDC:
         raise ValidationError("Logg inn med OpenID Connect selv før du slår av innlogging med passord, "
                               "så du ikke stenger deg ute.")
-    _write_local_login(engine, enabled)
+    _write_local_login(engine, actor, enabled)
 
 
-def _write_local_login(engine: Engine, enabled: bool) -> None:
-    with session_scope(engine) as s:
-        meta = s.get(AppMeta, LOCAL_LOGIN_KEY)
+def _write_local_login(engine: Engine, actor: Actor, enabled: bool) -> None:
+    from data_access.uow import UnitOfWork
+
+    with UnitOfWork(engine, actor, None, None) as uow:
+        meta = uow.s.get(AppMeta, LOCAL_LOGIN_KEY)
+        old = meta is None or meta.value != "av"
         if meta is None:
-            s.add(AppMeta(key=LOCAL_LOGIN_KEY, value="på" if enabled else "av"))
+            uow.s.add(AppMeta(key=LOCAL_LOGIN_KEY, value="på" if enabled else "av"))
         else:
             meta.value = "på" if enabled else "av"
+        if old != enabled:
+            uow.log("app", 0, "update", "local_login", old, enabled)
 
 
 def force_local_login(engine: Engine) -> None:
     """From the command line (``laget auth local-login on``): the way back if OIDC stops working."""
-    _write_local_login(engine, True)
+    _write_local_login(engine, Actor("system", "admin", "Kommandolinje"), True)
 
 
 def login(engine: Engine, username: str, password: str, *, client_address: str | None = None,
@@ -247,18 +253,22 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
         return None
     policy = policy or Policy()
     now = now or _now()
-    with session_scope(engine) as s:
-        row = s.execute(select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+    from data_access.changelog import _version, _version_columns
+
+    local = select(AppMeta.value).where(AppMeta.key == LOCAL_LOGIN_KEY).scalar_subquery()
+    with session_scope(engine) as s:  # one statement: the session, its user, the login switch, the data version
+        row = s.execute(select(AuthSession, User, local, *_version_columns())
+                        .join(User, User.id == AuthSession.user_id)
                         .where(AuthSession.token_hash == token_hash(token))).first()
         if row is None:
             return None
-        sess, user = row
+        sess, user, local_login = row[:3]
         if sess.revoked_at is not None:
             return None
         reason = None
         if not user.active:
             reason = "deaktivert"
-        elif sess.method == LOCAL and not _local_login_enabled(s):
+        elif sess.method == LOCAL and local_login == "av":
             reason = "passordinnlogging av"
         elif now >= sess.expires_at:
             reason = "utløpt"
@@ -269,7 +279,7 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
             return None
         if now - sess.last_seen >= TOUCH_EVERY:
             sess.last_seen = now
-        return SessionUser(Actor(user.username, user.role, user.name), sess.method, sess.id)
+        return SessionUser(Actor(user.username, user.role, user.name), sess.method, sess.id, _version(row[3:]))
 
 
 def known(engine: Engine, token: str) -> bool:
@@ -309,5 +319,8 @@ def unlock(engine: Engine, actor: Actor, key: str) -> None:
     require(actor, Permission.MANAGE_USERS)
     if ":" not in key:
         key = f"bruker:{key.strip().lower()}"
-    with session_scope(engine) as s:
-        s.execute(delete(LoginFailure).where(LoginFailure.key == key))
+    from data_access.uow import UnitOfWork
+
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
+        if uow.s.execute(delete(LoginFailure).where(LoginFailure.key == key)).rowcount:
+            uow.log("login_lock", 0, "delete", "locked", key, None)

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.context import cached_plans, page_context
+from dashboard.context import page_context
 from dashboard.oidc import providers
 from dashboard.plan_import_ui import import_section
 from dashboard.ui import attempt
@@ -60,7 +60,7 @@ if not locks.is_empty():
         attempt(lambda: unlock(ctx.engine, ctx.actor, key), f"Sperren for «{key}» er opphevet.")
 
 st.subheader("Innlogging")
-local_on = local_login_enabled(ctx.engine)
+local_on = ctx.read(local_login_enabled)
 if providers():
     st.write("Innlogging med brukernavn og passord er " + ("på." if local_on else "slått av."))
     if st.button("Slå av innlogging med passord" if local_on else "Slå på innlogging med passord",
@@ -92,10 +92,10 @@ with st.form("new_plan", clear_on_submit=True):
               "indikativ": l3.text_input("Navn på rødt nivå", value="Indikativ")}
     factors = st.text_area("Beskyttelsesfaktorer (én per linje, tomt hvis planen ikke bruker dem)")
     if st.form_submit_button("Opprett plan"):
-        attempt(lambda: (create_plan(ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
-                                     start_year=int(start_year) if start_year else None,
-                                     end_year=int(end_year) if end_year else None, level_labels=labels,
-                                     protective_factors=factors.splitlines()), cached_plans.clear()),
+        attempt(lambda: create_plan(ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
+                                    start_year=int(start_year) if start_year else None,
+                                    end_year=int(end_year) if end_year else None, level_labels=labels,
+                                    protective_factors=factors.splitlines()),
                 f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")
 
 st.divider()

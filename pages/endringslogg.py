@@ -15,10 +15,10 @@ from data_access.users import users_frame
 
 ctx = page_context()
 plan_header(ctx, "Endringslogg")
-levels = levels_frame(ctx.engine, ctx.plan_id)
+levels = ctx.read(levels_frame, ctx.plan_id)
 level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=True)
-users = users_frame(ctx.engine)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=True)
+users = ctx.read(users_frame)
 people = dict(zip(users["username"].to_list(), users["name"].to_list(), strict=True))
 
 c1, c2, c3, c4 = st.columns(4)
@@ -28,7 +28,7 @@ with c2:
     who = filter_multiselect("Person", list(people), key="log_people", format_func=lambda u: people.get(u, u),
                              placeholder="Alle")
 with c3:
-    chosen_services = filter_multiselect("Tjeneste", services_frame(ctx.engine)["name"].to_list(),
+    chosen_services = filter_multiselect("Tjeneste", ctx.read(services_frame)["name"].to_list(),
                                          key="log_services", placeholder="Alle")
 with c4:
     chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", format_func=level_labels.get,
@@ -36,7 +36,7 @@ with c4:
 
 start, end = (period + (period[0],))[:2] if isinstance(period, tuple) and period else (None, None)
 scope = filter_tiltak(tiltak, services=chosen_services, levels=chosen_levels)
-log = log_frame(ctx.engine, plan_id=ctx.plan_id, entity="tiltak",
+log = ctx.read(log_frame, plan_id=ctx.plan_id, entity="tiltak",
                 entity_ids=scope["id"].to_list() if (chosen_services or chosen_levels) else None,
                 since=datetime.combine(start, datetime.min.time()) if start else None,
                 until=datetime.combine(end + timedelta(days=1), datetime.min.time()) if end else None,

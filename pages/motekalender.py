@@ -9,7 +9,16 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
-from dashboard.ui import date_column, excel_download, filter_multiselect, persistent, plain, plan_header, remember
+from dashboard.ui import (
+    chart,
+    date_column,
+    excel_download,
+    filter_multiselect,
+    persistent,
+    plain,
+    plan_header,
+    remember,
+)
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
 from data_access.meetings import STATES, progress
@@ -59,7 +68,7 @@ with month_tab:
              "november", "desember"]
     month = st.selectbox("Måned", range(1, 13), index=today.month - 1 if year == today.year else 0,
                          format_func=lambda m: names[m - 1], key="cal_month")
-    st.altair_chart(month_grid(meetings, year, month), width="stretch")
+    chart(lambda: month_grid(meetings, year, month), "month", year, month, arenas["id"].to_list(), width="stretch")
     st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
                "eller helligdag.")
 with list_tab:

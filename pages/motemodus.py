@@ -39,10 +39,10 @@ today = date.today()
 meeting = ctx.read(open_meeting, ctx.plan_id)
 tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
-arena = group_arena(ctx.engine, ctx.plan_id)
-planned = planned_group_dates(ctx.engine, ctx.plan_id, today.year, today.year + 1)
+arena = ctx.read(group_arena, ctx.plan_id)
+planned = ctx.read(planned_group_dates, ctx.plan_id, today.year, today.year + 1)
 proposed = propose(planned, today)
-actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
+actions = ctx.read(actions_frame, ctx.plan_id, open_only=True)
 
 if meeting is None:
     if arena is None:
@@ -74,7 +74,7 @@ else:
     elif planned and today not in planned:
         st.caption(f"Møtet holdes på en annen dag enn gruppas planlagte møter"
                    f"{f' (neste planlagte: {format_date(proposed)})' if proposed else ''}.")
-    agenda = propose_agenda(tiltak, changed_since_last_meeting(ctx.engine, ctx.plan_id), today,
+    agenda = propose_agenda(tiltak, ctx.read(changed_since_last_meeting, ctx.plan_id), today,
                             ctx.settings.stale_months)
     with_actions = [i for i in actions["tiltak_id"].drop_nulls().unique(maintain_order=True).to_list()
                     if i in names]
@@ -94,16 +94,16 @@ else:
     with tab_walk:
         walk_agenda(ctx, ids, tiltak, meeting["id"], reasons, actions)
     with tab_changes:
-        meeting_changes(ctx, meeting["id"], names, actions_frame(ctx.engine, ctx.plan_id))
+        meeting_changes(ctx, meeting["id"], names, ctx.read(actions_frame, ctx.plan_id))
     with tab_actions:
         st.subheader("Åpne oppfølgingspunkter")
         open_actions(ctx, actions, meeting["id"], closable=True)
         st.subheader("Nytt oppfølgingspunkt")
         pos = st.session_state.get("walk_pos", 0)
-        action_form(ctx, tiltak, services_frame(ctx.engine)["name"].to_list(), meeting["id"],
+        action_form(ctx, tiltak, ctx.read(services_frame)["name"].to_list(), meeting["id"],
                     default_tiltak=ids[pos] if ids and pos < len(ids) else None)
     with tab_grid:
-        services = services_frame(ctx.engine)["name"].to_list()
+        services = ctx.read(services_frame)["name"].to_list()
         sections = [("Evalueringsdatoen er passert", agenda.overdue, "overdue"),
                     (f"Ikke endret på {ctx.settings.stale_months} måneder", agenda.stale, "stale"),
                     ("Endret siden forrige møte", agenda.changed, "changed")]
@@ -122,7 +122,7 @@ else:
 
 if ctx.can(Permission.EDIT_ARENAS):
     with st.expander("Gruppas møtearena i kalenderen"):
-        arenas = arenas_frame(ctx.engine, ctx.plan_id)
+        arenas = ctx.read(arenas_frame, ctx.plan_id)
         labels = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
         if labels:
             ids_ = list(labels)

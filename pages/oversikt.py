@@ -17,7 +17,7 @@ from data_access.vocabulary import ARENA_LEVELS
 ctx = page_context()
 plan_header(ctx, "Oversikt")
 today = date.today()
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 
 st.subheader("Tiltak per nivå og status")
 cols = st.columns(4)
@@ -37,7 +37,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("Neste møter")
-    upcoming = upcoming_meetings(ctx.engine, ctx.plan_id, today)
+    upcoming = ctx.read(upcoming_meetings, ctx.plan_id, today)
     if upcoming.height:
         st.dataframe(upcoming.select(pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
                                      pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå")),
@@ -58,12 +58,12 @@ with right:
 
 st.subheader("Forsinket per tjeneste")
 st.caption("Et tiltak er forsinket når evalueringsdatoen er passert, et oppfølgingspunkt når fristen er passert.")
-actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
+actions = ctx.read(actions_frame, ctx.plan_id, open_only=True)
 late = late_per_service(tiltak, actions, today)
 if late.is_empty():
     st.success("Ingenting er forsinket.")
 else:
-    contacts = service_contacts(ctx.engine)
+    contacts = ctx.read(service_contacts)
     st.dataframe(late.with_columns(pl.col("Tjeneste").replace_strict(
         {k: f"{n} ({e})" for k, (n, e) in contacts.items()}, default="–").alias("Kontaktperson")),
         hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import protective_factor_matrix
-from dashboard.context import page_context
+from dashboard.context import fresh_context, page_context
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import (
@@ -17,6 +17,7 @@ from dashboard.ui import (
     plan_header,
     pyramid_spec,
     remember,
+    rerun,
 )
 from data_access.chart_specs import pyramid_data
 from data_access.permissions import Permission
@@ -27,68 +28,86 @@ from data_access.vocabulary import STATUS_LABELS
 ctx = page_context()
 plan_header(ctx, "Tiltak")
 meeting_banner(ctx)
-levels = ctx.read(levels_frame, ctx.plan_id)
-level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-services = ctx.read(services_frame)["name"].to_list()
-factors = ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list()
 
-f1, f2, f3 = st.columns([2, 2, 1])
-with f1:
-    chosen_services = filter_multiselect("Ansvarlig tjeneste", services, key="filter_services",
-                                         placeholder="Alle tjenester")
-with f2:
-    chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses",
-                                         format_func=STATUS_LABELS.get, placeholder="Alle statuser")
-with f3:
-    show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
-                              args=("filter_archived",))
-tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=show_archived)
-shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-chosen_level = st.session_state.get("_keep_filter_level")
-tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
-event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
-                           on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
-picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
-if picked and picked[0] != chosen_level:
-    chosen_level = st.session_state["_keep_filter_level"] = picked[0]
-caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
-if chosen_level:
-    c1, c2 = st.columns([4, 1])
-    c1.caption(f"Viser bare **{plain(level_labels.get(chosen_level, chosen_level))}**. {caption}")
-    if c2.button("Vis alle nivåer"):
-        st.session_state["_keep_filter_level"] = None
-        st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
-        st.rerun()
-else:
-    st.caption(caption)
+@st.fragment
+def tiltak_body() -> None:
+    """Filters, pyramid, grids and forms: a click here reruns only this part (see dashboard.ui.rerun)."""
+    ctx = fresh_context()
+    levels = ctx.read(levels_frame, ctx.plan_id)
+    level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
+    services = ctx.read(services_frame)["name"].to_list()
+    factors = ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list()
 
-if ctx.plan["uses_protective_factors"]:
-    with st.expander("Beskyttelsesfaktor × nivå", expanded=False):
-        st.dataframe(protective_factor_matrix(shown.filter(~pl.col("archived")), levels), hide_index=True,
-                     width="stretch")
+    f1, f2, f3 = st.columns([2, 2, 1])
+    with f1:
+        chosen_services = filter_multiselect("Ansvarlig tjeneste", services, key="filter_services",
+                                             placeholder="Alle tjenester")
+    with f2:
+        chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses",
+                                             format_func=STATUS_LABELS.get, placeholder="Alle statuser")
+    with f3:
+        show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
+                                  args=("filter_archived",))
+    tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=show_archived)
+    shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-for level in levels.iter_rows(named=True):
-    if chosen_level and level["slug"] != chosen_level:
-        continue
-    part = shown.filter(pl.col("level") == level["slug"])
-    with st.expander(f"{plain(level['label'])} ({part.filter(~pl.col('archived')).height} tiltak)", expanded=True):
-        if part.is_empty():
-            st.caption("Ingen tiltak med disse filtrene.")
-        else:
-            tiltak_grid(ctx, part, key=f"{ctx.plan_id}_{level['slug']}", services=services)
+    chosen_level = st.session_state.get("_keep_filter_level")
+    tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
+    event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
+                               on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
+    picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
+    if picked and picked[0] != chosen_level:
+        chosen_level = st.session_state["_keep_filter_level"] = picked[0]
+    caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
+    if chosen_level:
+        c1, c2 = st.columns([4, 1])
+        c1.caption(f"Viser bare **{plain(level_labels.get(chosen_level, chosen_level))}**. {caption}")
+        if c2.button("Vis alle nivåer"):
+            st.session_state["_keep_filter_level"] = None
+            st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
+            rerun()
+    else:
+        st.caption(caption)
 
-listed = shown.filter(pl.col("level") == chosen_level) if chosen_level else shown
-excel_download(listed.select(
-    pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"), pl.col("status_label").alias("Status"),
-    pl.col("status_note").alias("Statusnotat"), pl.col("services").alias("Ansvar"),
-    pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
-    example_note(), pl.col("archived").alias("Arkivert")), "tiltak.xlsx", label="Last ned tiltakene som Excel")
-if shown["next_evaluation_is_example"].any():
-    st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
+    if ctx.plan["uses_protective_factors"]:
+        with st.expander("Beskyttelsesfaktor × nivå", expanded=False):
+            st.dataframe(protective_factor_matrix(shown.filter(~pl.col("archived")), levels), hide_index=True,
+                         width="stretch")
 
-st.subheader("Tiltak i detalj")
-tiltak_detail(ctx, shown, levels, factors)
-if ctx.can(Permission.EDIT_TILTAK):
+    for level in levels.iter_rows(named=True):
+        if chosen_level and level["slug"] != chosen_level:
+            continue
+        part = shown.filter(pl.col("level") == level["slug"])
+        with st.expander(f"{plain(level['label'])} ({part.filter(~pl.col('archived')).height} tiltak)",
+                         expanded=True):
+            if part.is_empty():
+                st.caption("Ingen tiltak med disse filtrene.")
+            else:
+                tiltak_grid(ctx, part, key=f"{ctx.plan_id}_{level['slug']}", services=services)
+
+    listed = shown.filter(pl.col("level") == chosen_level) if chosen_level else shown
+    excel_download(listed.select(
+        pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"), pl.col("status_label").alias("Status"),
+        pl.col("status_note").alias("Statusnotat"), pl.col("services").alias("Ansvar"),
+        pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
+        example_note(), pl.col("archived").alias("Arkivert")), "tiltak.xlsx", label="Last ned tiltakene som Excel")
+    if shown["next_evaluation_is_example"].any():
+        st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
+
+    st.subheader("Tiltak i detalj")
+    tiltak_detail(ctx, shown, levels, factors)
+
+
+@st.fragment
+def new_tiltak() -> None:
+    """Its own fragment, so that filter and pyramid clicks do not redraw the form."""
+    ctx = fresh_context()
     with st.expander("Nytt tiltak"):
-        new_tiltak_form(ctx, levels, services, factors)
+        new_tiltak_form(ctx, ctx.read(levels_frame, ctx.plan_id), ctx.read(services_frame)["name"].to_list(),
+                        ctx.read(protective_factors_frame, ctx.plan_id)["name"].to_list())
+
+
+tiltak_body()
+if ctx.can(Permission.EDIT_TILTAK):
+    new_tiltak()

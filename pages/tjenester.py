@@ -15,12 +15,12 @@ from data_access.tiltak import service_overview, tiltak_frame
 ctx = page_context()
 plan_header(ctx, "Per tjeneste")
 today = date.today()
-tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
+tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 overview = service_overview(tiltak)
 if overview.is_empty():
     st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
     st.stop()
-actions = actions_frame(ctx.engine, ctx.plan_id, open_only=True)
+actions = ctx.read(actions_frame, ctx.plan_id, open_only=True)
 late_actions = overdue_actions(actions, today).group_by(pl.col("service").alias("Tjeneste")).agg(
     pl.len().alias("Forsinkede oppfølgingspunkter"))
 overview = overview.join(late_actions, on="Tjeneste", how="left").with_columns(
@@ -37,7 +37,7 @@ if wanted in services and not st.session_state.get("_tjeneste_from_link"):
 if st.session_state.get(key) not in services:
     st.session_state[key] = services[0]
 service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
-contact = service_contacts(ctx.engine).get(service)
+contact = ctx.read(service_contacts).get(service)
 st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact else "Kontaktperson: ikke registrert")
 mine = tiltak.filter(pl.col("services").list.contains(service)).with_columns(
     pl.when(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
