@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.ui import flash
 from data_access.arena_writes import create_arena, set_retired, update_arena
-from data_access.meetings import STATES, MeetingUpdate, add_meeting, update_meeting
+from data_access.meetings import STATES, MeetingUpdate, add_meeting, next_meeting_index, update_meeting
 from data_access.validation import ValidationError, format_date
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -31,10 +31,14 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
         return
     arenas = meetings.select("arena_id", "arena").unique().sort("arena")
     names = dict(zip(arenas["arena_id"].to_list(), arenas["arena"].to_list(), strict=True))
-    arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key="meeting_arena")
+    by_date = meetings.sort("date")
+    coming = by_date["arena_id"][next_meeting_index(by_date["date"].to_list(), date.today())]
+    arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key=f"meeting_arena_{year}",
+                            index=list(names).index(coming))
     rows = meetings.filter(pl.col("arena_id") == arena_id).sort("date").to_dicts()
     labels = {i: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
-    pick = st.selectbox("Møte", list(labels), format_func=labels.get, key="meeting_pick")
+    pick = st.selectbox("Møte", list(labels), format_func=labels.get, key=f"meeting_pick_{year}_{arena_id}",
+                        index=next_meeting_index([r["date"] for r in rows], date.today()))
     m = rows[min(pick or 0, len(rows) - 1)]
     version = int(m["version"] or 0)
     with st.form(f"meeting_{m['arena_id']}_{m['planned_date']}_{version}"):

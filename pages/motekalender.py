@@ -12,7 +12,7 @@ from dashboard.context import page_context
 from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
-from data_access.meetings import STATES, progress
+from data_access.meetings import STATES, default_year, progress
 from data_access.permissions import Permission
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -21,10 +21,11 @@ plan_header(ctx, "Møtekalender")
 today = date.today()
 
 c0, c1, c2, c3 = st.columns([1, 2, 2, 2])
-years = [today.year - 1, today.year, today.year + 1]
+opening = default_year(today)
+years = [opening - 1, opening, opening + 1]
 key = persistent("cal_year")
 if st.session_state.get(key) not in years:
-    st.session_state[key] = today.year
+    st.session_state[key] = opening
 year = c0.selectbox("År", years, key=key, on_change=remember, args=(key,))
 all_arenas, all_meetings, all_conflicts = calendar_data(ctx, year)
 with c1:
@@ -42,8 +43,8 @@ meetings = all_meetings.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
 names_shown = arenas["name"].implode()
 conflicts = all_conflicts.filter(pl.col("arena_a").is_in(names_shown) | pl.col("arena_b").is_in(names_shown))
 if conflicts.height:
-    with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag, felles leder eller "
-                     "deltaker)", expanded=False):
+    with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag og samme person: leder "
+                     "eller deltaker som leder en annen arena)", expanded=False):
         if conflicts.height > 200:
             st.caption("Viser de 200 første. Filtrer på nivå, leder eller tjeneste for å se færre.")
         st.dataframe(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",

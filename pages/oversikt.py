@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.ui import date_column, joined, plan_header
 from data_access.arenas import arenas_frame, next_dates
-from data_access.tiltak import overdue, tiltak_frame
+from data_access.tiltak import overdue, status_counts, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
 
 ctx = page_context()
@@ -17,11 +17,11 @@ today = date.today()
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
 
 st.subheader("Tiltak per nivå og status")
-cols = st.columns(4)
+counts = status_counts(tiltak)
+cols = st.columns(1 + len(counts))
 cols[0].metric("Tiltak i alt", tiltak.height)
-for col, (slug, label) in zip(cols[1:], [("i_gang", "I gang"), ("planlagt", "Planlagt"),
-                                          ("ikke_startet", "Ikke startet")], strict=True):
-    col.metric(label, tiltak.filter(pl.col("status") == slug).height)
+for col, (label, n) in zip(cols[1:], counts, strict=True):
+    col.metric(label, n)
 if tiltak.is_empty():
     st.info("Planen har ingen tiltak ennå.")
 else:

@@ -28,6 +28,8 @@ def test_oversikt(open_page, user):
     page = texts(at)
     assert "Oversikt" in page
     assert "Tiltak i alt 40" in page
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert sum(n for label, n in metrics.items() if label != "Tiltak i alt") == metrics["Tiltak i alt"]
     assert "Neste møter" in page and "Evalueringsdato passert" in page
 
 
