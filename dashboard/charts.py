@@ -5,10 +5,22 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from data_access import formatting as fmt
 from data_access.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS
 
 TIER_WIDTH = {"universell": 3.0, "selektiv": 2.0, "indikativ": 1.0}
 TEXT_COLOR = {"universell": "white", "selektiv": "black", "indikativ": "white"}
+NUMBER_FORMAT = ",.2~f"  # d3: thousands grouped, up to two decimals; the locale makes it 1 234,5
+
+
+def norsk(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Norwegian numbers and dates on axes, legends and tooltips (Vega-Lite ``config.locale``)."""
+    return chart.configure(locale=fmt.VEGA_LOCALE)
+
+
+def localized(spec: dict) -> dict:
+    """The same for a spec already turned into a dict (cached specs)."""
+    return {**spec, "config": {**spec.get("config", {}), "locale": fmt.VEGA_LOCALE}}
 
 
 def pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
@@ -46,7 +58,7 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
         x=alt.datum(0), y=y, text="title:N", color=alt.Color("text_color:N", scale=None))
     detail = base.mark_text(fontSize=12, dy=11).encode(
         x=alt.datum(0), y=y, text="statuses:N", color=alt.Color("text_color:N", scale=None))
-    return (bars + title + detail).properties(height=330)
+    return norsk((bars + title + detail).properties(height=330))
 
 
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}
@@ -62,11 +74,11 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
     order = data.sort("period_order")["period"].unique(maintain_order=True).to_list()
     base = alt.Chart(data).encode(
         x=alt.X("period:O", sort=order, title="Periode"),
-        y=alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT)),
         color=alt.Color("Geografi:N", sort=list(GEO_LABELS.values()),
                         scale=alt.Scale(domain=list(GEO_LABELS.values()), range=["#1565c0", "#8e24aa", "#616161"])),
         tooltip=[alt.Tooltip("Geografi:N"), alt.Tooltip("geo_name:N", title="Sted"),
-                 alt.Tooltip("period:N", title="Periode"), alt.Tooltip("value:Q", title="Verdi", format=",.2f"),
+                 alt.Tooltip("period:N", title="Periode"), alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT),
                  alt.Tooltip("source:N", title="Kilde"), alt.Tooltip("Datatype:N")],
     )
     lines = base.mark_line(strokeWidth=2).encode(
@@ -78,10 +90,10 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
                                                       range=["circle", "triangle"]), legend=None))
     layers = lines + points
     if target is not None:
-        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [f"Mål: {target:g}"]})).mark_rule(
+        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [f"Mål: {fmt.number(target)}"]})).mark_rule(
             strokeDash=[2, 2], color="#2e7d32").encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title="Mål")])
         layers = layers + rule
-    return layers.properties(height=260)
+    return norsk(layers.properties(height=260))
 
 
 def protective_factor_matrix(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:

@@ -6,9 +6,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.charts import indicator_chart
+from dashboard.charts import NUMBER_FORMAT, indicator_chart
 from dashboard.context import PageContext
 from dashboard.ui import example_badge, flash
+from data_access import formatting as fmt
 from data_access.changelog import data_token
 from data_access.db import get_engine
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
@@ -33,11 +34,16 @@ def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
     return _indicator_data(ctx.settings.database_url, ctx.plan_id, data_token(ctx.engine, ctx.plan_id))
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").rstrip("0").rstrip(",")
-    return {"percent": f"{text} %", "per_1000": f"{text} per 1 000"}.get(unit, text)
+def overview_table(table: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The Tabell tab: values and changes as Norwegian text with their unit (percentage points for percent)."""
+    units = dict(zip(indicators["id"].to_list(), indicators["unit"].to_list(), strict=True))
+    return table.with_columns(
+        pl.Series("Siste verdi", [fmt.value(v, units.get(i, "")) for i, v in zip(table["id"], table["Siste verdi"],
+                                                                                  strict=True)], dtype=pl.String),
+        pl.Series("Endring", [fmt.change(v, units.get(i, "")) for i, v in zip(table["id"], table["Endring"],
+                                                                              strict=True)], dtype=pl.String),
+        pl.col("Siste periode").fill_null(fmt.MISSING),
+        pl.when(pl.col("Eksempeldata")).then(pl.lit("Ja")).otherwise(pl.lit("Nei")).alias("Eksempeldata"))
 
 
 def badges(*judgements: Judgement, example: bool = False) -> str:
@@ -58,16 +64,16 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
         strokeDash=alt.StrokeDash("is_example:N", scale=alt.Scale(domain=[False, True], range=[[1, 0], [4, 3]]),
                                   legend=None),
         tooltip=[alt.Tooltip("period:N", title="Periode"), alt.Tooltip("geo_name:N", title="Sted"),
-                 alt.Tooltip("value:Q", title="Verdi", format=",.2f")],
-    ).properties(height=70)
+                 alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT)],
+    ).properties(height=70).configure(locale=fmt.VEGA_LOCALE)
 
 
 def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = status(values, ind["better"], ind["target_value"])
     with st.container(border=True):
         st.markdown(f"**{ind['name']}**")
-        change = "" if st_.change is None else f" ({'+' if st_.change > 0 else ''}{fmt_value(st_.change, ind['unit'])})"
-        st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
+        change = "" if st_.change is None else f" ({fmt.change(st_.change, ind['unit'])})"
+        st.markdown(f"{fmt.value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
         if values.height:
             st.altair_chart(sparkline(values), width="stretch")
@@ -76,7 +82,7 @@ def card(ind: dict, values: pl.DataFrame) -> None:
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
     st.subheader(ind["name"])
-    target = f" · Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year']}" \
+    target = f" · Mål: {fmt.value(ind['target_value'], ind['unit'])} innen {fmt.year(ind['target_year'])}" \
         if ind["target_value"] is not None else ""
     st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
                f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
@@ -92,7 +98,9 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
         st.altair_chart(indicator_chart(values, unit, ind["target_value"]), width="stretch")
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
-        pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),
+        pl.col("geo_name").alias("Sted"),
+        pl.col("value").map_elements(lambda v: fmt.value(v, ind["unit"]), return_dtype=pl.String).fill_null(fmt.MISSING)
+        .alias("Verdi"), pl.col("source").alias("Kilde"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
     st.dataframe(table, hide_index=True, width="stretch")
 

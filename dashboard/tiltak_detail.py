@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.ui import current_meeting_id, flash
+from data_access import formatting as fmt
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.permissions import Permission
 from data_access.tiltak_writes import (
@@ -19,19 +20,19 @@ from data_access.tiltak_writes import (
     set_archived,
     undo_change,
 )
-from data_access.validation import ValidationError, format_date
+from data_access.validation import ValidationError
 from data_access.vocabulary import STATUS_LABELS
 
 
 def history_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
-        "Tidspunkt": log["at"].dt.strftime("%d.%m.%Y %H:%M"),
+        "Tidspunkt": [fmt.moment(t) for t in log["at"]],
         "Hvem": [n or u for n, u in zip(log["name"], log["username"], strict=True)],
         "Handling": [ACTION_LABELS.get(a, a) for a in log["action"]],
         "Felt": [FIELD_LABELS.get(f or "", f or "") for f in log["field"]],
         "Fra": [readable(f, v) for f, v in zip(log["field"], log["old_value"], strict=True)],
         "Til": [readable(f, v) for f, v in zip(log["field"], log["new_value"], strict=True)],
-        "Møte": [format_date(d) if d else "" for d in log["meeting_date"]],
+        "Møte": [fmt.day(d) if d else "" for d in log["meeting_date"]],
     }, schema={k: pl.String for k in ("Tidspunkt", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte")})
 
 
@@ -57,7 +58,7 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
         return
     st.dataframe(history_table(log), hide_index=True, width="stretch")
     if editor:
-        options = {r["id"]: f"{r['at']:%d.%m.%Y %H:%M} · {FIELD_LABELS.get(r['field'] or '', r['field'] or '')}: "
+        options = {r["id"]: f"{fmt.moment(r['at'])} · {FIELD_LABELS.get(r['field'] or '', r['field'] or '')}: "
                    f"{readable(r['field'], r['old_value'])} → {readable(r['field'], r['new_value'])}"
                    for r in log.iter_rows(named=True) if r["action"] != "create"}
         if options:

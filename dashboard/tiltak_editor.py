@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.ui import current_meeting_id, flash
+from data_access import formatting as fmt
 from data_access.editing import COLUMNS, editor_changes
 from data_access.permissions import Permission
 from data_access.tiltak_writes import Conflict, TiltakValidationError, save_changes
@@ -49,9 +50,7 @@ def _show_value(field: str, value: object) -> str:
         return STATUS_LABELS.get(str(value), str(value))
     if isinstance(value, list):
         return ", ".join(value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
+    return fmt.text(value)
 
 
 def _conflict_box(ctx: PageContext, key: str, conflict: Conflict) -> None:

@@ -337,6 +337,7 @@ class ValueRow:
     geo_name: str
     value: float | None
     source: str
+    missing_marker: str | None = None  # SSB/FHI's «..», «:», «.»: why the value is missing
 
 
 def plan_import(parsed: ParsedFile, mapping: Mapping[str, str], source: str) -> list[ValueRow]:
@@ -361,7 +362,7 @@ def plan_import(parsed: ParsedFile, mapping: Mapping[str, str], source: str) -> 
         if key in out:
             raise IndicatorImportError(f"Linje {r.line_no}: {r.period.label} for {geo} kommer også fra linje "
                                        f"{out[key][1]}. Velg bare én serie per geografi.")
-        out[key] = (ValueRow(r.period.label, geo, r.region_name, r.value, source), r.line_no)
+        out[key] = (ValueRow(r.period.label, geo, r.region_name, r.value, source, r.missing_marker), r.line_no)
     if not out:
         raise IndicatorImportError("Velg minst én serie og hvilken geografi den gjelder.")
     return [row for row, _ in out.values()]

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.ui import flash
+from data_access import formatting as fmt
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
 from data_access.users import add_user, set_password, set_role, users_frame
@@ -53,8 +54,10 @@ with st.form("change_user"):
 st.divider()
 st.subheader("Planer")
 st.dataframe(plans_frame(ctx.engine).select(
-    pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"), pl.col("start_year").alias("Fra"),
-    pl.col("end_year").alias("Til"), pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
+    pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"),
+    pl.col("start_year").cast(pl.String).fill_null(fmt.MISSING).alias("Fra"),
+    pl.col("end_year").cast(pl.String).fill_null(fmt.MISSING).alias("Til"),
+    pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
     pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")
 with st.form("new_plan", clear_on_submit=True):
     st.markdown("**Ny plan** – for en kommune som vil følge opp sin egen plan")

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.indicator_ui import indicator_data
 from dashboard.ui import flash, plan_header
+from data_access import formatting as fmt
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
 from data_access.indicator_writes import import_values
 from data_access.validation import ValidationError
@@ -53,10 +54,12 @@ try:
 except IndicatorImportError as exc:
     st.warning(str(exc))
     st.stop()
+unit = indicators.filter(pl.col("id") == indicator_id)["unit"][0]
 st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{names[indicator_id]}»")
 st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
                            "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
-                           "Verdi": [r.value for r in planned]}), hide_index=True, width="stretch")
+                           "Verdi": [fmt.value(r.value, unit, marker=r.missing_marker) for r in planned]}),
+             hide_index=True, width="stretch")
 if st.button("Importer", type="primary"):
     try:
         result = import_values(ctx.engine, ctx.actor, indicator_id, planned)

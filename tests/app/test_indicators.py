@@ -33,3 +33,18 @@ def test_import_page_only_for_editors(open_page):
     at = open_page("redaktor", "importer")
     assert "Last opp en CSV-fil" in texts(at)
     assert "Importer tall" not in open_page("leder").session_state["_laget_pages"]
+
+
+def test_tables_show_norwegian_numbers_and_percentage_points(open_page):
+    import re
+
+    at = open_page("leder", "indikatorer")
+    table = at.dataframe[-1].value
+    latest = [v for v in table["Siste verdi"].to_list() if v != "–"]
+    assert latest and not any(re.search(r"\d\.\d", v) for v in latest), latest
+    assert any(re.search(r"\d,\d", v) for v in latest), latest
+    percent_changes = [c for c, v in zip(table["Endring"], table["Siste verdi"], strict=True) if v.endswith(" %")]
+    assert percent_changes and all(c == "–" or c.endswith("prosentpoeng") for c in percent_changes)
+    assert "None" not in table.to_string()
+    page = "\n".join(m.value for m in at.markdown)
+    assert "prosentpoeng" in page and not re.search(r"\(\+\d+,\d+ %\)", page)
