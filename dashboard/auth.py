@@ -10,7 +10,8 @@ from config.settings import Settings
 from data_access.permissions import Actor
 from data_access.users import credentials, get_actor
 
-LOGIN_FIELDS = {"Form name": "Logg inn", "Username": "Brukernavn", "Password": "Passord", "Login": "Logg inn"}
+# The library draws the form name as an h3; the page gives it an h1 and an h2 above (WCAG heading order).
+LOGIN_FIELDS = {"Form name": "Med konto i Laget", "Username": "Brukernavn", "Password": "Passord", "Login": "Logg inn"}
 
 
 def _authenticator(engine: Engine, settings: Settings, key: str) -> stauth.Authenticate:
@@ -24,6 +25,7 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
     if not st.session_state.get("authentication_status"):
         st.title("Laget")
         st.caption("Oppfølging av planen for forebygging av omsorgssvikt og atferdsvansker")
+        st.header("Logg inn")
     try:
         authenticator.login(location="main", fields=LOGIN_FIELDS, max_login_attempts=None)
     except Exception:  # the library raises English errors; the user gets a Norwegian one

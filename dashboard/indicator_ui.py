@@ -81,7 +81,7 @@ def card(ind: dict, values: pl.DataFrame) -> None:
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
-    st.subheader(ind["name"])
+    st.header(ind["name"])
     target = f" · Mål: {fmt.value(ind['target_value'], ind['unit'])} innen {fmt.year(ind['target_year'])}" \
         if ind["target_value"] is not None else ""
     st.caption(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"

@@ -13,13 +13,13 @@ from data_access.validation import ValidationError
 
 ctx = page_context()
 st.title("Administrasjon")
-st.subheader("Brukere")
+st.header("Brukere")
 users = users_frame(ctx.engine)
 st.dataframe(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
                            "active": "Aktiv"}), hide_index=True, width="stretch")
 
 with st.form("add_user", clear_on_submit=True):
-    st.subheader("Ny bruker")
+    st.header("Ny bruker")
     c1, c2 = st.columns(2)
     username = c1.text_input("Brukernavn")
     name = c2.text_input("Navn")
@@ -34,7 +34,7 @@ with st.form("add_user", clear_on_submit=True):
             st.error(str(exc))
 
 with st.form("change_user"):
-    st.subheader("Endre rolle eller passord")
+    st.header("Endre rolle eller passord")
     names = users["username"].to_list()
     who = st.selectbox("Bruker", names)
     c1, c2, c3 = st.columns(3)
@@ -52,7 +52,7 @@ with st.form("change_user"):
             st.error(str(exc))
 
 st.divider()
-st.subheader("Planer")
+st.header("Planer")
 st.dataframe(plans_frame(ctx.engine).select(
     pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"),
     pl.col("start_year").cast(pl.String).fill_null(fmt.MISSING).alias("Fra"),

@@ -39,7 +39,7 @@ if parsed.errors:
                                "Feil": [e.message for e in parsed.errors]}), hide_index=True, width="stretch")
     st.stop()
 
-st.subheader("Velg serier og geografi")
+st.header("Velg serier og geografi")
 options = ["", *GEOS]
 mapping: dict[str, str] = {}
 for i, s in enumerate(parsed.series()):

@@ -79,7 +79,7 @@ with arena_tab:
         part = arenas.filter(pl.col("level") == slug)
         if part.is_empty():
             continue
-        st.subheader(f"{label} ({part.height})")
+        st.header(f"{label} ({part.height})")
         st.dataframe(part.select(
             pl.col("name").alias("Møtearena"),
             pl.when(pl.col("is_new")).then(pl.lit("Ny")).otherwise(pl.lit("")).alias("Ny arena"),
@@ -109,7 +109,7 @@ if names_by_id:
 
 if ctx.can(Permission.EDIT_ARENAS):
     st.divider()
-    st.subheader("Planlegging")
+    st.header("Planlegging")
     m1, m2, m3 = st.tabs(["Flytt, avlys eller marker møte", "Registrer ekstra møte", "Rediger møtearenaer"])
     with m1:
         meeting_form(ctx, meetings, year)

@@ -65,7 +65,7 @@ else:
             except (ValidationError, PermissionError) as exc:
                 st.error(str(exc))
 
-st.subheader("Referater")
+st.header("Referater")
 past = meetings_frame(ctx.engine, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
 if past.is_empty():
     st.caption("Ingen avsluttede møter ennå.")

@@ -16,7 +16,7 @@ plan_header(ctx, "Oversikt")
 today = date.today()
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id)
 
-st.subheader("Tiltak per nivå og status")
+st.header("Tiltak per nivå og status")
 counts = status_counts(tiltak)
 cols = st.columns(1 + len(counts))
 cols[0].metric("Tiltak i alt", tiltak.height)
@@ -33,7 +33,7 @@ else:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Neste møter")
+    st.header("Neste møter")
     arenas = arenas_frame(ctx.engine, ctx.plan_id)
     upcoming = sorted(((d, a) for a, ds in next_dates(arenas, today, count=2).items() for d in ds))[:10]
     by_id = {r["id"]: r for r in arenas.iter_rows(named=True)}
@@ -45,7 +45,7 @@ with left:
     else:
         st.info("Ingen planlagte møter med fast hyppighet.")
 with right:
-    st.subheader("Evalueringsdato passert")
+    st.header("Evalueringsdato passert")
     late = overdue(tiltak, today)
     if late.is_empty():
         st.success("Ingen tiltak har passert evalueringsdatoen.")

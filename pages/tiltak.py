@@ -67,7 +67,7 @@ for level in levels.iter_rows(named=True):
         else:
             tiltak_grid(ctx, part, key=f"{ctx.plan_id}_{level['slug']}", services=services)
 
-st.subheader("Tiltak i detalj")
+st.header("Tiltak i detalj")
 tiltak_detail(ctx, shown, levels, factors)
 if ctx.can(Permission.EDIT_TILTAK):
     with st.expander("Nytt tiltak"):

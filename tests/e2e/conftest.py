@@ -7,6 +7,7 @@ Locally the tests skip when Chromium is missing; with ``LAGET_E2E_REQUIRED=1`` (
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def app(templates, tmp_path) -> Iterator[RunningApp]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0"}
     env.pop("LAGET_COOKIE_KEY", None)
+    (tmp_path / ".streamlit").mkdir(exist_ok=True)  # streamlit reads config.toml from the working directory
+    shutil.copy(ROOT / ".streamlit" / "config.toml", tmp_path / ".streamlit" / "config.toml")
     log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless=true",
