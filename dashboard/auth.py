@@ -37,6 +37,10 @@ def login(engine: Engine, settings: Settings, cookie_key: str) -> tuple[Actor | 
         return None, authenticator
     if not status:
         st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
+        from dashboard.accessibility import show_statement
+
+        with st.expander("Tilgjengelighetserklæring"):
+            show_statement()
         return None, authenticator
     actor = get_actor(engine, st.session_state.get("username"))
     if actor is None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.charts import NUMBER_FORMAT, indicator_chart
 from dashboard.context import PageContext
+from dashboard.tables import grid, readable_table
 from dashboard.ui import example_badge, flash
 from data_access import formatting as fmt
 from data_access.changelog import data_token
@@ -46,6 +47,16 @@ def overview_table(table: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFram
         pl.when(pl.col("Eksempeldata")).then(pl.lit("Ja")).otherwise(pl.lit("Nei")).alias("Eksempeldata"))
 
 
+def value_rows(values: pl.DataFrame, unit: str) -> pl.DataFrame:
+    """A chart's values as rows people read: period, place and the formatted value (with missing as «–»)."""
+    return values.sort("period_order", "geo").select(
+        pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
+        pl.col("geo_name").alias("Sted"),
+        pl.col("value").map_elements(lambda v: fmt.value(v, unit), return_dtype=pl.String).fill_null(fmt.MISSING)
+        .alias("Verdi"),
+        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
+
+
 def badges(*judgements: Judgement, example: bool = False) -> str:
     """Status words as coloured badges on one line (the word carries the meaning, the colour helps)."""
     parts = [f":{BADGE_COLORS.get(j.color, 'gray')}-badge[{j.label}]" for j in judgements]
@@ -77,6 +88,8 @@ def card(ind: dict, values: pl.DataFrame) -> None:
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=bool(values["is_example"].any())))
         if values.height:
             st.altair_chart(sparkline(values), width="stretch")
+            readable_table(value_rows(values, ind["unit"]), f"Verdier for {ind['name']}", row_header="Periode",
+                           label="Les tallene som tabell")
 
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
@@ -102,7 +115,7 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
         pl.col("value").map_elements(lambda v: fmt.value(v, ind["unit"]), return_dtype=pl.String).fill_null(fmt.MISSING)
         .alias("Verdi"), pl.col("source").alias("Kilde"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(table, caption=f"Verdier for {ind['name']}")
 
 
 def _run(action, success: str) -> None:

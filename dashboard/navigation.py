@@ -35,6 +35,7 @@ PAGES: list[PageSpec] = [
     PageSpec("importer.py", "Importer tall", ":material/upload_file:", "importer", needs=Permission.EDIT_INDICATORS),
     PageSpec("brukere.py", "Administrasjon", ":material/admin_panel_settings:", "administrasjon",
              needs=Permission.MANAGE_USERS),
+    PageSpec("tilgjengelighet.py", "Tilgjengelighetserklæring", ":material/accessibility:", "tilgjengelighet"),
 ]
 
 

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.tables import grid
 from dashboard.ui import current_meeting_id, flash
 from data_access import formatting as fmt
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
@@ -50,13 +51,14 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     st.write(row["description"] or "Ingen beskrivelse.")
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
+        status_form(ctx, row)
         _edit_form(ctx, row, levels, factors)
     log = log_frame(ctx.engine, entity="tiltak", entity_ids=[chosen], limit=200)
     st.markdown("**Historikk**")
     if log.is_empty():
         st.caption("Ingen endringer er registrert.")
         return
-    st.dataframe(history_table(log), hide_index=True, width="stretch")
+    grid(history_table(log), caption="Historikk for tiltaket")
     if editor:
         options = {r["id"]: f"{fmt.moment(r['at'])} · {FIELD_LABELS.get(r['field'] or '', r['field'] or '')}: "
                    f"{readable(r['field'], r['old_value'])} → {readable(r['field'], r['new_value'])}"
@@ -72,6 +74,50 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
                     st.rerun()
                 except (UndoRefused, ValidationError, PermissionError) as exc:
                     st.error(str(exc))
+
+
+def status_form(ctx: PageContext, row: dict) -> None:
+    """Status, status note and next step of one tiltak in a plain form: the keyboard and screen-reader way to do
+    what the grid does, through the same write path with the version the user saw (so conflicts still show)."""
+    statuses = list(STATUS_LABELS)
+    seen_key = f"_status_seen_{row['id']}"
+    seen = st.session_state.setdefault(seen_key, row["version"])  # the version the form was opened on
+    with st.form(f"status_{row['id']}_{seen}"):
+        st.markdown(f"**Status og neste steg for «{row['name']}»**")
+        status = st.selectbox("Status", statuses, index=statuses.index(row["status"]), format_func=STATUS_LABELS.get)
+        note = st.text_area("Statusnotat", value=row["status_note"] or "", max_chars=1000)
+        next_step = st.text_input("Neste steg", value=row["next_step"] or "", max_chars=1000)
+        saved = st.form_submit_button("Lagre status")
+    if not saved:
+        return
+    fields = {"status": status, "status_note": note, "next_step": next_step}
+    try:
+        result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [TiltakChange(row["id"], seen, fields)],
+                              group_meeting_id=current_meeting_id(ctx))
+    except TiltakValidationError as exc:
+        for e in exc.errors:
+            st.error(e.message)
+        return
+    except PermissionError as exc:
+        st.error(str(exc))
+        return
+    st.session_state.pop(seen_key, None)  # next time the form opens on the stored version
+    if result.conflicts:
+        st.warning(result.conflicts[0].message() + " Skjemaet viser nå det som er lagret; gjør endringen på nytt.")
+        return
+    flash(f"«{row['name']}»: {result.summary().lower()}.")
+    st.rerun()
+
+
+def choose_and_edit_status(ctx: PageContext, tiltak: pl.DataFrame, key: str) -> None:
+    """Pick one tiltak by name and edit its status in a form (the alternative to an editable grid)."""
+    if tiltak.is_empty():
+        return
+    names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    chosen = st.selectbox("Endre ett tiltak med skjema", list(names), format_func=names.get, index=None,
+                          key=f"status_pick_{key}", placeholder="Velg tiltak (alternativ til tabellen)")
+    if chosen is not None:
+        status_form(ctx, tiltak.filter(pl.col("id") == chosen).row(0, named=True))
 
 
 def _edit_form(ctx: PageContext, row: dict, levels: pl.DataFrame, factors: list[str]) -> None:

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.tables import grid, readable_table
 from dashboard.ui import current_meeting_id, flash
 from data_access import formatting as fmt
 from data_access.editing import COLUMNS, editor_changes
@@ -91,8 +92,9 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
         "Ansvar": st.column_config.ListColumn("Ansvar"),
     }
+    caption = f"Tiltak ({len(shown_now)})"
     if not ctx.can(Permission.EDIT_TILTAK):
-        st.dataframe(shown_now, hide_index=True, width="stretch", column_config=column_config)
+        grid(shown_now, caption=caption, column_config=column_config, row_header="Tiltak")
         return
     snap_key = f"_snap_{key}"
     if snap_key not in st.session_state:
@@ -119,6 +121,7 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     editor_key = f"editor_{key}_{_generation(key)}"
     st.data_editor(snapshot, hide_index=True, width="stretch", column_config=column_config, key=editor_key,
                    disabled=["id", "version", "Tiltak"])
+    readable_table(shown_now.drop("id", "version"), caption, row_header="Tiltak")
     newer = shown_now.join(snapshot.select("id", pl.col("version").alias("seen")), on="id")
     if newer.filter(pl.col("version") != pl.col("seen")).height:
         st.caption(":material/sync_problem: Noen har lagret endringer i disse tiltakene siden du åpnet tabellen.")

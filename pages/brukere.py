@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.ui import flash
 from data_access import formatting as fmt
 from data_access.permissions import ROLES
@@ -15,8 +16,8 @@ ctx = page_context()
 st.title("Administrasjon")
 st.header("Brukere")
 users = users_frame(ctx.engine)
-st.dataframe(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
-                           "active": "Aktiv"}), hide_index=True, width="stretch")
+grid(users.rename({"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle",
+                           "active": "Aktiv"}), caption="Brukere")
 
 with st.form("add_user", clear_on_submit=True):
     st.header("Ny bruker")
@@ -53,12 +54,12 @@ with st.form("change_user"):
 
 st.divider()
 st.header("Planer")
-st.dataframe(plans_frame(ctx.engine).select(
+grid(plans_frame(ctx.engine).select(
     pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"),
     pl.col("start_year").cast(pl.String).fill_null(fmt.MISSING).alias("Fra"),
     pl.col("end_year").cast(pl.String).fill_null(fmt.MISSING).alias("Til"),
     pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
-    pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")
+    pl.col("is_demo").alias("Demo")), caption="Planer")
 with st.form("new_plan", clear_on_submit=True):
     st.markdown("**Ny plan** – for en kommune som vil følge opp sin egen plan")
     c1, c2 = st.columns(2)

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.ui import filter_multiselect, plan_header
 from data_access.changelog import log_frame
@@ -47,5 +48,5 @@ if log.is_empty():
     st.info("Ingen endringer med disse filtrene.")
 else:
     table = history_table(log).with_columns(pl.Series("Tiltak", [names.get(i, "") for i in log["entity_id"]]))
-    st.dataframe(table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte"),
-                 hide_index=True, width="stretch")
+    grid(table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte"),
+                 caption="Endringer i tiltakene")

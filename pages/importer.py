@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import indicator_data
+from dashboard.tables import grid
 from dashboard.ui import flash, plan_header
 from data_access import formatting as fmt
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
@@ -34,9 +35,9 @@ st.success(f"Gjenkjent som {dict(ssb='SSB', fhi='FHI', udir='Skoleporten')[parse
            f"{len(parsed.rows)} rader. Verdikolonne: «{parsed.value_label}».")
 if parsed.errors:
     st.error(f"Filen har {len(parsed.errors)} feil og kan ikke importeres før de er rettet:")
-    st.dataframe(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
+    grid(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
                                "Kolonne": [e.column for e in parsed.errors],
-                               "Feil": [e.message for e in parsed.errors]}), hide_index=True, width="stretch")
+                               "Feil": [e.message for e in parsed.errors]}), caption="Feil i filen")
     st.stop()
 
 st.header("Velg serier og geografi")
@@ -56,10 +57,10 @@ except IndicatorImportError as exc:
     st.stop()
 unit = indicators.filter(pl.col("id") == indicator_id)["unit"][0]
 st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{names[indicator_id]}»")
-st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
+grid(pl.DataFrame({"Periode": [r.period for r in planned],
                            "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
                            "Verdi": [fmt.value(r.value, unit, marker=r.missing_marker) for r in planned]}),
-             hide_index=True, width="stretch")
+             caption="Forhåndsvisning av verdiene som importeres")
 if st.button("Importer", type="primary"):
     try:
         result = import_values(ctx.engine, ctx.actor, indicator_id, planned)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, overview_table, registry_form, value_form
+from dashboard.tables import grid
 from dashboard.ui import persistent, plan_header, remember
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
@@ -57,4 +58,4 @@ with detail_tab:
         with st.expander("Ny indikator"):
             registry_form(ctx, None, level_labels, tiltak_names)
 with table_tab:
-    st.dataframe(overview_table(table, indicators).drop("id"), hide_index=True, width="stretch")
+    grid(overview_table(table, indicators).drop("id"), caption="Alle indikatorer med siste verdi og status")

@@ -9,6 +9,7 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
@@ -47,14 +48,15 @@ if conflicts.height:
                      "eller deltaker som leder en annen arena)", expanded=False):
         if conflicts.height > 200:
             st.caption("Viser de 200 første. Filtrer på nivå, leder eller tjeneste for å se færre.")
-        st.dataframe(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
-                                                 "shared": "Felles"}), hide_index=True, width="stretch",
+        grid(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
+                                                 "shared": "Felles"}), caption="Mulige kollisjoner",
                      column_config={"Dato": date_column("Dato")})
 
 wheel, month_tab, list_tab, arena_tab = st.tabs(["Årshjul", "Måned", "Liste", "Arenaer"])
 with wheel:
     st.vega_lite_chart(wheel_spec(ctx, year, arenas["id"].to_list()), width="content")
-    st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant).")
+    st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant). "
+               "Alle møtene står som tabell i fanen «Liste».")
 with month_tab:
     names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember"]
@@ -62,31 +64,31 @@ with month_tab:
                          format_func=lambda m: names[m - 1], key="cal_month")
     st.altair_chart(month_grid(meetings, year, month), width="stretch")
     st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
-               "eller helligdag.")
+               "eller helligdag. Alle møtene står som tabell i fanen «Liste».")
 with list_tab:
-    st.dataframe(meetings.select(
+    grid(meetings.select(
         pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
         pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå"), pl.col("leader").alias("Leder"),
         pl.col("state").replace_strict(STATES, default="").alias("Status"), pl.col("note").alias("Notat")),
-        hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+        caption="Møtene i året", column_config={"Dato": date_column("Dato")})
     st.markdown("**Holdt mot planlagt hittil i år**")
-    st.dataframe(progress(meetings, today).select(
+    grid(progress(meetings, today).select(
         pl.col("arena").alias("Møtearena"), pl.col("planned_so_far").alias("Planlagt hittil"),
         pl.col("held").alias("Avholdt"), pl.col("cancelled").alias("Avlyst"),
-        pl.col("remaining").alias("Gjenstår")), hide_index=True, width="stretch")
+        pl.col("remaining").alias("Gjenstår")), caption="Holdt mot planlagt hittil i år")
 with arena_tab:
     for slug, label in ARENA_LEVELS.items():
         part = arenas.filter(pl.col("level") == slug)
         if part.is_empty():
             continue
         st.header(f"{label} ({part.height})")
-        st.dataframe(part.select(
+        grid(part.select(
             pl.col("name").alias("Møtearena"),
             pl.when(pl.col("is_new")).then(pl.lit("Ny")).otherwise(pl.lit("")).alias("Ny arena"),
             pl.col("purpose").alias("Agenda/målsetting"), pl.col("leader").alias("Leder"),
             pl.col("participants").list.join(", ").alias("Deltakere"),
             pl.when(pl.col("frequency_text") == "").then(pl.lit("Ikke oppgitt i planen"))
-            .otherwise(pl.col("frequency_text")).alias("Hyppighet")), hide_index=True, width="stretch")
+            .otherwise(pl.col("frequency_text")).alias("Hyppighet")), caption=f"Møtearenaer på {label.lower()}")
     as_needed = arenas.filter(pl.col("frequency_text").str.to_lowercase().str.contains("ved behov")
                               | (pl.col("frequency_text") == ""))
     if as_needed.height:

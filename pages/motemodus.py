@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tiltak_detail import choose_and_edit_status
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import cached_pdf, flash, plan_header
 from data_access.group_meetings import (
@@ -55,6 +56,8 @@ else:
                 st.caption("Ingen tiltak her.")
             else:
                 tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
+    agenda_ids = pl.concat([agenda.overdue["id"], agenda.stale["id"], agenda.changed["id"]]).unique()
+    choose_and_edit_status(ctx, tiltak.filter(pl.col("id").is_in(agenda_ids.implode())), key="agenda")
     with st.form("end_meeting"):
         summary = st.text_area("Oppsummering til referatet (valgfritt)")
         if st.form_submit_button("Avslutt møtet og lag referat", type="primary"):

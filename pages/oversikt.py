@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.ui import date_column, joined, plan_header
 from data_access.arenas import arenas_frame, next_dates
 from data_access.tiltak import overdue, status_counts, tiltak_frame
@@ -29,7 +30,7 @@ else:
              .sort("status_order")
              .pivot(on="status_label", index=["level_order", "level_label"], values="n", sort_columns=False)
              .sort("level_order").drop("level_order").fill_null(0).rename({"level_label": "Nivå"}))
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(table, caption="Tiltak per nivå og status")
 
 left, right = st.columns(2)
 with left:
@@ -38,10 +39,10 @@ with left:
     upcoming = sorted(((d, a) for a, ds in next_dates(arenas, today, count=2).items() for d in ds))[:10]
     by_id = {r["id"]: r for r in arenas.iter_rows(named=True)}
     if upcoming:
-        st.dataframe(pl.DataFrame({"Dato": [d for d, _ in upcoming],
+        grid(pl.DataFrame({"Dato": [d for d, _ in upcoming],
                                    "Møtearena": [by_id[a]["name"] for _, a in upcoming],
                                    "Nivå": [ARENA_LEVELS.get(by_id[a]["level"], "") for _, a in upcoming]}),
-                     hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+                     caption="Neste møter", column_config={"Dato": date_column("Dato")})
     else:
         st.info("Ingen planlagte møter med fast hyppighet.")
 with right:
@@ -50,8 +51,8 @@ with right:
     if late.is_empty():
         st.success("Ingen tiltak har passert evalueringsdatoen.")
     else:
-        st.dataframe(joined(late, "services").select(
+        grid(joined(late, "services").select(
             pl.col("next_evaluation").alias("Evalueres"), pl.col("name").alias("Tiltak"),
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
             pl.col("services").alias("Ansvar")),
-            hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})
+            caption="Tiltak med passert evalueringsdato", column_config={"Evalueres": date_column("Evalueres")})

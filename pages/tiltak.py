@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
+from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, pyramid_spec, remember
@@ -38,6 +39,9 @@ chosen_level = st.session_state.get("_keep_filter_level")
 tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
 event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                            on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
+readable_table(tiers.select(pl.col("label").alias("Nivå"), pl.col("count").alias("Tiltak"),
+                            pl.col("statuses").alias("Status")), "Tiltak per nivå i pyramiden", row_header="Nivå",
+               label="Les tallene i pyramiden som tabell")
 picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
 if picked and picked[0] != chosen_level:
     chosen_level = st.session_state["_keep_filter_level"] = picked[0]
@@ -54,8 +58,8 @@ else:
 
 if ctx.plan["uses_protective_factors"]:
     with st.expander("Beskyttelsesfaktor × nivå", expanded=False):
-        st.dataframe(protective_factor_matrix(shown.filter(~pl.col("archived")), levels), hide_index=True,
-                     width="stretch")
+        grid(protective_factor_matrix(shown.filter(~pl.col("archived")), levels),
+             caption="Tiltak per beskyttelsesfaktor og nivå")
 
 for level in levels.iter_rows(named=True):
     if chosen_level and level["slug"] != chosen_level:

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.ui import date_column, persistent, plan_header, remember
 from data_access.tiltak import service_overview, tiltak_frame
 
@@ -14,7 +15,7 @@ overview = service_overview(tiltak)
 if overview.is_empty():
     st.info("Ingen tiltak har ansvarlig tjeneste ennå.")
     st.stop()
-st.dataframe(overview, hide_index=True, width="stretch")
+grid(overview, caption="Tiltak per tjeneste og status")
 
 services = overview["Tjeneste"].to_list()
 key = persistent("service_view")
@@ -22,8 +23,8 @@ if st.session_state.get(key) not in services:
     st.session_state[key] = services[0]
 service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
 mine = tiltak.filter(pl.col("services").list.contains(service))
-st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
+grid(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
                          pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
                          pl.col("services").list.join(", ").alias("Ansvar (alle)")),
-             hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})
+             caption=f"Tiltakene til {service}", column_config={"Neste evaluering": date_column("Neste evaluering")})

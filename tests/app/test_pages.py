@@ -14,7 +14,8 @@ def _nav_titles(at):
 @pytest.mark.parametrize("user", ROLES)
 def test_navigation_shows_each_role_its_pages(open_page, user):
     at = open_page(user)
-    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Endringslogg", "Møtekalender", "Indikatorer"}
+    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Endringslogg", "Møtekalender", "Indikatorer",
+                "Tilgjengelighetserklæring"}
     if user in {"admin", "redaktor"}:
         expected |= {"Møtemodus", "Importer tall"}
     if user == "admin":
@@ -97,3 +98,15 @@ def test_admin_creates_a_plan_and_can_choose_it(open_page):
     assert not at.exception and not at.error
     assert any("Planen for Hamar er opprettet" in t.value for t in at.toast)
     assert any("Hamar" in str(o) for o in at.sidebar.selectbox[0].options)
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_accessibility_statement_for_every_role(open_page, user):
+    from dashboard.accessibility import BREACHES
+
+    at = open_page(user, "tilgjengelighet")
+    page = texts(at)
+    for heading in ("Samsvarsstatus", "Brudd på kravene", "Slik er løsningen vurdert", "Tilbakemelding og kontakt",
+                    "Tilsyn og klage"):
+        assert heading in page
+    assert all(b.criterion in page for b in BREACHES)
