@@ -11,8 +11,10 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 import streamlit as st  # noqa: E402
 
 from dashboard.auth import login  # noqa: E402
+from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_plans, current_settings, engine_for  # noqa: E402
-from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.navigation import hold_requested_page, pages_for  # noqa: E402
+from dashboard.state import bound  # noqa: E402
 from dashboard.ui import show_flashes  # noqa: E402
 from data_access.bootstrap import ConfigurationError, cookie_key  # noqa: E402
 from data_access.db import DatabaseUnavailable  # noqa: E402
@@ -32,6 +34,8 @@ except (DatabaseUnavailable, ConfigurationError) as exc:
 actor, authenticator = login(engine, settings, key)
 if actor is None:
     st.session_state.pop("_laget_ctx", None)
+    hold_requested_page()
+    page_behaviour("login")
     st.stop()
 
 plans = cached_plans(settings.database_url)
@@ -41,10 +45,8 @@ with st.sidebar:
         st.stop()
     names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
     kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
-    if st.session_state.get("plan_id") not in names:
-        st.session_state["plan_id"] = plans["id"][0]
-    plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
-                           key="plan_id")
+    plan_id = bound(st.selectbox, "Plan", key="plan_id", param="plan", options=list(names),
+                    default=plans["id"][0], format_func=lambda i: f"{kommuner[i]}: {names[i]}")
     st.caption(f"Innlogget som **{actor.name or actor.username}** · {ROLES.get(actor.role, actor.role)}")
     authenticator.logout("Logg ut", "sidebar")
 
@@ -55,4 +57,5 @@ specs = pages_for(actor)
 st.session_state["_laget_pages"] = [p.title for p in specs]
 nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
                      for p in specs])
+page_behaviour(nav.url_path)
 nav.run()

@@ -8,7 +8,8 @@ import polars as pl
 from data_access import formatting as fmt
 from data_access.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS
 
-TIER_WIDTH = {"universell": 3.0, "selektiv": 2.0, "indikativ": 1.0}
+# Less steep than 3:2:1 so the top tier's label («Indikativ (rød): 4 tiltak») fits inside it on a 390 px phone.
+TIER_WIDTH = {"universell": 3.0, "selektiv": 2.4, "indikativ": 1.85}
 TEXT_COLOR = {"universell": "white", "selektiv": "black", "indikativ": "white"}
 NUMBER_FORMAT = ",.2~f"  # d3: thousands grouped, up to two decimals; the locale makes it 1 234,5
 
@@ -47,14 +48,14 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
     base = alt.Chart(data)
     y = alt.Y("tier:O", sort="descending", axis=None, scale=alt.Scale(paddingInner=0.08))
     bars = base.mark_bar(cornerRadius=4).encode(
-        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.55, 1.55])), x2="x1:Q", y=y,
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.51, 1.51])), x2="x1:Q", y=y,
         color=alt.Color("color:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("title:N", title="Nivå"), alt.Tooltip("statuses:N", title="Status")],
     )
     if selectable:
         pick = alt.selection_point(fields=["level"], name="niva", on="click")
         bars = bars.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
-    title = base.mark_text(fontSize=15, fontWeight="bold", dy=-9).encode(
+    title = base.mark_text(fontSize=14, fontWeight="bold", dy=-9).encode(
         x=alt.datum(0), y=y, text="title:N", color=alt.Color("text_color:N", scale=None))
     detail = base.mark_text(fontSize=12, dy=11).encode(
         x=alt.datum(0), y=y, text="statuses:N", color=alt.Color("text_color:N", scale=None))

@@ -39,5 +39,14 @@ PAGES: list[PageSpec] = [
 ]
 
 
+def hold_requested_page() -> None:
+    """Before login: resolve the address against every page (hidden, not run), so the requested page and its
+    query string are still the current ones when login reruns the app; the user lands where the link pointed."""
+    import streamlit as st
+
+    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default) for p in PAGES],
+                  position="hidden")
+
+
 def pages_for(actor: Actor) -> list[PageSpec]:
     return [p for p in PAGES if p.needs is None or can(actor, p.needs)]

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import current_meeting_id, flash
 from data_access import formatting as fmt
@@ -41,8 +42,8 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if tiltak.is_empty():
         return
     names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
-    chosen = st.selectbox("Velg tiltak", list(names), format_func=names.get, key="detail_tiltak", index=None,
-                          placeholder="Velg et tiltak for å se beskrivelse og historikk")
+    chosen = bound(st.selectbox, "Velg tiltak", key="detail_tiltak", param="tiltak", options=list(names),
+                   format_func=names.get, placeholder="Velg et tiltak for å se beskrivelse og historikk")
     if chosen is None:
         return
     row = tiltak.filter(pl.col("id") == chosen).row(0, named=True)

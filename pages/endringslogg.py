@@ -26,13 +26,15 @@ c1, c2, c3, c4 = st.columns(4)
 period = c1.date_input("Periode", value=(date.today() - timedelta(days=90), date.today()), format="DD.MM.YYYY",
                        key="log_period")
 with c2:
-    who = filter_multiselect("Person", list(people), key="log_people", format_func=lambda u: people.get(u, u),
+    who = filter_multiselect("Person", list(people), key="log_people", param="person",
+                             format_func=lambda u: people.get(u, u),
                              placeholder="Alle")
 with c3:
     chosen_services = filter_multiselect("Tjeneste", services_frame(ctx.engine)["name"].to_list(),
-                                         key="log_services", placeholder="Alle")
+                                         key="log_services", param="tjeneste", placeholder="Alle")
 with c4:
-    chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", format_func=level_labels.get,
+    chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", param="niva",
+                                       format_func=level_labels.get,
                                        placeholder="Alle")
 
 start, end = (period + (period[0],))[:2] if isinstance(period, tuple) and period else (None, None)

@@ -7,8 +7,9 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, overview_table, registry_form, value_form
+from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import persistent, plan_header, remember
+from dashboard.ui import plan_header
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
 from data_access.tiltak import tiltak_frame
@@ -28,8 +29,8 @@ with overview_tab:
     pages = max(1, math.ceil(indicators.height / PER_PAGE))
     page = 1
     if pages > 1:
-        page = st.number_input(f"Side (av {pages})", min_value=1, max_value=pages, step=1,
-                               key=persistent("ind_page"), on_change=remember, args=("ind_page",))
+        page = bound(st.selectbox, f"Side (av {pages})", key="ind_page", param="side",
+                     options=list(range(1, pages + 1)), default=1)
     shown = indicators.slice((page - 1) * PER_PAGE, PER_PAGE)
     part_values = values.filter(pl.col("indicator_id").is_in(shown["id"].implode()))
     grouped = part_values.partition_by("indicator_id", as_dict=True) if part_values.height else {}
@@ -39,11 +40,8 @@ with overview_tab:
             card(ind, grouped.get((ind["id"],), values.clear()))
 with detail_tab:
     if by_id:
-        key = persistent("ind_detail")
-        if st.session_state.get(key) not in by_id:
-            st.session_state[key] = next(iter(by_id))
-        chosen = st.selectbox("Indikator", list(by_id), format_func=lambda i: by_id[i]["name"], key=key,
-                              on_change=remember, args=(key,))
+        chosen = bound(st.selectbox, "Indikator", key="ind_detail", param="indikator", options=list(by_id),
+                       default=next(iter(by_id)), format_func=lambda i: by_id[i]["name"])
         detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
     if ctx.can(Permission.EDIT_INDICATORS):
         levels = levels_frame(ctx.engine, ctx.plan_id)

@@ -9,8 +9,9 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
+from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import date_column, filter_multiselect, persistent, plan_header, remember
+from dashboard.ui import date_column, filter_multiselect, plan_header
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
 from data_access.meetings import STATES, default_year, progress
@@ -24,20 +25,20 @@ today = date.today()
 c0, c1, c2, c3 = st.columns([1, 2, 2, 2])
 opening = default_year(today)
 years = [opening - 1, opening, opening + 1]
-key = persistent("cal_year")
-if st.session_state.get(key) not in years:
-    st.session_state[key] = opening
-year = c0.selectbox("År", years, key=key, on_change=remember, args=(key,))
+year = bound(c0.selectbox, "År", key="cal_year", param="aar", options=years, default=opening)
 all_arenas, all_meetings, all_conflicts = calendar_data(ctx, year)
 with c1:
-    levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", format_func=ARENA_LEVELS.get,
+    levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", param="niva",
+                                format_func=ARENA_LEVELS.get,
                                 placeholder="Alle nivåer")
 with c2:
     leaders = filter_multiselect("Leder", sorted(set(all_arenas["leader"].to_list()) - {""}), key="cal_leaders",
+                                 param="leder",
                                  placeholder="Alle ledere")
 with c3:
     people = sorted({p for ps in all_arenas["participants"].to_list() for p in ps or []})
-    participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", placeholder="Alle")
+    participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", param="deltaker",
+                                      placeholder="Alle")
 
 arenas = filter_arenas(all_arenas, levels=levels, leaders=leaders, participants=participants)
 meetings = all_meetings.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
@@ -60,8 +61,8 @@ with wheel:
 with month_tab:
     names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember"]
-    month = st.selectbox("Måned", range(1, 13), index=today.month - 1 if year == today.year else 0,
-                         format_func=lambda m: names[m - 1], key="cal_month")
+    month = bound(st.selectbox, "Måned", key="cal_month", param="maaned", options=list(range(1, 13)),
+                  default=today.month if year == today.year else 1, format_func=lambda m: names[m - 1])
     st.altair_chart(month_grid(meetings, year, month), width="stretch")
     st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
                "eller helligdag. Alle møtene står som tabell i fanen «Liste».")

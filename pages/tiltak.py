@@ -5,10 +5,11 @@ import streamlit as st
 
 from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
+from dashboard.state import bound, remember, remembered, set_url_value, url_value
 from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
-from dashboard.ui import filter_multiselect, meeting_banner, persistent, plan_header, pyramid_spec, remember
+from dashboard.ui import filter_multiselect, meeting_banner, plan_header, pyramid_spec
 from data_access.permissions import Permission
 from data_access.plans import levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import filter_tiltak, tiltak_frame
@@ -24,18 +25,20 @@ factors = protective_factors_frame(ctx.engine, ctx.plan_id)["name"].to_list()
 
 f1, f2, f3 = st.columns([2, 2, 1])
 with f1:
-    chosen_services = filter_multiselect("Ansvarlig tjeneste", services, key="filter_services",
+    chosen_services = filter_multiselect("Ansvarlig tjeneste", services, key="filter_services", param="tjeneste",
                                          placeholder="Alle tjenester")
 with f2:
-    chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses",
+    chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses", param="status",
                                          format_func=STATUS_LABELS.get, placeholder="Alle statuser")
 with f3:
-    show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
-                              args=("filter_archived",))
+    show_archived = bound(st.toggle, "Vis arkiverte", key="filter_archived", param="arkiverte", kind=bool,
+                          default=False)
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-chosen_level = st.session_state.get("_keep_filter_level")
+chosen_level = url_value("niva", options=list(level_labels)) or remembered("filter_level")
+remember("filter_level", chosen_level)
+set_url_value("niva", chosen_level)
 tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
 event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                            on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
@@ -44,13 +47,16 @@ readable_table(tiers.select(pl.col("label").alias("Nivå"), pl.col("count").alia
                label="Les tallene i pyramiden som tabell")
 picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
 if picked and picked[0] != chosen_level:
-    chosen_level = st.session_state["_keep_filter_level"] = picked[0]
+    chosen_level = picked[0]
+    remember("filter_level", chosen_level)
+    set_url_value("niva", chosen_level)
 caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
 if chosen_level:
     c1, c2 = st.columns([4, 1])
     c1.caption(f"Viser bare **{level_labels.get(chosen_level, chosen_level)}**. {caption}")
     if c2.button("Vis alle nivåer"):
-        st.session_state["_keep_filter_level"] = None
+        remember("filter_level", None)
+        set_url_value("niva", None)
         st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
         st.rerun()
 else:

@@ -4,8 +4,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import date_column, persistent, plan_header, remember
+from dashboard.ui import date_column, plan_header
 from data_access.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
@@ -18,10 +19,8 @@ if overview.is_empty():
 grid(overview, caption="Tiltak per tjeneste og status")
 
 services = overview["Tjeneste"].to_list()
-key = persistent("service_view")
-if st.session_state.get(key) not in services:
-    st.session_state[key] = services[0]
-service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
+service = bound(st.selectbox, "Vis tiltakene til", key="service_view", param="tjeneste", options=services,
+                default=services[0])
 mine = tiltak.filter(pl.col("services").list.contains(service))
 grid(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),

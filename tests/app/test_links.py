@@ -1,0 +1,47 @@
+"""Links that last: filters, chosen tiltak, year and plan live in the query string and come back from it."""
+
+from tests.app.conftest import texts
+
+
+def test_a_link_with_filters_opens_the_same_view(open_page):
+    at = open_page("leder", "tiltak")
+    at.query_params["status"] = ["avsluttet"]
+    at.query_params["niva"] = "selektiv"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="filter_statuses").value == ["avsluttet"]
+    assert "Universell (" not in texts(at), "only the level in the link is shown"
+
+
+def test_choices_are_written_to_the_address(open_page):
+    at = open_page("leder", "tiltak")
+    at.multiselect(key="filter_statuses").select("i_gang").run()
+    at.toggle(key="filter_archived").set_value(True).run()
+    assert at.query_params["status"] in ("i_gang", ["i_gang"])
+    assert at.query_params["arkiverte"] in ("1", ["1"])
+    at.multiselect(key="filter_statuses").unselect("i_gang").run()
+    assert "status" not in at.query_params
+
+
+def test_unknown_values_in_a_link_are_dropped(open_page):
+    at = open_page("leder", "tiltak")
+    at.query_params["status"] = ["finnes_ikke", "i_gang"]
+    at.query_params["tiltak"] = "999999"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="filter_statuses").value == ["i_gang"]
+    assert at.selectbox(key="detail_tiltak").value is None
+
+
+def test_year_and_plan_from_the_link(open_page, app_env):
+    from datetime import date
+
+    from data_access.meetings import default_year
+
+    at = open_page("leder", "motekalender")
+    year = default_year(date.today()) - 1
+    at.query_params["aar"] = str(year)
+    at.run()
+    assert at.selectbox(key="cal_year").value == year
+    plan_ids = at.selectbox(key="plan_id").options
+    assert len(plan_ids) >= 2
