@@ -37,11 +37,12 @@ BREACHES: list[Breach] = [
            "Å klikke på et nivå i pyramiden for å vise bare det nivået krever mus eller berøring.",
            "Alle nivåene og tiltakene vises også i listene under pyramiden, og filtrene over pyramiden kan brukes "
            "med tastatur."),
-    Breach("3.1.1 Språk på siden, 3.1.2 Språk på deler av innholdet",
-           "Siden er merket som engelsk, og noen faste tekster fra rammeverket er på engelsk (for eksempel «Drag "
-           "and drop file here» og «Browse files» i filopplastingen).",
-           "Streamlit lar oss ikke sette språket på siden eller oversette disse tekstene ennå. Vi følger "
-           "rammeverkets utvikling og retter dette når det blir mulig."),
+    Breach("3.1.2 Språk på deler av innholdet",
+           "Noen faste tekster fra rammeverket er på engelsk uten å være merket som engelsk (for eksempel «Drag "
+           "and drop file here» og «Browse files» i filopplastingen, og verktøylinjen over tabellene). "
+           "Tallfelt i skjemaene viser desimalpunktum (12.50) mens du skriver.",
+           "Streamlit lar oss ikke oversette disse tekstene ennå. Ledeteksten og hjelpeteksten ved hvert felt er "
+           "på norsk, og tallene vises med desimalkomma overalt ellers."),
     Breach("2.4.1 Hoppe over blokker",
            "Det finnes ingen lenke for å hoppe forbi menyen rett til hovedinnholdet.",
            "Menyen ligger i et eget sidefelt med landemerke, og sidene har en overskrift på nivå 1 som "
@@ -54,7 +55,8 @@ MET = [
     "Alle skjemafelt har synlige ledetekster (3.3.2), og feil forklares med tekst på norsk (3.3.1, 3.3.3).",
     "Tall, datoer og manglende verdier skrives på norsk måte (5,1; 1 000; dd.mm.åååå; «–» med årsak).",
     "Farge brukes aldri alene for å vise nivå eller status (1.4.1).",
-    "Hver side har sin egen adresse som kan deles og lastes inn på nytt (2.4.2, 2.4.5).",
+    "Sidene er merket som norsk bokmål (3.1.1), og hver side har sin egen tittel (2.4.2).",
+    "Hver side har sin egen adresse med valgene i lenken, som kan deles og lastes inn på nytt (2.4.5).",
     "Siden kan brukes på mobil i stående format, 390 punkter bred (1.3.4, 1.4.10).",
 ]
 

@@ -9,6 +9,7 @@ pasted in a meeting invitation opens the same view, and filters survive a trip t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -93,6 +94,26 @@ def changed(key: str, param: str, default: Any = None) -> None:
     value = st.session_state.get(key)
     remember(key, value)
     set_url_value(param, value, default)
+
+
+def bind_range(key: str, params: tuple[str, str], default: tuple[date, date]) -> str:
+    """Like ``bind`` for a date range widget (``st.date_input`` with a pair): two parameters, ISO dates."""
+    asked = tuple(url_value(p, kind=date.fromisoformat) for p in params)
+    known = st.session_state.get(key, remembered(key, default))
+    value = asked if all(asked) else tuple(known)
+    st.session_state[key] = value
+    remember(key, value)
+    range_changed(key, params, default)
+    return key
+
+
+def range_changed(key: str, params: tuple[str, str], default: tuple[date, date]) -> None:
+    value = tuple(st.session_state.get(key) or ())
+    if len(value) != 2:  # the user has picked only the start so far
+        return
+    remember(key, value)
+    for param, day, fallback in zip(params, value, default, strict=True):
+        set_url_value(param, day, fallback)
 
 
 def bound(widget: Callable, label: str, *args, key: str, param: str, default: Any = None,

@@ -45,3 +45,15 @@ def test_year_and_plan_from_the_link(open_page, app_env):
     assert at.selectbox(key="cal_year").value == year
     plan_ids = at.selectbox(key="plan_id").options
     assert len(plan_ids) >= 2
+
+
+def test_change_log_period_from_the_link(open_page):
+    from datetime import date
+
+    at = open_page("leder", "endringslogg")
+    at.query_params["fra"] = "2020-01-01"
+    at.query_params["til"] = "2020-01-31"
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="log_period").value == (date(2020, 1, 1), date(2020, 1, 31))
+    assert "Ingen endringer med disse filtrene." in "\n".join(i.value for i in at.info)
