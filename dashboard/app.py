@@ -56,6 +56,6 @@ show_flashes()
 specs = pages_for(actor)
 st.session_state["_laget_pages"] = [p.title for p in specs]
 nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                     for p in specs])
+                     for p in specs], expanded=True)  # no English «View more»
 page_behaviour(nav.url_path)
 nav.run()

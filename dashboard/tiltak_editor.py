@@ -125,7 +125,7 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     }
     editor_key = f"editor_{key}_{_generation(key)}"
     st.data_editor(snapshot, hide_index=True, width="stretch", column_config=column_config, key=editor_key,
-                   disabled=["id", "version", "Tiltak"])
+                   disabled=["id", "version", "Tiltak"], placeholder=fmt.MISSING, alt=f"{caption}, redigerbar")
     readable_table(shown_now.drop("id", "version"), caption, row_header="Tiltak")
     newer = shown_now.join(snapshot.select("id", pl.col("version").alias("seen")), on="id")
     if newer.filter(pl.col("version") != pl.col("seen")).height:

@@ -23,7 +23,9 @@ if indicators.is_empty():
     st.stop()
 names = dict(zip(indicators["id"].to_list(), indicators["name"].to_list(), strict=True))
 indicator_id = st.selectbox("Indikator", list(names), format_func=names.get, key="import_indicator")
-upload = st.file_uploader("CSV-fil", type=["csv", "txt"], key="import_file")
+upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Browse files» for å velge den)", type=["csv", "txt"],
+                          key="import_file", help="Streamlit viser knappen og slippfeltet på engelsk. Filen kan være "
+                          "opptil 200 MB, som CSV eller TXT.")
 if upload is None:
     st.stop()
 try:
