@@ -71,6 +71,19 @@ def remember(key: str, value: Any) -> None:
     st.session_state[KEEP + key] = value
 
 
+def kept(key: str, param: str, *, options: Sequence | None = None, kind: type | None = None) -> Any:
+    """A choice made without a widget (a click in a chart): from the address, else the session; kept in both."""
+    value = url_value(param, options=options, kind=kind)
+    value = remembered(key) if value is None else value
+    keep(key, param, value)
+    return value
+
+
+def keep(key: str, param: str, value: Any) -> None:
+    remember(key, value)
+    set_url_value(param, value)
+
+
 def bind(key: str, param: str, *, default: Any = None, options: Sequence | None = None, multi: bool = False,
          kind: type | None = None) -> str:
     """Prepare ``st.session_state[key]`` for a widget and return ``key``; pass ``on_change=changed, args=(...)``.

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
-from dashboard.state import bound, remember, remembered, set_url_value, url_value
+from dashboard.state import bound, keep, kept
 from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
@@ -36,9 +36,7 @@ with f3:
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-chosen_level = url_value("niva", options=list(level_labels)) or remembered("filter_level")
-remember("filter_level", chosen_level)
-set_url_value("niva", chosen_level)
+chosen_level = kept("filter_level", "niva", options=list(level_labels))
 tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
 event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                            on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
@@ -48,15 +46,13 @@ readable_table(tiers.select(pl.col("label").alias("Nivå"), pl.col("count").alia
 picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
 if picked and picked[0] != chosen_level:
     chosen_level = picked[0]
-    remember("filter_level", chosen_level)
-    set_url_value("niva", chosen_level)
+    keep("filter_level", "niva", chosen_level)
 caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
 if chosen_level:
     c1, c2 = st.columns([4, 1])
     c1.caption(f"Viser bare **{level_labels.get(chosen_level, chosen_level)}**. {caption}")
     if c2.button("Vis alle nivåer"):
-        remember("filter_level", None)
-        set_url_value("niva", None)
+        keep("filter_level", "niva", None)
         st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
         st.rerun()
 else:
