@@ -110,3 +110,19 @@ def test_accessibility_statement_for_every_role(open_page, user):
                     "Tilsyn og klage"):
         assert heading in page
     assert all(b.criterion in page for b in BREACHES)
+
+
+@pytest.mark.parametrize("plan_key", [None, "bamble"])
+def test_no_page_shows_none(open_page, app_env, plan_key):
+    """«None» never reaches the reader: not in text, not in the HTML tables, not as a plan's Fra/Til."""
+    from data_access.db import get_engine
+    from data_access.plans import plans_frame
+
+    key = None
+    if plan_key:
+        keys = plans_frame(get_engine(app_env))["key"].to_list()
+        key = next(k for k in keys if plan_key in k)
+    for page in ("oversikt", "tiltak", "tjenester", "endringslogg", "motekalender", "indikatorer", "brukere"):
+        at = open_page("admin", page, plan_key=key)
+        shown = texts(at) + "\n".join(h.proto.body for h in at.get("html"))
+        assert "None" not in shown, page
