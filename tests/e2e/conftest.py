@@ -125,7 +125,7 @@ def edit_cell(page, grid_index: int, row: int, column: str, value: str,
     for _ in range(4):
         wait_idle(page)
         grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
+        box = _settled_box(page, grid)
         page.mouse.click(box["x"] + x, box["y"] + 35 * (row + 1) + 17)
         page.wait_for_timeout(200)
         page.keyboard.press("Enter")
@@ -138,6 +138,18 @@ def edit_cell(page, grid_index: int, row: int, column: str, value: str,
         except Exception:  # noqa: BLE001 - the click or the editor missed; try again
             page.keyboard.press("Escape")
     raise AssertionError(f"the grid did not take the edit of {column!r}")
+
+
+def _settled_box(page, locator) -> dict:
+    """The element's box once it has stopped moving (charts and tables above it render after the rerun)."""
+    box = locator.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        again = locator.bounding_box()
+        if again == box:
+            break
+        box = again
+    return box
 
 
 def goto_page(page, link: str, ready) -> None:

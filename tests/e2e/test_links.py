@@ -12,7 +12,7 @@ def test_link_survives_login_and_reload(page, app_url):
     page.get_by_label("Brukernavn").fill("leder")
     page.get_by_label("Passord").fill("laget-demo")
     page.get_by_role("button", name="Logg inn").click()
-    heading = page.locator("h1").filter(has_text="Tiltak")
+    heading = page.locator("h1").filter(has_text="Tiltak").first
     heading.wait_for()
     wait_idle(page)
     assert "/tiltak" in page.url and "status=i_gang" in page.url and "niva=selektiv" in page.url
