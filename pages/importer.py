@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import indicator_data
+from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import flash, plan_header
 from data_access import formatting as fmt
@@ -22,7 +23,8 @@ if indicators.is_empty():
     st.info("Legg til en indikator først (siden Indikatorer).")
     st.stop()
 names = dict(zip(indicators["id"].to_list(), indicators["name"].to_list(), strict=True))
-indicator_id = st.selectbox("Indikator", list(names), format_func=names.get, key="import_indicator")
+indicator_id = bound(st.selectbox, "Indikator", key="import_indicator", param="indikator", options=list(names),
+                     default=next(iter(names)), format_func=names.get)
 upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Browse files» for å velge den)", type=["csv", "txt"],
                           key="import_file", help="Streamlit viser knappen og slippfeltet på engelsk. Filen kan være "
                           "opptil 200 MB, som CSV eller TXT.")
