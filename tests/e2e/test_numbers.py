@@ -20,3 +20,4 @@ def test_indicator_chart_axes_use_decimal_comma(page, app_url):
     numbers = [t for t in labels if re.fullmatch(r"[−\-]?[\d\u00a0 ]+([.,]\d+)?", t)]
     assert numbers, labels
     assert not any(re.search(r"\d\.\d", t) for t in numbers), numbers
+    assert any(re.search(r"\d,\d", t) for t in numbers), numbers  # the demo values give ticks like 8,5
