@@ -33,10 +33,6 @@ BREACHES: list[Breach] = [
            "beskrivelse.",
            "Tallene i hver figur finnes som tabell rett under figuren eller i fanen «Liste». Figurene har korte "
            "tekstforklaringer, og farge brukes aldri alene: nivåene har også navn, form og plassering."),
-    Breach("2.1.1 Tastatur",
-           "Å klikke på et nivå i pyramiden for å vise bare det nivået krever mus eller berøring.",
-           "Alle nivåene og tiltakene vises også i listene under pyramiden, og filtrene over pyramiden kan brukes "
-           "med tastatur."),
     Breach("3.1.2 Språk på deler av innholdet",
            "Noen faste tekster fra rammeverket er på engelsk uten å være merket som engelsk (for eksempel «Drag "
            "and drop file here» og «Browse files» i filopplastingen, og verktøylinjen over tabellene). "
@@ -54,6 +50,7 @@ MET = [
     "Hver side har én overskrift på nivå 1, og overskriftene følger hverandre i riktig rekkefølge (1.3.1, 2.4.6).",
     "Alle skjemafelt har synlige ledetekster (3.3.2), og feil forklares med tekst på norsk (3.3.1, 3.3.3).",
     "Tall, datoer og manglende verdier skrives på norsk måte (5,1; 1 000; dd.mm.åååå; «–» med årsak).",
+    "Nivået i pyramiden kan også velges i listen «Vis nivå», med tastatur (2.1.1).",
     "Farge brukes aldri alene for å vise nivå eller status (1.4.1).",
     "Sidene er merket som norsk bokmål (3.1.1), og hver side har sin egen tittel (2.4.2).",
     "Hver side har sin egen adresse med valgene i lenken, som kan deles og lastes inn på nytt (2.4.5).",

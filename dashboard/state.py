@@ -71,19 +71,6 @@ def remember(key: str, value: Any) -> None:
     st.session_state[KEEP + key] = value
 
 
-def kept(key: str, param: str, *, options: Sequence | None = None, kind: type | None = None) -> Any:
-    """A choice made without a widget (a click in a chart): from the address, else the session; kept in both."""
-    value = url_value(param, options=options, kind=kind)
-    value = remembered(key) if value is None else value
-    keep(key, param, value)
-    return value
-
-
-def keep(key: str, param: str, value: Any) -> None:
-    remember(key, value)
-    set_url_value(param, value)
-
-
 def bind(key: str, param: str, *, default: Any = None, options: Sequence | None = None, multi: bool = False,
          kind: type | None = None) -> str:
     """Prepare ``st.session_state[key]`` for a widget and return ``key``; pass ``on_change=changed, args=(...)``.
@@ -127,6 +114,13 @@ def range_changed(key: str, params: tuple[str, str], default: tuple[date, date])
     remember(key, value)
     for param, day, fallback in zip(params, value, default, strict=True):
         set_url_value(param, day, fallback)
+
+
+def changed_and_reset(key: str, param: str, default: Any, counter: str) -> None:
+    """on_change for a widget that also mirrors a chart selection: keep the choice and give the chart a new key,
+    so the chart's old selection does not override what was chosen with the keyboard."""
+    changed(key, param, default)
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
 
 
 def bound(widget: Callable, label: str, *args, key: str, param: str, default: Any = None,

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.charts import protective_factor_matrix, pyramid_data
 from dashboard.context import page_context
-from dashboard.state import bound, keep, kept
+from dashboard.state import bind, bound, changed, changed_and_reset
 from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
@@ -36,7 +36,8 @@ with f3:
 tiltak = tiltak_frame(ctx.engine, ctx.plan_id, include_archived=show_archived)
 shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-chosen_level = kept("filter_level", "niva", options=list(level_labels))
+level_options = ["alle", *level_labels]
+bind("filter_level", "niva", options=level_options, default="alle")
 tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
 event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                            on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
@@ -44,19 +45,16 @@ readable_table(tiers.select(pl.col("label").alias("Nivå"), pl.col("count").alia
                             pl.col("statuses").alias("Status")), "Tiltak per nivå i pyramiden", row_header="Nivå",
                label="Les tallene i pyramiden som tabell")
 picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
-if picked and picked[0] != chosen_level:
-    chosen_level = picked[0]
-    keep("filter_level", "niva", chosen_level)
-caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
-if chosen_level:
-    c1, c2 = st.columns([4, 1])
-    c1.caption(f"Viser bare **{level_labels.get(chosen_level, chosen_level)}**. {caption}")
-    if c2.button("Vis alle nivåer"):
-        keep("filter_level", "niva", None)
-        st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
-        st.rerun()
-else:
-    st.caption(caption)
+if picked and picked[0] != st.session_state["filter_level"]:  # a click in the pyramid sets the level below
+    st.session_state["filter_level"] = picked[0]
+    changed("filter_level", "niva", "alle")
+c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+chosen = c1.selectbox("Vis nivå", level_options, key="filter_level",
+                      format_func=lambda s: level_labels.get(s, "Alle nivåer"),
+                      on_change=changed_and_reset, args=("filter_level", "niva", "alle", "_pyramid_gen"))
+chosen_level = None if chosen == "alle" else chosen
+caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå eller velg det i listen."
+c2.caption(f"Viser bare **{level_labels[chosen_level]}**. {caption}" if chosen_level else caption)
 
 if ctx.plan["uses_protective_factors"]:
     with st.expander("Beskyttelsesfaktor × nivå", expanded=False):

@@ -57,3 +57,15 @@ def test_change_log_period_from_the_link(open_page):
     assert not at.exception
     assert at.date_input(key="log_period").value == (date(2020, 1, 1), date(2020, 1, 31))
     assert "Ingen endringer med disse filtrene." in "\n".join(i.value for i in at.info)
+
+
+def test_level_can_be_chosen_without_the_pyramid(open_page):
+    """The keyboard way to do what a click on a pyramid tier does (WCAG 2.1.1)."""
+    at = open_page("leder", "tiltak")
+    at.selectbox(key="filter_level").set_value("indikativ").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Indikativ (4 tiltak)" in page and "Universell (" not in page
+    assert at.query_params["niva"] in ("indikativ", ["indikativ"])
+    at.selectbox(key="filter_level").set_value("alle").run()
+    assert "Universell (30 tiltak)" in texts(at) and "niva" not in at.query_params
