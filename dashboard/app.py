@@ -11,9 +11,11 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
 import streamlit as st  # noqa: E402
 
 from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
+from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
+from dashboard.state import bound  # noqa: E402
 from dashboard.ui import plain, show_flashes  # noqa: E402
 from data_access.bootstrap import ConfigurationError  # noqa: E402
 from data_access.changelog import data_version  # noqa: E402
@@ -58,16 +60,11 @@ try:
             st.stop()
         names = dict(zip(plans["id"].to_list(), plans["name"].to_list(), strict=True))
         kommuner = dict(zip(plans["id"].to_list(), plans["kommune"].to_list(), strict=True))
-        linked = st.query_params.get("plan")  # links in reminder e-mails name the plan by its key
-        if linked and not st.session_state.get("_plan_from_link"):
-            st.session_state["_plan_from_link"] = True
-            match = plans.filter(plans["key"] == linked)["id"].to_list()
-            if match:
-                st.session_state["plan_id"] = match[0]
-        if st.session_state.get("plan_id") not in names:
-            st.session_state["plan_id"] = plans["id"][0]
-        plan_id = st.selectbox("Plan", list(names), format_func=lambda i: f"{kommuner[i]}: {names[i]}",
-                               key="plan_id")
+        linked = st.query_params.get("plan")  # reminder e-mails name the plan by its key: turn it into the id
+        if linked and not linked.isdigit() and (match := plans.filter(plans["key"] == linked)["id"].to_list()):
+            st.query_params["plan"] = str(match[0])
+        plan_id = bound(st.selectbox, "Plan", key="plan_id", param="plan", options=list(names),
+                        default=plans["id"][0], format_func=lambda i: f"{kommuner[i]}: {names[i]}")
         st.caption(f"Innlogget som **{plain(actor.name or actor.username)}** · {ROLES.get(actor.role, actor.role)}")
         if st.button("Logg ut", key="logout"):
             logout(engine, user)
@@ -80,7 +77,8 @@ try:
     specs = pages_for(actor)
     st.session_state["_laget_pages"] = [p.title for p in specs]
     nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                         for p in specs])
+                         for p in specs], expanded=True)  # no English «View more»
+    page_behaviour(nav.url_path)
     nav.run()
 except DatabaseFault as exc:
     database_fault_page(exc)

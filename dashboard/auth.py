@@ -92,7 +92,7 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
         _cookie_script(settings.cookie_name, "", 0)
     if sessions.local_login_enabled(engine):
         with st.form("login"):
-            st.subheader("Logg inn")
+            st.header("Logg inn")
             username = st.text_input("Brukernavn", autocomplete="username")
             password = st.text_input("Passord", type="password", autocomplete="current-password")
             submitted = st.form_submit_button("Logg inn")
@@ -113,6 +113,10 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
     elif not oidc_buttons():
         st.error("Innlogging med passord er slått av, og ingen OpenID Connect-innlogging er satt opp. "
                  "Kjør `laget auth local-login on` på tjeneren.")
+    from dashboard.accessibility import show_statement
+
+    with st.expander("Tilgjengelighetserklæring"):
+        show_statement()
 
 
 def store_cookie(settings: Settings) -> None:
@@ -137,6 +141,11 @@ def sign_in(engine: Engine, settings: Settings, key: str) -> SessionUser:
     """The signed-in user, or the login page and a stop."""
     user = current_user(engine, settings, key)
     if user is None:
+        from dashboard.browser import page_behaviour
+        from dashboard.navigation import hold_requested_page
+
         login_page(engine, settings, key)
+        hold_requested_page()  # after login, the page and query string the link asked for
+        page_behaviour("login")
         st.stop()
     return user

@@ -12,6 +12,8 @@ from datetime import date
 import altair as alt
 import polars as pl
 
+from data_access import formatting as fmt
+from data_access.chart_specs import norsk
 from data_access.frequency import norwegian_holidays
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -42,7 +44,7 @@ def wheel_data(meetings: pl.DataFrame, year: int) -> pl.DataFrame:
         x, y = _polar(d.timetuple().tm_yday - 0.5, days, RING.get(level, 1.0))
         shown = ", ".join(names[:3]) + (f" og {n - 3} til" if n > 3 else "")
         rows.append({"x": x, "y": y, "Nivå": ARENA_LEVELS.get(level, level), "Møter": n, "Møtearena": shown,
-                     "Dato": d.strftime("%d.%m.%Y")})
+                     "Dato": fmt.day(d)})
     return pl.DataFrame(rows, schema={"x": pl.Float64, "y": pl.Float64, "Nivå": pl.String, "Møter": pl.Int64,
                                       "Møtearena": pl.String, "Dato": pl.String})
 
@@ -74,7 +76,7 @@ def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
         **xy, color=_level_scale("Nivå"), size=alt.Size("Møter:Q", legend=None, scale=alt.Scale(range=[60, 260])),
         shape=alt.Shape("Nivå:N", scale=alt.Scale(domain=list(LEVEL_SHAPES), range=list(LEVEL_SHAPES.values()))),
         tooltip=["Dato:N", "Nivå:N", "Møter:Q", "Møtearena:N"])
-    return (spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560)
+    return norsk((spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560))
 
 
 def month_data(meetings: pl.DataFrame, year: int, month: int, per_day: int = 4) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -121,4 +123,4 @@ def month_grid(meetings: pl.DataFrame, year: int, month: int) -> alt.LayerChart:
         x=x, y=y, text="text:N",
         color=alt.Color("Nivå:N", title="Nivå", legend=alt.Legend(values=list(LEVEL_COLORS)),
                         scale=alt.Scale(domain=[*LEVEL_COLORS, ""], range=[*LEVEL_COLORS.values(), "#555555"])))
-    return (rects + day_numbers + meeting_lines).properties(height=weeks * 110)
+    return norsk((rects + day_numbers + meeting_lines).properties(height=weeks * 110))

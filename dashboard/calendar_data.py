@@ -21,7 +21,7 @@ def _calendar(url: str, plan_id: int, year: int, token: tuple) -> tuple[pl.DataF
     engine = get_engine(url)
     arenas = arenas_frame(engine, plan_id)
     meetings = merge_meetings(arenas, stored_meetings(engine, plan_id, year), year)
-    return arenas, meetings, find_conflicts(meetings)
+    return arenas, meetings, find_conflicts(meetings, arenas["leader"].to_list())
 
 
 def calendar_data(ctx: PageContext, year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

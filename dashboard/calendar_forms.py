@@ -11,7 +11,7 @@ from dashboard.context import PageContext
 from dashboard.ui import attempt, conflict_panel, snapshot
 from data_access.arena_writes import create_arena, set_retired, update_arena
 from data_access.fields import ARENA, MEETING
-from data_access.meetings import STATES, MeetingUpdate, add_meeting, update_meeting
+from data_access.meetings import STATES, MeetingUpdate, add_meeting, next_meeting_index, update_meeting
 from data_access.validation import format_date
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -22,10 +22,14 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
         return
     arenas = meetings.select("arena_id", "arena").unique().sort("arena")
     names = dict(zip(arenas["arena_id"].to_list(), arenas["arena"].to_list(), strict=True))
-    arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key="meeting_arena")
+    by_date = meetings.sort("date")
+    coming = by_date["arena_id"][next_meeting_index(by_date["date"].to_list(), date.today())]
+    arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key=f"meeting_arena_{year}",
+                            index=list(names).index(coming))
     rows = meetings.filter(pl.col("arena_id") == arena_id).sort("date").to_dicts()
     labels = {i: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
-    pick = st.selectbox("Møte", list(labels), format_func=labels.get, key="meeting_pick")
+    pick = st.selectbox("Møte", list(labels), format_func=labels.get, key=f"meeting_pick_{year}_{arena_id}",
+                        index=next_meeting_index([r["date"] for r in rows], date.today()))
     key = f"meeting_{arena_id}_{rows[min(pick or 0, len(rows) - 1)]['planned_date']}"
     m = snapshot(key, rows[min(pick or 0, len(rows) - 1)])
     version = int(m["version"] or 0)

@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext, last_good
+from dashboard.tables import grid, readable_table
 from dashboard.ui import attempt, chart, conflict_panel, example_badge, per_version, plain, snapshot
-from data_access.chart_specs import indicator_chart
+from data_access import formatting as fmt
+from data_access.chart_specs import NUMBER_FORMAT, indicator_chart
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
-from data_access.formatting import fmt_value
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
@@ -34,6 +35,26 @@ def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
 
     return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.version or last_good(data_version, ctx.engine))
 
+def overview_table(table: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The Tabell tab: values and changes as Norwegian text with their unit (percentage points for percent)."""
+    units = dict(zip(indicators["id"].to_list(), indicators["unit"].to_list(), strict=True))
+    return table.with_columns(
+        pl.Series("Siste verdi", [fmt.value(v, units.get(i, "")) for i, v in zip(table["id"], table["Siste verdi"],
+                                                                                  strict=True)], dtype=pl.String),
+        pl.Series("Endring", [fmt.change(v, units.get(i, "")) for i, v in zip(table["id"], table["Endring"],
+                                                                              strict=True)], dtype=pl.String),
+        pl.col("Siste periode").fill_null(fmt.MISSING),
+        pl.when(pl.col("Eksempeldata")).then(pl.lit("Ja")).otherwise(pl.lit("Nei")).alias("Eksempeldata"))
+
+
+def value_rows(values: pl.DataFrame, unit: str) -> pl.DataFrame:
+    """A chart's values as rows people read: period, place and the formatted value (with missing as «–»)."""
+    return values.sort("period_order", "geo").select(
+        pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
+        pl.col("geo_name").alias("Sted"),
+        pl.col("value").map_elements(lambda v: fmt.value(v, unit), return_dtype=pl.String).fill_null(fmt.MISSING)
+        .alias("Verdi"),
+        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
 
 
 def badges(*judgements: Judgement, example: bool = False) -> str:
@@ -54,20 +75,22 @@ def sparkline(values: pl.DataFrame) -> alt.Chart:
         strokeDash=alt.StrokeDash("is_example:N", scale=alt.Scale(domain=[False, True], range=[[1, 0], [4, 3]]),
                                   legend=None),
         tooltip=[alt.Tooltip("period:N", title="Periode"), alt.Tooltip("geo_name:N", title="Sted"),
-                 alt.Tooltip("value:Q", title="Verdi", format=",.2f")],
-    ).properties(height=70)
+                 alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT)],
+    ).properties(height=70).configure(locale=fmt.VEGA_LOCALE)
 
 
 def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = per_version(lambda: status(values, ind["better"], ind["target_value"]), "status", ind["id"])
     with st.container(border=True):
         st.markdown(f"**{plain(ind['name'])}**")
-        change = "" if st_.change is None else f" ({fmt_value(st_.change, ind['unit'], sign=True)})"
-        st.markdown(f"{fmt_value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
+        change = "" if st_.change is None else f" ({fmt.change(st_.change, ind['unit'])})"
+        st.markdown(f"{fmt.value(st_.latest_value, ind['unit'])}{change} · {st_.latest_period or 'ingen data'}")
         example = bool(values["is_example"].any()) or _example_target(ind)
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=example))
         if values.height:
             chart(lambda: sparkline(values), "sparkline", ind["id"], width="stretch")
+            readable_table(value_rows(values, ind["unit"]), f"Verdier for {ind['name']}", row_header="Periode",
+                           label="Les tallene som tabell")
 
 
 def _example_target(ind: dict) -> bool:
@@ -78,13 +101,13 @@ def target_text(ind: dict) -> str:
     """«Mål: 85 % innen 2026», with «(Eksempeldata)» when the plan does not state the target."""
     if ind.get("target_value") is None:
         return ""
-    text = f"Mål: {fmt_value(ind['target_value'], ind['unit'])} innen {ind['target_year'] or '–'}"
+    text = f"Mål: {fmt.value(ind['target_value'], ind['unit'])} innen {fmt.year(ind['target_year'])}"
     return text + (" (Eksempeldata)" if _example_target(ind) else "")
 
 
 def detail(ind: dict, values: pl.DataFrame) -> None:
     unit = UNITS.get(ind["unit"], ind["unit"])
-    st.subheader(plain(ind["name"]))
+    st.header(plain(ind["name"]))
     target = f" · {target_text(ind)}" if ind["target_value"] is not None else ""
     st.caption(plain(f"Enhet: {unit} · {BETTER.get(ind['better'], '')} · Kilde: {ind['source'] or 'ikke oppgitt'}"
                      f"{target}" + (f" · Gjelder nivå: {ind['level']}" if ind["level"] else "")
@@ -104,24 +127,27 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
               unit, ind["target_value"], _example_target(ind), width="stretch")
     table = values.sort("period_order", "geo").select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
-        pl.col("geo_name").alias("Sted"), pl.col("value").alias("Verdi"), pl.col("source").alias("Kilde"),
+        pl.col("geo_name").alias("Sted"),
+        pl.struct("value", "marker").map_elements(lambda r: fmt.value(r["value"], ind["unit"], marker=r["marker"]),
+                                                  return_dtype=pl.String).alias("Verdi"),
+        pl.col("source").alias("Kilde"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata"))
         .when(pl.col("marker").is_not_null()).then(pl.lit("Mangler i kilden: ") + pl.col("marker"))
         .otherwise(pl.lit("")).alias("Merknad"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(table, caption=f"Verdier for {ind['name']}")
 
 
 def import_preview(planned: list, indicator_name: str) -> None:
     """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI."""
     st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{indicator_name}»")
-    st.dataframe(pl.DataFrame({"Periode": [r.period for r in planned],
-                               "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
-                               "Verdi": [r.value for r in planned],
-                               "Merknad": [r.marker or "" for r in planned],
-                               "Regionkode": [r.region_code or "" for r in planned]},
-                              schema={"Periode": pl.String, "Geografi": pl.String, "Sted": pl.String,
-                                      "Verdi": pl.Float64, "Merknad": pl.String, "Regionkode": pl.String}),
-                 hide_index=True, width="stretch")
+    grid(pl.DataFrame({"Periode": [r.period for r in planned],
+                       "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
+                       "Verdi": [fmt.value(r.value, "") if r.value is not None else fmt.MISSING for r in planned],
+                       "Merknad": [fmt.missing(r.marker) if r.value is None and r.marker else "" for r in planned],
+                       "Regionkode": [r.region_code or "" for r in planned]},
+                      schema={"Periode": pl.String, "Geografi": pl.String, "Sted": pl.String, "Verdi": pl.String,
+                              "Merknad": pl.String, "Regionkode": pl.String}),
+         caption=f"Forhåndsvisning av verdiene til {indicator_name}")
 
 
 def value_form(ctx: PageContext, ind: dict, values: pl.DataFrame) -> None:

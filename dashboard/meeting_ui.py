@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply
 from dashboard.ui import attempt, conflict_panel, flash, show_error, snapshot
@@ -47,7 +48,7 @@ def _describe(r: dict, names: dict[int, str], action_texts: dict[int, str]) -> s
 def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], actions: pl.DataFrame) -> None:
     """Every change saved in this meeting, newest first, each with its own undo."""
     log = ctx.read(log_frame, group_meeting_id=meeting_id)
-    st.subheader(f"Endringer i dette møtet ({log.height})")
+    st.header(f"Endringer i dette møtet ({log.height})")
     if log.is_empty():
         st.caption("Ingen endringer er lagret i møtet ennå. Endringer fra alle sider kommer med her mens møtet pågår.")
         return
@@ -76,7 +77,7 @@ def _position(ids: list[int]) -> int:
 def walk_agenda(ctx: PageContext, ids: list[int], tiltak: pl.DataFrame, meeting_id: int,
                 reasons: dict[int, str], actions: pl.DataFrame) -> None:
     """One tiltak at a time, with its history beside it; Alt+N / Alt+P step, Ctrl+Enter saves."""
-    st.subheader("Gå gjennom agendaen")
+    st.header("Gå gjennom agendaen")
     if not ids:
         st.caption("Agendaen er tom: ingen tiltak har passert evalueringsdatoen, står urørt eller er endret "
                    "siden forrige møte.")
@@ -109,15 +110,14 @@ def walk_agenda(ctx: PageContext, ids: list[int], tiltak: pl.DataFrame, meeting_
         mine = actions.filter(pl.col("tiltak_id") == row["id"])
         if mine.height:
             st.markdown("**Åpne oppfølgingspunkter for tiltaket**")
-            st.dataframe(actions_table(mine, date.today()), hide_index=True, width="stretch")
+            grid(actions_table(mine, date.today()), caption="Åpne oppfølgingspunkter for tiltaket")
     with right:
         st.markdown("**Historikk**")
         log = log_frame(ctx.engine, entity="tiltak", entity_ids=[row["id"]], limit=20)
         if log.is_empty():
             st.caption("Ingen endringer er registrert.")
         else:
-            st.dataframe(history_table(log).select("Tidspunkt", "Hvem", "Felt", "Til"), hide_index=True,
-                         width="stretch")
+            grid(history_table(log).select("Tidspunkt", "Hvem", "Felt", "Til"), caption="Historikk for tiltaket")
 
 
 def _walk_form(ctx: PageContext, row: dict, meeting_id: int) -> None:
@@ -179,7 +179,7 @@ def open_actions(ctx: PageContext, actions: pl.DataFrame, meeting_id: int | None
     if actions.is_empty():
         st.caption("Ingen åpne oppfølgingspunkter.")
         return
-    st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")
+    grid(actions_table(actions, date.today()), caption="Åpne oppfølgingspunkter")
     if not closable:
         return
     labels = {r["id"]: f"{format_date(r['deadline'])} · {r['text']}" for r in actions.iter_rows(named=True)}

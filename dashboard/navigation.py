@@ -36,7 +36,17 @@ PAGES: list[PageSpec] = [
     PageSpec("importer.py", "Importer tall", ":material/upload_file:", "importer", needs=Permission.EDIT_INDICATORS),
     PageSpec("brukere.py", "Administrasjon", ":material/admin_panel_settings:", "administrasjon",
              needs=Permission.MANAGE_USERS),
+    PageSpec("tilgjengelighet.py", "Tilgjengelighetserklæring", ":material/accessibility:", "tilgjengelighet"),
 ]
+
+
+def hold_requested_page() -> None:
+    """Before login: resolve the address against every page (hidden, not run), so the requested page and its
+    query string are still the current ones when login reruns the app; the user lands where the link pointed."""
+    import streamlit as st
+
+    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default) for p in PAGES],
+                  position="hidden")
 
 
 def pages_for(actor: Actor) -> list[PageSpec]:

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.tables import grid
 from dashboard.ui import XLSX_MIME, flash, show_error
 from data_access.errors import LagetError
 from data_access.excel_export import template_workbook
@@ -34,7 +35,7 @@ def _new_plan_fields() -> tuple[NewPlan | None, dict[str, str]]:
 
 
 def import_section(ctx: PageContext) -> None:
-    st.subheader("Importer en plan fra Excel")
+    st.header("Importer en plan fra Excel")
     st.caption("Importmalen har samme ark og kolonner som Excel-eksporten av en plan. Arket «Veiledning» forklarer "
                "hver kolonne, nivåene, statusene og hyppighetene Laget forstår. Importen skjer helt eller ikke i det "
                "hele tatt, og alt kommer i endringsloggen.")
@@ -60,12 +61,12 @@ def import_section(ctx: PageContext) -> None:
     if not plan.ok:
         st.error(f"Filen kan ikke importeres: {len(plan.errors)} feil må rettes først. Ingenting er endret.",
                  icon=":material/error:")
-        st.dataframe(plan.error_frame(), hide_index=True, width="stretch")
+        grid(plan.error_frame(), caption="Feil i arbeidsboken")
     st.markdown("**Hva importen gjør, per ark**")
-    st.dataframe(changes.summary(), hide_index=True, width="stretch")
+    grid(changes.summary(), caption="Endringer importen vil gjøre")
     tiltak_tab, arena_tab, change_tab = st.tabs(["Tiltak per nivå og status", "Hyppigheter", "Endringer"])
     with tiltak_tab:
-        st.dataframe(plan.counts(), hide_index=True, width="stretch")
+        grid(plan.counts(), caption="Tiltak per nivå og status")
         if changes.new_services:
             st.markdown("**Tjenester som blir opprettet**")
             st.text(", ".join(changes.new_services))
@@ -73,13 +74,13 @@ def import_section(ctx: PageContext) -> None:
             st.markdown("**Beskyttelsesfaktorer som blir opprettet**")
             st.text(", ".join(changes.new_factors))
     with arena_tab:
-        st.dataframe(plan.frequencies(), hide_index=True, width="stretch")
+        grid(plan.frequencies(), caption="Hyppighetene slik Laget forsto dem")
     with change_tab:
         detail = changes.detail()
         if detail.is_empty():
             st.caption("Ingen nye eller endrede rader.")
         else:
-            st.dataframe(detail, hide_index=True, width="stretch")
+            grid(detail, caption="Endringer i detalj")
     ready = plan.ok and not changes.is_empty and (target == "eksisterende" or new_plan is not None)
     if target == "ny" and new_plan is None:
         st.caption("Fyll ut kommune og navn på planen for å importere.")
@@ -89,7 +90,8 @@ def import_section(ctx: PageContext) -> None:
         except LagetError as exc:
             show_error(exc)
             if getattr(exc, "errors", None):
-                st.dataframe(pl.DataFrame([e.text() for e in exc.errors], schema=["Feil"]), hide_index=True)
+                grid(pl.DataFrame([e.text() for e in exc.errors], schema=["Feil"], orient="row"),
+                     caption="Feil som stoppet importen")
         else:
             st.cache_data.clear()
             st.session_state["_import_gen"] = generation + 1

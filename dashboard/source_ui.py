@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.indicator_ui import import_preview
+from dashboard.tables import grid
 from dashboard.ui import flash, show_error
 from data_access.errors import LagetError
 from data_access.source_refresh import (
@@ -69,21 +70,22 @@ def failures(sources: pl.DataFrame) -> None:
         st.warning(f"Siste henting fra SSB/FHI feilet for {failed.height} "
                    f"{'indikator' if failed.height == 1 else 'indikatorer'}; tallene deres er ikke endret:",
                    icon=":material/warning:")
-        st.dataframe(failed.select(pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
-                                   pl.col("last_error").alias("Feil")), hide_index=True, width="stretch")
+        grid(failed.select(pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
+                           pl.col("last_error").alias("Feil")), caption="Indikatorer som ikke kunne hentes")
 
 
 def sources_table(sources: pl.DataFrame) -> None:
     if sources.is_empty():
         return
     st.markdown("**Automatisk henting fra SSB og FHI**")
-    st.dataframe(sources.select(
+    grid(sources.select(
         pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
         pl.col("last_fetched_at").map_elements(_when, return_dtype=pl.String).alias("Sist hentet"),
         pl.col("latest_period").fill_null("–").alias("Siste periode i Laget"),
         pl.col("latest_source_period").fill_null("–").alias("Siste periode hos kilden"),
         pl.when(pl.col("new_figures")).then(pl.lit("Nye tall")).otherwise(pl.lit("")).alias("Nye tall"),
-        pl.col("last_error").fill_null("").alias("Feil ved siste henting")), hide_index=True, width="stretch")
+        pl.col("last_error").fill_null("").alias("Feil ved siste henting")),
+        caption="Automatisk henting fra SSB og FHI")
 
 
 def refresh_button(ctx: PageContext, sources: pl.DataFrame) -> None:

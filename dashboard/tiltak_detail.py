@@ -7,26 +7,28 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.state import bound
+from dashboard.tables import grid
 from dashboard.tiltak_editor import reapply
 from dashboard.ui import attempt, conflict_panel, plain, snapshot
+from data_access import formatting as fmt
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.fields import TILTAK
 from data_access.permissions import Permission
 from data_access.tiltak_writes import create_tiltak, save_changes, set_archived, undo_change
 from data_access.uow import Change
-from data_access.validation import format_date
 from data_access.vocabulary import STATUS_LABELS
 
 
 def history_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
-        "Tidspunkt": log["at"].dt.strftime("%d.%m.%Y %H:%M"),
+        "Tidspunkt": [fmt.moment(t) for t in log["at"]],
         "Hvem": [n or u for n, u in zip(log["name"], log["username"], strict=True)],
         "Handling": [ACTION_LABELS.get(a, a) for a in log["action"]],
         "Felt": [FIELD_LABELS.get(f or "", f or "") for f in log["field"]],
         "Fra": [readable(f, v) for f, v in zip(log["field"], log["old_value"], strict=True)],
         "Til": [readable(f, v) for f, v in zip(log["field"], log["new_value"], strict=True)],
-        "Møte": [format_date(d) if d else "" for d in log["meeting_date"]],
+        "Møte": [fmt.day(d) if d else "" for d in log["meeting_date"]],
     }, schema={k: pl.String for k in ("Tidspunkt", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte")})
 
 
@@ -34,12 +36,8 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     if tiltak.is_empty():
         return
     names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
-    linked = st.query_params.get("tiltak")  # reminder e-mails link here with ?tiltak=<id>
-    if linked and linked.isdigit() and int(linked) in names and not st.session_state.get("_tiltak_from_link"):
-        st.session_state["detail_tiltak"] = int(linked)
-        st.session_state["_tiltak_from_link"] = True
-    chosen = st.selectbox("Velg tiltak", list(names), format_func=names.get, key="detail_tiltak", index=None,
-                          placeholder="Velg et tiltak for å se beskrivelse og historikk")
+    chosen = bound(st.selectbox, "Velg tiltak", key="detail_tiltak", param="tiltak", options=list(names),
+                   format_func=names.get, placeholder="Velg et tiltak for å se beskrivelse og historikk")
     if chosen is None:
         return
     row = tiltak.filter(pl.col("id") == chosen).row(0, named=True)
@@ -49,15 +47,16 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
     _follow_up(ctx, row)
     editor = ctx.can(Permission.EDIT_TILTAK)
     if editor:
+        status_form(ctx, row)
         _edit_form(ctx, row, levels, factors)
     log = ctx.read(log_frame, entity="tiltak", entity_ids=[chosen], limit=200)
     st.markdown("**Historikk**")
     if log.is_empty():
         st.caption("Ingen endringer er registrert.")
         return
-    st.dataframe(history_table(log), hide_index=True, width="stretch")
+    grid(history_table(log), caption="Historikk for tiltaket")
     if editor:
-        options = {r["id"]: f"{r['at']:%d.%m.%Y %H:%M} · {FIELD_LABELS.get(r['field'] or '', r['field'] or '')}: "
+        options = {r["id"]: f"{fmt.moment(r['at'])} · {FIELD_LABELS.get(r['field'] or '', r['field'] or '')}: "
                    f"{readable(r['field'], r['old_value'])} → {readable(r['field'], r['new_value'])}"
                    for r in log.iter_rows(named=True) if r["action"] != "create"}
         if options:
@@ -67,6 +66,36 @@ def tiltak_detail(ctx: PageContext, tiltak: pl.DataFrame, levels: pl.DataFrame, 
             if c2.button("Angre", key=f"undo_{chosen}"):
                 attempt(lambda: undo_change(ctx.engine, ctx.actor, change_id),
                         "Endringen er angret (og angringen er logget).")
+
+
+def status_form(ctx: PageContext, row_now: dict) -> None:
+    """Status, status note and next step of one tiltak in a plain form: the keyboard and screen-reader way to do
+    what the grid does, through the same write path with the version the user saw (so conflicts still show)."""
+    key = f"status_{row_now['id']}"
+    row = snapshot(key, row_now)
+    statuses = list(STATUS_LABELS)
+    with st.form(f"status_{row['id']}_{row['version']}"):
+        st.markdown(f"**Status og neste steg for «{plain(row['name'])}»**")
+        status = st.selectbox("Status", statuses, index=statuses.index(row["status"]), format_func=STATUS_LABELS.get)
+        note = st.text_area("Statusnotat", value=row["status_note"] or "", max_chars=TILTAK.max_chars("status_note"))
+        next_step = st.text_input("Neste steg", value=row["next_step"] or "", max_chars=TILTAK.max_chars("next_step"))
+        saved = st.form_submit_button("Lagre status")
+    if saved:
+        fields = {"status": status, "status_note": note, "next_step": next_step}
+        attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)),
+                lambda summary: f"«{row['name']}»: {summary.lower()}.", conflicts=key)
+    conflict_panel(key, lambda c: reapply(ctx, c), labels=TILTAK.label)
+
+
+def choose_and_edit_status(ctx: PageContext, tiltak: pl.DataFrame, key: str) -> None:
+    """Pick one tiltak by name and edit its status in a form (the alternative to an editable grid)."""
+    if tiltak.is_empty():
+        return
+    names = dict(zip(tiltak["id"].to_list(), tiltak["name"].to_list(), strict=True))
+    chosen = st.selectbox("Endre ett tiltak med skjema", list(names), format_func=names.get, index=None,
+                          key=f"status_pick_{key}", placeholder="Velg tiltak (alternativ til tabellen)")
+    if chosen is not None:
+        status_form(ctx, tiltak.filter(pl.col("id") == chosen).row(0, named=True))
 
 
 def _follow_up(ctx: PageContext, row: dict) -> None:
@@ -84,7 +113,7 @@ def _follow_up(ctx: PageContext, row: dict) -> None:
     actions = ctx.read(actions_frame, ctx.plan_id, open_only=True, tiltak_id=row["id"])
     if actions.height:
         st.markdown(f"**Åpne oppfølgingspunkter ({actions.height})**")
-        st.dataframe(actions_table(actions, date.today()), hide_index=True, width="stretch")
+        grid(actions_table(actions, date.today()), caption="Åpne oppfølgingspunkter for tiltaket")
 
 
 def _save_one(ctx: PageContext, change: Change) -> str:

@@ -11,7 +11,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.tables import grid, readable_table
 from dashboard.ui import conflict_panel, flash, show_error
+from data_access import formatting as fmt
 from data_access.editing import editor_changes
 from data_access.errors import ValidationError
 from data_access.fields import TILTAK
@@ -21,15 +23,17 @@ from data_access.uow import Conflict
 from data_access.vocabulary import STATUS_LABELS
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
-# Fixed widths keep the grid readable in a meeting and put every column at a known place (e2e tests use it).
-COLUMN_WIDTHS = {"Tiltak": 220, "Status": 110, "Statusnotat": 200, "Ansvar": 220, "Neste steg": 200}
+# Fixed widths put every column at a known place (e2e tests use it). Name, status and responsible service come
+# first and fit together in a 390 px phone's grid (about 320 px inside an expander); the full name is in the
+# HTML table under the grid and in «Tiltak i detalj».
+COLUMN_WIDTHS = {"Tiltak": 136, "Status": 84, "Ansvar": 96, "Statusnotat": 220, "Neste steg": 220}
 
 
 def display_frame(tiltak: pl.DataFrame) -> pl.DataFrame:
     """The columns the grid shows, with Norwegian headers, plus hidden id and version."""
     return tiltak.select(
         "id", "version", pl.col("name").alias("Tiltak"), pl.col("status_label").alias("Status"),
-        pl.col("status_note").alias("Statusnotat"), pl.col("services").alias("Ansvar"),
+        pl.col("services").alias("Ansvar"), pl.col("status_note").alias("Statusnotat"),
         pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
     )
 
@@ -78,10 +82,14 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         "id": None, "version": None,
         "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"]),
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
-        "Ansvar": st.column_config.ListColumn("Ansvar"),
+        "Status": st.column_config.TextColumn("Status", width=COLUMN_WIDTHS["Status"]),
+        "Ansvar": st.column_config.ListColumn("Ansvar", width=COLUMN_WIDTHS["Ansvar"]),
+        "Statusnotat": st.column_config.TextColumn("Statusnotat", width=COLUMN_WIDTHS["Statusnotat"]),
+        "Neste steg": st.column_config.TextColumn("Neste steg", width=COLUMN_WIDTHS["Neste steg"]),
     }
+    caption = f"Tiltak ({len(shown_now)})"
     if not ctx.can(Permission.EDIT_TILTAK):
-        st.dataframe(shown_now, hide_index=True, width="stretch", column_config=column_config)
+        grid(shown_now, caption=caption, column_config=column_config, row_header="Tiltak")
         return
     snap_key = f"_snap_{key}"
     if snap_key not in st.session_state:
@@ -108,7 +116,8 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     }
     editor_key = f"editor_{key}_{_generation(key)}"
     st.data_editor(snapshot, hide_index=True, width="stretch", column_config=column_config, key=editor_key,
-                   disabled=["id", "version", "Tiltak"])
+                   disabled=["id", "version", "Tiltak"], placeholder=fmt.MISSING, alt=f"{caption}, redigerbar")
+    readable_table(shown_now.drop("id", "version"), caption, row_header="Tiltak")
     newer = shown_now.join(snapshot.select("id", pl.col("version").alias("seen")), on="id")
     if newer.filter(pl.col("version") != pl.col("seen")).height:
         st.caption(":material/sync_problem: Noen har lagret endringer i disse tiltakene siden du åpnet tabellen.")

@@ -50,28 +50,11 @@ def joined(frame: pl.DataFrame, column: str, sep: str = ", ") -> pl.DataFrame:
     return frame.with_columns(pl.col(column).list.join(sep))
 
 
-def persistent(key: str) -> str:
-    """Copy a stored filter value back into its widget key, so filters survive page switches.
+def filter_multiselect(label: str, options: list, key: str, param: str, **kwargs) -> list:
+    """A multiselect kept in the address (``param``) and across page switches; unknown values are dropped."""
+    from dashboard.state import bound
 
-    Streamlit drops a widget's state when its page is not shown; the value is kept under ``_keep_<key>``
-    (see ``remember``) and restored here before the widget is drawn.
-    """
-    keep = f"_keep_{key}"
-    if key not in st.session_state and keep in st.session_state:
-        st.session_state[key] = st.session_state[keep]
-    return key
-
-
-def remember(key: str) -> None:
-    st.session_state[f"_keep_{key}"] = st.session_state.get(key)
-
-
-def filter_multiselect(label: str, options: list, key: str, **kwargs) -> list:
-    """A multiselect whose choice is kept across page switches and dropped if no longer an option."""
-    persistent(key)
-    if key in st.session_state:
-        st.session_state[key] = [v for v in st.session_state[key] or [] if v in options]
-    return st.multiselect(label, options, key=key, on_change=remember, args=(key,), **kwargs)
+    return bound(st.multiselect, label, key=key, param=param, options=options, multi=True, default=[], **kwargs)
 
 
 def flash(message: str, icon: str | None = ":material/check_circle:") -> None:

@@ -79,23 +79,43 @@ def upcoming_meetings(engine: Engine, plan_id: int, today: date, *, per_arena: i
     return next_meetings(arenas_frame(engine, plan_id), stored, today, per_arena=per_arena, limit=limit)
 
 
-def find_conflicts(meetings: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of active meetings on the same day whose arenas share the leader or a participant (pure).
+def _person(col: pl.Expr) -> pl.Expr:
+    """A role as a comparable key: «Ordfører (SLT-koordinator kaller inn)» → «ordfører»."""
+    return col.str.replace_all(r"\([^)]*\)", "").str.strip_chars().str.to_lowercase()
 
-    Vectorised as a self-join on (date, person) so it stays fast with a thousand arenas.
+
+def find_conflicts(meetings: pl.DataFrame, leaders: list[str] | None = None) -> pl.DataFrame:
+    """Pairs of active meetings on the same day that need the same person (pure).
+
+    A person is an arena's leader. Two meetings collide when one leader is needed in both: the same leader, or
+    the leader of one listed among the participants of the other, or a leader role (e.g. SLT-koordinator) among
+    the participants of both. A shared participating *service* (Skole, Barnehage) is not a collision: a
+    service sends different people. ``leaders``: every arena's leader (also of arenas without meetings this
+    year); defaults to the leaders in ``meetings``. Vectorised as a self-join on (date, person).
     """
-    keys = (meetings.filter(pl.col("state") != "avlyst")
-            .select("date", "arena_id", "arena",
-                    pl.concat_list(pl.col("leader"), pl.col("participants").fill_null([])).alias("who"))
-            .explode("who")
-            .with_columns(pl.col("who").str.strip_chars().str.to_lowercase())
-            .filter(pl.col("who").is_not_null() & (pl.col("who") != ""))
-            .unique())
+    people = pl.DataFrame({"who": meetings["leader"] if leaders is None else leaders}, schema={"who": pl.String})
+    leaders = people.select(_person(pl.col("who"))).unique()
+    active = meetings.filter(pl.col("state") != "avlyst")
+    led = active.select("date", "arena_id", "arena", _person(pl.col("leader")).alias("who"))
+    joining = (active.select("date", "arena_id", "arena", pl.col("participants").fill_null([]).alias("who"))
+               .explode("who").with_columns(_person(pl.col("who")))
+               .join(leaders, on="who", how="semi"))
+    keys = pl.concat([led, joining]).filter(pl.col("who").is_not_null() & (pl.col("who") != "")).unique()
     pairs = (keys.join(keys, on=["date", "who"], suffix="_b").filter(pl.col("arena_id") < pl.col("arena_id_b"))
              .group_by("date", "arena", "arena_b")
              .agg(pl.col("who").unique().sort().str.join(", ").alias("shared")))
     return (pairs.select("date", pl.col("arena").alias("arena_a"), pl.col("arena_b"), "shared")
             .sort("date", "arena_a", "arena_b"))
+
+
+def default_year(today: date) -> int:
+    """The calendar year to open: from 1 November the coordinator is planning next year."""
+    return today.year + 1 if today.month >= 11 else today.year
+
+
+def next_meeting_index(dates: list[date], today: date) -> int:
+    """Index of the first meeting on or after today in a sorted list; the last one if all are past."""
+    return next((i for i, d in enumerate(dates) if d >= today), max(len(dates) - 1, 0))
 
 
 def progress(meetings: pl.DataFrame, today: date) -> pl.DataFrame:

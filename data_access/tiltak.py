@@ -67,6 +67,12 @@ def filter_tiltak(frame: pl.DataFrame, *, services: list[str] | None = None, sta
     return frame
 
 
+def status_counts(frame: pl.DataFrame) -> list[tuple[str, int]]:
+    """(status label, count) for every status in use, in the plan's status order; the counts sum to the total."""
+    counts = frame.group_by("status_order", "status_label").agg(pl.len().alias("n")).sort("status_order")
+    return list(zip(counts["status_label"].to_list(), counts["n"].to_list(), strict=True))
+
+
 def overdue(frame: pl.DataFrame, today: date) -> pl.DataFrame:
     """Open tiltak whose next evaluation date has passed."""
     return (frame.filter(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)

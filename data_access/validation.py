@@ -144,4 +144,6 @@ def parse_norwegian_date(text: str | None, field_label: str | None = None) -> da
 
 def format_date(d: date | datetime | None) -> str:
     """dd.mm.åååå, or "" for no date."""
-    return d.strftime("%d.%m.%Y") if d else ""
+    from data_access.formatting import day
+
+    return day(d) if d else ""

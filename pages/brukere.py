@@ -6,7 +6,9 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.oidc import providers
 from dashboard.plan_import_ui import import_section
+from dashboard.tables import grid
 from dashboard.ui import attempt
+from data_access import formatting as fmt
 from data_access.permissions import ROLES
 from data_access.plans import create_plan, plans_frame
 from data_access.sessions import local_login_enabled, locks_frame, set_local_login, unlock
@@ -14,14 +16,14 @@ from data_access.users import add_user, update_user, users_frame
 
 ctx = page_context()
 st.title("Administrasjon")
-st.subheader("Brukere")
+st.header("Brukere")
 users = ctx.read(users_frame)
-st.dataframe(users.select("username", "name", "email", "role", "active", "sign_in").rename(
+grid(users.select("username", "name", "email", "role", "active", "sign_in").rename(
     {"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle", "active": "Aktiv",
-     "sign_in": "Innlogging"}), hide_index=True, width="stretch")
+     "sign_in": "Innlogging"}), caption="Brukere")
 
 with st.form("add_user", clear_on_submit=True):
-    st.subheader("Ny bruker")
+    st.header("Ny bruker")
     c1, c2 = st.columns(2)
     username = c1.text_input("Brukernavn")
     name = c2.text_input("Navn")
@@ -31,7 +33,7 @@ with st.form("add_user", clear_on_submit=True):
         attempt(lambda: add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password),
                 f"Brukeren «{username}» er lagt til.")
 
-st.subheader("Endre rolle eller passord")
+st.header("Endre rolle eller passord")
 who = st.selectbox("Bruker", users["username"].to_list(), key="admin_user")
 current = users.filter(users["username"] == who).row(0, named=True)
 with st.form(f"change_user_{who}"):  # keyed by user: the boxes start at that user's role and state
@@ -51,15 +53,15 @@ with st.form(f"change_user_{who}"):  # keyed by user: the boxes start at that us
 
 locks = locks_frame(ctx.engine)
 if not locks.is_empty():
-    st.subheader("Sperret innlogging")
-    st.dataframe(locks.rename({"key": "Sperret", "failures": "Mislykkede forsøk", "locked_until": "Sperret til"}),
-                 hide_index=True, width="stretch",
-                 column_config={"Sperret til": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
+    st.header("Sperret innlogging")
+    grid(locks.rename({"key": "Sperret", "failures": "Mislykkede forsøk", "locked_until": "Sperret til"}),
+         caption="Sperret innlogging",
+         column_config={"Sperret til": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
     key = st.selectbox("Opphev sperren for", locks["key"].to_list())
     if st.button("Opphev sperren"):
         attempt(lambda: unlock(ctx.engine, ctx.actor, key), f"Sperren for «{key}» er opphevet.")
 
-st.subheader("Innlogging")
+st.header("Innlogging")
 local_on = ctx.read(local_login_enabled)
 if providers():
     st.write("Innlogging med brukernavn og passord er " + ("på." if local_on else "slått av."))
@@ -73,11 +75,13 @@ else:
                "settes opp i .streamlit/secrets.toml, se README.")
 
 st.divider()
-st.subheader("Planer")
-st.dataframe(ctx.read(plans_frame).select(
-    pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"), pl.col("start_year").alias("Fra"),
-    pl.col("end_year").alias("Til"), pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
-    pl.col("is_demo").alias("Demo")), hide_index=True, width="stretch")
+st.header("Planer")
+grid(ctx.read(plans_frame).select(
+    pl.col("kommune").alias("Kommune"), pl.col("name").alias("Plan"),
+    pl.col("start_year").cast(pl.String).fill_null(fmt.MISSING).alias("Fra"),
+    pl.col("end_year").cast(pl.String).fill_null(fmt.MISSING).alias("Til"),
+    pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
+    pl.col("is_demo").alias("Demo")), caption="Planer")
 with st.form("new_plan", clear_on_submit=True):
     st.markdown("**Ny plan** – for en kommune som vil følge opp sin egen plan")
     c1, c2 = st.columns(2)

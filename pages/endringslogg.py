@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.state import bind_range, range_changed
+from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.ui import excel_download, filter_multiselect, plan_header
 from data_access.changelog import log_frame
@@ -22,16 +24,19 @@ users = ctx.read(users_frame)
 people = dict(zip(users["username"].to_list(), users["name"].to_list(), strict=True))
 
 c1, c2, c3, c4 = st.columns(4)
-period = c1.date_input("Periode", value=(date.today() - timedelta(days=90), date.today()), format="DD.MM.YYYY",
-                       key="log_period")
+default_period = (date.today() - timedelta(days=90), date.today())
+period = c1.date_input("Periode", format="DD.MM.YYYY", key=bind_range("log_period", ("fra", "til"), default_period),
+                       on_change=range_changed, args=("log_period", ("fra", "til"), default_period))
 with c2:
-    who = filter_multiselect("Person", list(people), key="log_people", format_func=lambda u: people.get(u, u),
+    who = filter_multiselect("Person", list(people), key="log_people", param="person",
+                             format_func=lambda u: people.get(u, u),
                              placeholder="Alle")
 with c3:
     chosen_services = filter_multiselect("Tjeneste", ctx.read(services_frame)["name"].to_list(),
-                                         key="log_services", placeholder="Alle")
+                                         key="log_services", param="tjeneste", placeholder="Alle")
 with c4:
-    chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", format_func=level_labels.get,
+    chosen_levels = filter_multiselect("Nivå", list(level_labels), key="log_levels", param="niva",
+                                       format_func=level_labels.get,
                                        placeholder="Alle")
 
 start, end = (period + (period[0],))[:2] if isinstance(period, tuple) and period else (None, None)
@@ -48,5 +53,5 @@ if log.is_empty():
 else:
     table = history_table(log).with_columns(pl.Series("Tiltak", [names.get(i, "") for i in log["entity_id"]]))
     table = table.select("Tidspunkt", "Tiltak", "Hvem", "Handling", "Felt", "Fra", "Til", "Møte")
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(table, caption="Endringer i tiltakene")
     excel_download(table, "endringslogg.xlsx")

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.indicator_ui import import_preview, indicator_data
+from dashboard.state import bound
+from dashboard.tables import grid
 from dashboard.ui import attempt, plain, plan_header
 from data_access.fields import INDICATOR_VALUE
 from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
@@ -20,8 +22,11 @@ if indicators.is_empty():
     st.info("Legg til en indikator først (siden Indikatorer).")
     st.stop()
 names = dict(zip(indicators["id"].to_list(), indicators["name"].to_list(), strict=True))
-indicator_id = st.selectbox("Indikator", list(names), format_func=names.get, key="import_indicator")
-upload = st.file_uploader("CSV-fil", type=["csv", "txt"], key="import_file")
+indicator_id = bound(st.selectbox, "Indikator", key="import_indicator", param="indikator", options=list(names),
+                     default=next(iter(names)), format_func=names.get)
+upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Browse files» for å velge den)", type=["csv", "txt"],
+                          key="import_file", help="Streamlit viser knappen og slippfeltet på engelsk. Filen kan være "
+                          "opptil 200 MB, som CSV eller TXT.")
 if upload is None:
     st.stop()
 try:
@@ -33,12 +38,12 @@ st.success(f"Gjenkjent som {dict(ssb='SSB', fhi='FHI', udir='Skoleporten')[parse
            f"{len(parsed.rows)} rader. Verdikolonne: «{plain(parsed.value_label)}».")
 if parsed.errors:
     st.error(f"Filen har {len(parsed.errors)} feil og kan ikke importeres før de er rettet:")
-    st.dataframe(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
+    grid(pl.DataFrame({"Linje": [e.line_no for e in parsed.errors],
                                "Kolonne": [e.column for e in parsed.errors],
-                               "Feil": [e.message for e in parsed.errors]}), hide_index=True, width="stretch")
+                               "Feil": [e.message for e in parsed.errors]}), caption="Feil i filen")
     st.stop()
 
-st.subheader("Velg serier og geografi")
+st.header("Velg serier og geografi")
 options = ["", *GEOS]
 mapping: dict[str, str] = {}
 for i, s in enumerate(parsed.series()):

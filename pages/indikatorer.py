@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.indicator_ui import card, detail, indicator_data, registry_form, value_form
+from dashboard.indicator_ui import card, detail, indicator_data, overview_table, registry_form, value_form
 from dashboard.source_ui import (
     failures,
     freshness,
@@ -16,7 +16,9 @@ from dashboard.source_ui import (
     source_row,
     sources_table,
 )
-from dashboard.ui import excel_download, persistent, plan_header, remember
+from dashboard.state import bound
+from dashboard.tables import grid
+from dashboard.ui import excel_download, plan_header
 from data_access.permissions import Permission
 from data_access.plans import levels_frame
 from data_access.source_refresh import sources_frame
@@ -41,8 +43,8 @@ with overview_tab:
     pages = max(1, math.ceil(indicators.height / PER_PAGE))
     page = 1
     if pages > 1:
-        page = st.number_input(f"Side (av {pages})", min_value=1, max_value=pages, step=1,
-                               key=persistent("ind_page"), on_change=remember, args=("ind_page",))
+        page = bound(st.selectbox, f"Side (av {pages})", key="ind_page", param="side",
+                     options=list(range(1, pages + 1)), default=1)
     shown = indicators.slice((page - 1) * PER_PAGE, PER_PAGE)
     part_values = values.filter(pl.col("indicator_id").is_in(shown["id"].implode()))
     grouped = part_values.partition_by("indicator_id", as_dict=True) if part_values.height else {}
@@ -53,11 +55,8 @@ with overview_tab:
     sources_table(sources)
 with detail_tab:
     if by_id:
-        key = persistent("ind_detail")
-        if st.session_state.get(key) not in by_id:
-            st.session_state[key] = next(iter(by_id))
-        chosen = st.selectbox("Indikator", list(by_id), format_func=lambda i: by_id[i]["name"], key=key,
-                              on_change=remember, args=(key,))
+        chosen = bound(st.selectbox, "Indikator", key="ind_detail", param="indikator", options=list(by_id),
+                       default=next(iter(by_id)), format_func=lambda i: by_id[i]["name"])
         detail(by_id[chosen], values.filter(pl.col("indicator_id") == chosen))
         freshness(source_row(sources, chosen))
     if ctx.can(Permission.EDIT_INDICATORS):
@@ -78,6 +77,6 @@ with detail_tab:
         with st.expander("Planens regionkoder for henting fra SSB og FHI"):
             region_codes_form(ctx)
 with table_tab:
-    st.dataframe(table.drop("id"), hide_index=True, width="stretch",
-                 column_config={"Eksempeldata": st.column_config.CheckboxColumn("Eksempeldata")})
+    shown_table = overview_table(table, indicators).drop("id")
+    grid(shown_table, caption="Alle indikatorer med siste verdi og status")
     excel_download(table.drop("id"), "indikatorer.xlsx")

@@ -9,19 +9,12 @@ from dashboard.calendar_charts import month_grid
 from dashboard.calendar_data import calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.context import page_context
-from dashboard.ui import (
-    chart,
-    date_column,
-    excel_download,
-    filter_multiselect,
-    persistent,
-    plain,
-    plan_header,
-    remember,
-)
+from dashboard.state import bound
+from dashboard.tables import grid
+from dashboard.ui import chart, date_column, excel_download, filter_multiselect, plain, plan_header
 from data_access.arenas import arenas_frame, filter_arenas
 from data_access.ics import build_calendar, calendars_from_frames
-from data_access.meetings import STATES, progress
+from data_access.meetings import STATES, default_year, progress
 from data_access.permissions import Permission
 from data_access.vocabulary import ARENA_LEVELS
 
@@ -30,72 +23,74 @@ plan_header(ctx, "Møtekalender")
 today = date.today()
 
 c0, c1, c2, c3 = st.columns([1, 2, 2, 2])
-years = [today.year - 1, today.year, today.year + 1]
-key = persistent("cal_year")
-if st.session_state.get(key) not in years:
-    st.session_state[key] = today.year
-year = c0.selectbox("År", years, key=key, on_change=remember, args=(key,))
+opening = default_year(today)
+years = [opening - 1, opening, opening + 1]
+year = bound(c0.selectbox, "År", key="cal_year", param="aar", options=years, default=opening)
 all_arenas, all_meetings, all_conflicts = calendar_data(ctx, year)
 with c1:
-    levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", format_func=ARENA_LEVELS.get,
+    levels = filter_multiselect("Nivå", list(ARENA_LEVELS), key="cal_levels", param="niva",
+                                format_func=ARENA_LEVELS.get,
                                 placeholder="Alle nivåer")
 with c2:
     leaders = filter_multiselect("Leder", sorted(set(all_arenas["leader"].to_list()) - {""}), key="cal_leaders",
+                                 param="leder",
                                  placeholder="Alle ledere")
 with c3:
     people = sorted({p for ps in all_arenas["participants"].to_list() for p in ps or []})
-    participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", placeholder="Alle")
+    participants = filter_multiselect("Deltakende tjeneste", people, key="cal_participants", param="deltaker",
+                                      placeholder="Alle")
 
 arenas = filter_arenas(all_arenas, levels=levels, leaders=leaders, participants=participants)
 meetings = all_meetings.filter(pl.col("arena_id").is_in(arenas["id"].implode()))
 names_shown = arenas["name"].implode()
 conflicts = all_conflicts.filter(pl.col("arena_a").is_in(names_shown) | pl.col("arena_b").is_in(names_shown))
 if conflicts.height:
-    with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag, felles leder eller "
-                     "deltaker)", expanded=False):
+    with st.expander(f":material/warning: {conflicts.height} mulige kollisjoner (samme dag og samme person: leder "
+                     "eller deltaker som leder en annen arena)", expanded=False):
         if conflicts.height > 200:
             st.caption("Viser de 200 første. Filtrer på nivå, leder eller tjeneste for å se færre.")
-        st.dataframe(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
-                                                 "shared": "Felles"}), hide_index=True, width="stretch",
+        grid(conflicts.head(200).rename({"date": "Dato", "arena_a": "Møtearena", "arena_b": "Kolliderer med",
+                                                 "shared": "Felles"}), caption="Mulige kollisjoner",
                      column_config={"Dato": date_column("Dato")})
 
 wheel, month_tab, list_tab, arena_tab = st.tabs(["Årshjul", "Måned", "Liste", "Arenaer"])
 with wheel:
     st.vega_lite_chart(wheel_spec(ctx, year, arenas["id"].to_list()), width="content")
-    st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant).")
+    st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant). "
+               "Alle møtene står som tabell i fanen «Liste».")
 with month_tab:
     names = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember"]
-    month = st.selectbox("Måned", range(1, 13), index=today.month - 1 if year == today.year else 0,
-                         format_func=lambda m: names[m - 1], key="cal_month")
+    month = bound(st.selectbox, "Måned", key="cal_month", param="maaned", options=list(range(1, 13)),
+                  default=today.month if year == today.year else 1, format_func=lambda m: names[m - 1])
     chart(lambda: month_grid(meetings, year, month), "month", year, month, arenas["id"].to_list(), width="stretch")
     st.caption("K = kommunenivå, T = tjenestenivå, I = individnivå. ✓ avholdt, ✕ avlyst. Grå dager er helg "
-               "eller helligdag.")
+               "eller helligdag. Alle møtene står som tabell i fanen «Liste».")
 with list_tab:
     meeting_list = meetings.select(
         pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
         pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå"), pl.col("leader").alias("Leder"),
         pl.col("state").replace_strict(STATES, default="").alias("Status"), pl.col("note").alias("Notat"))
-    st.dataframe(meeting_list, hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+    grid(meeting_list, caption="Møtene i året", column_config={"Dato": date_column("Dato")})
     excel_download(meeting_list, f"moter-{year}.xlsx")
     st.markdown("**Holdt mot planlagt hittil i år**")
-    st.dataframe(progress(meetings, today).select(
+    grid(progress(meetings, today).select(
         pl.col("arena").alias("Møtearena"), pl.col("planned_so_far").alias("Planlagt hittil"),
         pl.col("held").alias("Avholdt"), pl.col("cancelled").alias("Avlyst"),
-        pl.col("remaining").alias("Gjenstår")), hide_index=True, width="stretch")
+        pl.col("remaining").alias("Gjenstår")), caption="Holdt mot planlagt hittil i år")
 with arena_tab:
     for slug, label in ARENA_LEVELS.items():
         part = arenas.filter(pl.col("level") == slug)
         if part.is_empty():
             continue
-        st.subheader(f"{label} ({part.height})")
-        st.dataframe(part.select(
+        st.header(f"{label} ({part.height})")
+        grid(part.select(
             pl.col("name").alias("Møtearena"),
             pl.when(pl.col("is_new")).then(pl.lit("Ny")).otherwise(pl.lit("")).alias("Ny arena"),
             pl.col("purpose").alias("Agenda/målsetting"), pl.col("leader").alias("Leder"),
             pl.col("participants").list.join(", ").alias("Deltakere"),
             pl.when(pl.col("frequency_text") == "").then(pl.lit("Ikke oppgitt i planen"))
-            .otherwise(pl.col("frequency_text")).alias("Hyppighet")), hide_index=True, width="stretch")
+            .otherwise(pl.col("frequency_text")).alias("Hyppighet")), caption=f"Møtearenaer på {label.lower()}")
     as_needed = arenas.filter(pl.col("frequency_text").str.to_lowercase().str.contains("ved behov")
                               | (pl.col("frequency_text") == ""))
     if as_needed.height:
@@ -118,7 +113,7 @@ if names_by_id:
 
 if ctx.can(Permission.EDIT_ARENAS):
     st.divider()
-    st.subheader("Planlegging")
+    st.header("Planlegging")
     m1, m2, m3 = st.tabs(["Flytt, avlys eller marker møte", "Registrer ekstra møte", "Rediger møtearenaer"])
     with m1:
         meeting_form(ctx, meetings, year)

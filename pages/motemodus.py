@@ -14,6 +14,7 @@ from dashboard.meeting_ui import (
     open_actions,
     walk_agenda,
 )
+from dashboard.tiltak_detail import choose_and_edit_status
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import attempt, plain, plan_header
 from data_access.actions import actions_frame
@@ -96,9 +97,9 @@ else:
     with tab_changes:
         meeting_changes(ctx, meeting["id"], names, ctx.read(actions_frame, ctx.plan_id))
     with tab_actions:
-        st.subheader("Åpne oppfølgingspunkter")
+        st.header("Åpne oppfølgingspunkter")
         open_actions(ctx, actions, meeting["id"], closable=True)
-        st.subheader("Nytt oppfølgingspunkt")
+        st.header("Nytt oppfølgingspunkt")
         pos = st.session_state.get("walk_pos", 0)
         action_form(ctx, tiltak, ctx.read(services_frame)["name"].to_list(), meeting["id"],
                     default_tiltak=ids[pos] if ids and pos < len(ids) else None)
@@ -115,6 +116,7 @@ else:
                     if key == "overdue" and part["next_evaluation_is_example"].any():
                         st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
                     tiltak_grid(ctx, part, key=f"agenda_{meeting['id']}_{key}", services=services)
+        choose_and_edit_status(ctx, tiltak.filter(pl.col("id").is_in(ids)), key="agenda")
     st.divider()
     summary = st.text_area("Oppsummering til referatet (valgfritt)", key=f"summary_{meeting['id']}",
                            max_chars=GROUP_MEETING.max_chars("summary"))
@@ -132,7 +134,7 @@ if ctx.can(Permission.EDIT_ARENAS):
                 attempt(lambda: set_group_arena(ctx.engine, ctx.actor, ctx.plan_id, chosen),
                         f"«{labels[chosen]}» er nå implementeringsgruppas arena.")
 
-st.subheader("Referater")
+st.header("Referater")
 past = ctx.read(meetings_frame, ctx.plan_id).filter(pl.col("ended_at").is_not_null())
 if past.is_empty():
     st.caption("Ingen avsluttede møter ennå.")

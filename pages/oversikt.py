@@ -6,12 +6,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.tables import grid
 from dashboard.ui import XLSX_MIME, date_column, example_note, joined, plan_header
 from data_access.actions import actions_frame, actions_table, late_per_service
 from data_access.contacts import service_contacts
 from data_access.excel_export import plan_workbook
 from data_access.meetings import upcoming_meetings
-from data_access.tiltak import overdue, tiltak_frame
+from data_access.tiltak import overdue, status_counts, tiltak_frame
 from data_access.vocabulary import ARENA_LEVELS
 
 ctx = page_context()
@@ -19,12 +20,12 @@ plan_header(ctx, "Oversikt")
 today = date.today()
 tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 
-st.subheader("Tiltak per nivå og status")
-cols = st.columns(4)
+st.header("Tiltak per nivå og status")
+counts = status_counts(tiltak)
+cols = st.columns(1 + len(counts))
 cols[0].metric("Tiltak i alt", tiltak.height)
-for col, (slug, label) in zip(cols[1:], [("i_gang", "I gang"), ("planlagt", "Planlagt"),
-                                          ("ikke_startet", "Ikke startet")], strict=True):
-    col.metric(label, tiltak.filter(pl.col("status") == slug).height)
+for col, (label, n) in zip(cols[1:], counts, strict=True):
+    col.metric(label, n)
 if tiltak.is_empty():
     st.info("Planen har ingen tiltak ennå.")
 else:
@@ -32,31 +33,31 @@ else:
              .sort("status_order")
              .pivot(on="status_label", index=["level_order", "level_label"], values="n", sort_columns=False)
              .sort("level_order").drop("level_order").fill_null(0).rename({"level_label": "Nivå"}))
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(table, caption="Tiltak per nivå og status")
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Neste møter")
+    st.header("Neste møter")
     upcoming = ctx.read(upcoming_meetings, ctx.plan_id, today)
     if upcoming.height:
-        st.dataframe(upcoming.select(pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
-                                     pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå")),
-                     hide_index=True, width="stretch", column_config={"Dato": date_column("Dato")})
+        grid(upcoming.select(pl.col("date").alias("Dato"), pl.col("arena").alias("Møtearena"),
+                             pl.col("level").replace_strict(ARENA_LEVELS, default="").alias("Nivå")),
+             caption="Neste møter", column_config={"Dato": date_column("Dato")})
     else:
         st.info("Ingen kommende møter.")
 with right:
-    st.subheader("Evalueringsdato passert")
+    st.header("Evalueringsdato passert")
     late = overdue(tiltak, today)
     if late.is_empty():
         st.success("Ingen tiltak har passert evalueringsdatoen.")
     else:
-        st.dataframe(joined(late, "services").select(
+        grid(joined(late, "services").select(
             pl.col("next_evaluation").alias("Evalueres"), pl.col("name").alias("Tiltak"),
             pl.col("level_label").alias("Nivå"), pl.col("status_label").alias("Status"),
             pl.col("services").alias("Ansvar"), example_note()),
-            hide_index=True, width="stretch", column_config={"Evalueres": date_column("Evalueres")})
+            caption="Tiltak med passert evalueringsdato", column_config={"Evalueres": date_column("Evalueres")})
 
-st.subheader("Forsinket per tjeneste")
+st.header("Forsinket per tjeneste")
 st.caption("Et tiltak er forsinket når evalueringsdatoen er passert, et oppfølgingspunkt når fristen er passert.")
 actions = ctx.read(actions_frame, ctx.plan_id, open_only=True)
 late = late_per_service(tiltak, actions, today)
@@ -64,18 +65,18 @@ if late.is_empty():
     st.success("Ingenting er forsinket.")
 else:
     contacts = ctx.read(service_contacts)
-    st.dataframe(late.with_columns(pl.col("Tjeneste").replace_strict(
+    grid(late.with_columns(pl.col("Tjeneste").replace_strict(
         {k: f"{n} ({e})" for k, (n, e) in contacts.items()}, default="–").alias("Kontaktperson")),
-        hide_index=True, width="stretch")
+        caption="Forsinket per tjeneste")
 
-st.subheader(f"Åpne oppfølgingspunkter ({actions.height})")
+st.header(f"Åpne oppfølgingspunkter ({actions.height})")
 if actions.is_empty():
     st.caption("Ingen åpne oppfølgingspunkter.")
 else:
-    st.dataframe(actions_table(actions, today), hide_index=True, width="stretch")
+    grid(actions_table(actions, today), caption="Åpne oppfølgingspunkter")
 
 st.divider()
-st.subheader("Last ned planen")
+st.header("Last ned planen")
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("Møter for år", [today.year - 1, today.year, today.year + 1], index=1, key="export_year")
 c2.download_button("Last ned hele planen (Excel)", icon=":material/download:", mime=XLSX_MIME,

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.report_ui import contents, report_file, report_model
+from dashboard.tables import grid
 from dashboard.ui import example_badge, plan_header, show_error
 from data_access.errors import LagetError
 from data_access.formatting import fmt_date
@@ -44,9 +45,9 @@ d2.download_button("Last ned Word", data=lambda: report_file(ctx, period, "docx"
                    file_name=file_name(report, "docx"), mime=FORMATS["docx"], icon=":material/description:",
                    key="report_docx")
 
-st.subheader("Innhold")
+st.header("Innhold")
 st.caption(f"{report.title} · periode {report.period.label} · status per {fmt_date(report.as_of)}")
 if report.has_example:
     example_badge()
 preview = contents(report)
-st.dataframe(preview, hide_index=True, width="stretch", height=min(35 * (preview.height + 1) + 3, 1400))
+grid(preview, caption="Innholdet i rapporten", height=min(35 * (preview.height + 1) + 3, 1400))

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard.charts import protective_factor_matrix
 from dashboard.context import fresh_context, page_context
+from dashboard.state import bind, bound, changed, changed_and_reset
+from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import (
@@ -12,12 +14,9 @@ from dashboard.ui import (
     excel_download,
     filter_multiselect,
     meeting_banner,
-    persistent,
     plain,
     plan_header,
     pyramid_spec,
-    remember,
-    rerun,
 )
 from data_access.chart_specs import pyramid_data
 from data_access.permissions import Permission
@@ -32,7 +31,9 @@ meeting_banner(ctx)
 
 @st.fragment
 def tiltak_body() -> None:
-    """Filters, pyramid, grids and forms: a click here reruns only this part (see dashboard.ui.rerun)."""
+    """Filters, pyramid, grids and forms: a click here reruns only this part (see dashboard.ui.rerun).
+
+    Every choice lives in the address too (``dashboard.state``), so a link opens the same view."""
     ctx = fresh_context()
     levels = ctx.read(levels_frame, ctx.plan_id)
     level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
@@ -42,38 +43,40 @@ def tiltak_body() -> None:
     f1, f2, f3 = st.columns([2, 2, 1])
     with f1:
         chosen_services = filter_multiselect("Ansvarlig tjeneste", services, key="filter_services",
-                                             placeholder="Alle tjenester")
+                                             param="tjeneste", placeholder="Alle tjenester")
     with f2:
-        chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses",
+        chosen_statuses = filter_multiselect("Status", list(STATUS_LABELS), key="filter_statuses", param="status",
                                              format_func=STATUS_LABELS.get, placeholder="Alle statuser")
     with f3:
-        show_archived = st.toggle("Vis arkiverte", key=persistent("filter_archived"), on_change=remember,
-                                  args=("filter_archived",))
+        show_archived = bound(st.toggle, "Vis arkiverte", key="filter_archived", param="arkiverte", kind=bool,
+                              default=False)
     tiltak = ctx.read(tiltak_frame, ctx.plan_id, include_archived=show_archived)
     shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
-    chosen_level = st.session_state.get("_keep_filter_level")
+    level_options = ["alle", *level_labels]
+    bind("filter_level", "niva", options=level_options, default="alle")
     tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
     event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                                on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")
+    readable_table(tiers.select(pl.col("label").alias("Nivå"), pl.col("count").alias("Tiltak"),
+                                pl.col("statuses").alias("Status")), "Tiltak per nivå i pyramiden",
+                   row_header="Nivå", label="Les tallene i pyramiden som tabell")
     picked = [p.get("level") for p in (event.selection.get("niva") or [])] if event and event.selection else []
-    if picked and picked[0] != chosen_level:
-        chosen_level = st.session_state["_keep_filter_level"] = picked[0]
-    caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå for å vise bare det."
-    if chosen_level:
-        c1, c2 = st.columns([4, 1])
-        c1.caption(f"Viser bare **{plain(level_labels.get(chosen_level, chosen_level))}**. {caption}")
-        if c2.button("Vis alle nivåer"):
-            st.session_state["_keep_filter_level"] = None
-            st.session_state["_pyramid_gen"] = st.session_state.get("_pyramid_gen", 0) + 1
-            rerun()
-    else:
-        st.caption(caption)
+    if picked and picked[0] != st.session_state["filter_level"]:  # a click in the pyramid sets the level below
+        st.session_state["filter_level"] = picked[0]
+        changed("filter_level", "niva", "alle")
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    chosen = c1.selectbox("Vis nivå", level_options, key="filter_level",
+                          format_func=lambda s: level_labels.get(s, "Alle nivåer"),
+                          on_change=changed_and_reset, args=("filter_level", "niva", "alle", "_pyramid_gen"))
+    chosen_level = None if chosen == "alle" else chosen
+    caption = "Grønn = universell, gul = selektiv, rød = indikativ. Klikk på et nivå eller velg det i listen."
+    c2.caption(f"Viser bare **{plain(level_labels[chosen_level])}**. {caption}" if chosen_level else caption)
 
     if ctx.plan["uses_protective_factors"]:
         with st.expander("Beskyttelsesfaktor × nivå", expanded=False):
-            st.dataframe(protective_factor_matrix(shown.filter(~pl.col("archived")), levels), hide_index=True,
-                         width="stretch")
+            grid(protective_factor_matrix(shown.filter(~pl.col("archived")), levels),
+                 caption="Tiltak per beskyttelsesfaktor og nivå")
 
     for level in levels.iter_rows(named=True):
         if chosen_level and level["slug"] != chosen_level:
@@ -95,7 +98,7 @@ def tiltak_body() -> None:
     if shown["next_evaluation_is_example"].any():
         st.caption(":material/science: Evalueringsdatoene står ikke i planen; de er eksempeldata.")
 
-    st.subheader("Tiltak i detalj")
+    st.header("Tiltak i detalj")
     tiltak_detail(ctx, shown, levels, factors)
 
 

@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard.contact_ui import contact_form
 from dashboard.context import page_context
-from dashboard.ui import date_column, example_note, excel_download, persistent, plan_header, remember
+from dashboard.state import bound
+from dashboard.tables import grid
+from dashboard.ui import date_column, example_note, excel_download, plan_header
 from data_access.actions import actions_frame, actions_table, for_service, overdue_actions
 from data_access.contacts import service_contacts
 from data_access.tiltak import service_overview, tiltak_frame
@@ -25,32 +27,26 @@ late_actions = overdue_actions(actions, today).group_by(pl.col("service").alias(
     pl.len().alias("Forsinkede oppfølgingspunkter"))
 overview = overview.join(late_actions, on="Tjeneste", how="left").with_columns(
     pl.col("Forsinkede oppfølgingspunkter").fill_null(0))
-st.dataframe(overview, hide_index=True, width="stretch")
+grid(overview, caption="Tiltak per tjeneste og status")
 excel_download(overview, "per-tjeneste.xlsx")
 
 services = overview["Tjeneste"].to_list()
-key = persistent("service_view")
-wanted = st.query_params.get("tjeneste")
-if wanted in services and not st.session_state.get("_tjeneste_from_link"):
-    st.session_state[key] = st.session_state[f"_keep_{key}"] = wanted
-    st.session_state["_tjeneste_from_link"] = True
-if st.session_state.get(key) not in services:
-    st.session_state[key] = services[0]
-service = st.selectbox("Vis tiltakene til", services, key=key, on_change=remember, args=(key,))
+service = bound(st.selectbox, "Vis tiltakene til", key="service_view", param="tjeneste", options=services,
+                default=services[0])
 contact = ctx.read(service_contacts).get(service)
 st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact else "Kontaktperson: ikke registrert")
 mine = tiltak.filter(pl.col("services").list.contains(service)).with_columns(
     pl.when(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
             & (pl.col("status") != "avsluttet")).then(pl.lit("Forsinket")).otherwise(pl.lit("")).alias("Forsinket"))
-st.dataframe(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
+grid(mine.select(pl.col("level_label").alias("Nivå"), pl.col("name").alias("Tiltak"),
                          pl.col("status_label").alias("Status"), pl.col("status_note").alias("Statusnotat"),
                          pl.col("next_step").alias("Neste steg"), pl.col("next_evaluation").alias("Neste evaluering"),
                          "Forsinket", pl.col("services").list.join(", ").alias("Ansvar (alle)"), example_note()),
-             hide_index=True, width="stretch", column_config={"Neste evaluering": date_column("Neste evaluering")})
+     caption=f"Tiltakene til {service}", column_config={"Neste evaluering": date_column("Neste evaluering")})
 st.markdown("**Åpne oppfølgingspunkter**")
 theirs = for_service(actions, service)
 if theirs.is_empty():
     st.caption("Ingen åpne oppfølgingspunkter for tjenesten.")
 else:
-    st.dataframe(actions_table(theirs, today), hide_index=True, width="stretch")
+    grid(actions_table(theirs, today), caption=f"Åpne oppfølgingspunkter for {service}")
 contact_form(ctx, service=service, current=contact)

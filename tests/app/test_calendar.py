@@ -32,7 +32,7 @@ def test_ics_download_is_a_calendar(open_page):
 
 def test_planner_cancels_a_meeting(open_page, app_env):
     at = open_page("slt", "motekalender")
-    at.selectbox(key="meeting_pick").set_value(0).run()
+    next(s for s in at.selectbox if s.label == "Møte").set_value(0).run()
     form_status = [s for s in at.selectbox if s.label == "Status"][0]
     form_status.set_value("avlyst")
     next(b for b in at.button if b.label == "Lagre møtet").click().run()
@@ -52,3 +52,16 @@ def test_planner_gets_norwegian_error_for_bad_frequency(open_page):
     next(b for b in at.button if b.label == "Legg til møtearena").click().run()
     assert not at.exception
     assert any("Forstår ikke hyppigheten «hver fullmåne»" in e.value for e in at.error)
+
+
+def test_calendar_opens_on_the_planning_year_and_the_next_meeting(open_page):
+    from datetime import date
+
+    from data_access.meetings import default_year
+
+    at = open_page("slt", "motekalender")
+    assert next(s for s in at.selectbox if s.label == "År").value == default_year(date.today())
+    meeting = next(s for s in at.selectbox if s.label == "Møte")
+    chosen = meeting.format_func(meeting.value) if hasattr(meeting, "format_func") else meeting.options[meeting.index]
+    day = date(*reversed([int(p) for p in chosen.split(" ")[0].split(".")]))
+    assert day >= date.today(), f"the picker starts at a past meeting: {chosen}"

@@ -56,3 +56,18 @@ def test_meeting_agenda_marks_example_evaluation_dates(open_page):
     next(b for b in at.button if b.label == "Start møtet").click().run()
     assert "Evalueringsdatoen er passert (0)" not in texts(at), "the demo has overdue example dates"
     assert "Evalueringsdatoene står ikke i planen; de er eksempeldata." in texts(at)
+
+
+def test_tables_show_norwegian_numbers_and_percentage_points(open_page):
+    import re
+
+    at = open_page("leder", "indikatorer")
+    table = at.dataframe[-1].value
+    latest = [v for v in table["Siste verdi"].to_list() if v != "–"]
+    assert latest and not any(re.search(r"\d\.\d", v) for v in latest), latest
+    assert any(re.search(r"\d,\d", v) for v in latest), latest
+    percent_changes = [c for c, v in zip(table["Endring"], table["Siste verdi"], strict=True) if v.endswith(" %")]
+    assert percent_changes and all(c == "–" or c.endswith("prosentpoeng") for c in percent_changes)
+    assert "None" not in table.to_string()
+    page = "\n".join(m.value for m in at.markdown)
+    assert "prosentpoeng" in page and not re.search(r"\(\+\d+,\d+ %\)", page)

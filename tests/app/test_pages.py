@@ -14,7 +14,8 @@ def _nav_titles(at):
 @pytest.mark.parametrize("user", ROLES)
 def test_navigation_shows_each_role_its_pages(open_page, user):
     at = open_page(user)
-    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Endringslogg", "Møtekalender", "Indikatorer", "Rapport"}
+    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Endringslogg", "Møtekalender", "Indikatorer", "Rapport",
+                "Tilgjengelighetserklæring"}
     if user in {"admin", "redaktor"}:
         expected |= {"Møtemodus", "Importer tall"}
     if user == "admin":
@@ -28,6 +29,8 @@ def test_oversikt(open_page, user):
     page = texts(at)
     assert "Oversikt" in page
     assert "Tiltak i alt 40" in page
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert sum(n for label, n in metrics.items() if label != "Tiltak i alt") == metrics["Tiltak i alt"]
     assert "Neste møter" in page and "Evalueringsdato passert" in page
 
 
@@ -95,3 +98,31 @@ def test_admin_creates_a_plan_and_can_choose_it(open_page):
     assert not at.exception and not at.error
     assert any("Planen for Hamar er opprettet" in t.value for t in at.toast)
     assert any("Hamar" in str(o) for o in at.sidebar.selectbox[0].options)
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_accessibility_statement_for_every_role(open_page, user):
+    from dashboard.accessibility import BREACHES
+
+    at = open_page(user, "tilgjengelighet")
+    page = texts(at)
+    for heading in ("Samsvarsstatus", "Brudd på kravene", "Slik er løsningen vurdert", "Tilbakemelding og kontakt",
+                    "Tilsyn og klage"):
+        assert heading in page
+    assert all(b.criterion in page for b in BREACHES)
+
+
+@pytest.mark.parametrize("plan_key", [None, "bamble"])
+def test_no_page_shows_none(open_page, app_env, plan_key):
+    """«None» never reaches the reader: not in text, not in the HTML tables, not as a plan's Fra/Til."""
+    from data_access.db import get_engine
+    from data_access.plans import plans_frame
+
+    key = None
+    if plan_key:
+        keys = plans_frame(get_engine(app_env))["key"].to_list()
+        key = next(k for k in keys if plan_key in k)
+    for page in ("oversikt", "tiltak", "tjenester", "endringslogg", "motekalender", "indikatorer", "brukere"):
+        at = open_page("admin", page, plan_key=key)
+        shown = texts(at) + "\n".join(h.proto.body for h in at.get("html"))
+        assert "None" not in shown, page

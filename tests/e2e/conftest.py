@@ -7,6 +7,7 @@ Locally the tests skip when Chromium is missing; with ``LAGET_E2E_REQUIRED=1`` (
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -69,6 +70,8 @@ def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | N
     """``streamlit run`` in ``cwd`` (where a ``.streamlit/secrets.toml`` may wait), until the block ends."""
     env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **(env_extra or {})}
     env.pop("LAGET_COOKIE_KEY", None)
+    (cwd / ".streamlit").mkdir(exist_ok=True)  # streamlit reads config.toml from the working directory
+    shutil.copy(ROOT / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml")
     log_path = cwd / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -130,7 +133,7 @@ def edit_cell(page, grid_index: int, row: int, column: str, value: str,
     for _ in range(4):
         wait_idle(page)
         grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
+        box = _settled_box(page, grid)
         page.mouse.click(box["x"] + x, box["y"] + 35 * (row + 1) + 17)
         page.wait_for_timeout(200)
         page.keyboard.press("Enter")
@@ -143,6 +146,18 @@ def edit_cell(page, grid_index: int, row: int, column: str, value: str,
         except Exception:  # noqa: BLE001 - the click or the editor missed; try again
             page.keyboard.press("Escape")
     raise AssertionError(f"the grid did not take the edit of {column!r}")
+
+
+def _settled_box(page, locator) -> dict:
+    """The element's box once it has stopped moving (charts and tables above it render after the rerun)."""
+    box = locator.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        again = locator.bounding_box()
+        if again == box:
+            break
+        box = again
+    return box
 
 
 def goto_page(page, link: str, ready) -> None:

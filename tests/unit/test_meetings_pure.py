@@ -7,7 +7,14 @@ import polars as pl
 
 from data_access.arenas import ARENA_SCHEMA
 from data_access.frequency import Frequency, expand
-from data_access.meetings import MEETING_SCHEMA, find_conflicts, merge_meetings, progress
+from data_access.meetings import (
+    MEETING_SCHEMA,
+    default_year,
+    find_conflicts,
+    merge_meetings,
+    next_meeting_index,
+    progress,
+)
 
 
 def arenas(*rows):
@@ -44,14 +51,53 @@ def test_merge_plans_from_frequency_and_applies_overrides():
     assert m["date"].is_sorted()
 
 
-def test_conflicts_when_sharing_leader_or_participant_on_same_day():
+def test_a_shared_service_on_the_same_day_is_not_a_conflict():
     m = merge_meetings(A, stored(), 2026)
-    conflicts = find_conflicts(m)
-    assert conflicts.height == 5  # same frequency, same default weekday: every date collides
-    assert set(conflicts["shared"]) == {"politiet"}
-    cancelled = m.with_columns(pl.when(pl.col("arena_id") == 2).then(pl.lit("avlyst")).otherwise(pl.col("state"))
-                               .alias("state"))
+    assert m.filter(pl.col("arena_id") == 1)["date"].to_list() == m.filter(pl.col("arena_id") == 2)["date"].to_list()
+    assert find_conflicts(m).is_empty(), "both invite Politiet, a service that can send different people"
+
+
+def test_conflicts_when_a_leader_is_needed_in_both():
+    more = pl.concat([A, arenas(
+        {"id": 5, "name": "Kommunestyret", "level": "kommune", "leader": "Ordfører (kaller inn)", "participants": [],
+         "frequency": Frequency("per_year", 5).to_dict()},
+        {"id": 6, "name": "Rektormøte", "level": "tjeneste", "leader": "Kommunalsjef", "participants": ["rektor "],
+         "frequency": Frequency("per_year", 5).to_dict()})])
+    conflicts = find_conflicts(merge_meetings(more, stored(), 2026))
+    pairs = set(zip(conflicts["arena_a"], conflicts["arena_b"], conflicts["shared"], strict=True))
+    assert pairs == {("Politiråd", "Kommunestyret", "ordfører"), ("Tverrfaglig team", "Rektormøte", "rektor")}
+    assert conflicts.height == 10  # five shared dates for each pair
+    cancelled = merge_meetings(more, stored(), 2026).with_columns(
+        pl.when(pl.col("arena_id").is_in([5, 6])).then(pl.lit("avlyst")).otherwise(pl.col("state")).alias("state"))
     assert find_conflicts(cancelled).is_empty()
+
+
+def test_a_participant_who_leads_another_arena_counts_as_a_person():
+    two = arenas(
+        {"id": 1, "name": "A", "level": "kommune", "leader": "Kommunalsjef", "participants": ["SLT-koordinator"],
+         "frequency": Frequency("per_year", 5).to_dict()},
+        {"id": 2, "name": "B", "level": "kommune", "leader": "Rektor", "participants": ["SLT-koordinator", "Skole"],
+         "frequency": Frequency("per_year", 5).to_dict()})
+    meetings = merge_meetings(two, stored(), 2026)
+    assert find_conflicts(meetings).is_empty(), "nobody says the SLT-koordinator is one person"
+    conflicts = find_conflicts(meetings, ["Kommunalsjef", "Rektor", "SLT-koordinator"])
+    assert set(conflicts["shared"]) == {"slt-koordinator"} and conflicts.height == 5
+
+
+def test_calendar_opens_on_next_year_from_november():
+    assert default_year(date(2026, 10, 31)) == 2026
+    assert default_year(date(2026, 11, 1)) == 2027
+    assert default_year(date(2026, 12, 31)) == 2027
+    assert default_year(date(2027, 1, 1)) == 2027
+
+
+def test_pickers_start_at_the_next_coming_meeting():
+    dates = [date(2026, 2, 1), date(2026, 6, 1), date(2026, 9, 1)]
+    assert next_meeting_index(dates, date(2026, 1, 1)) == 0
+    assert next_meeting_index(dates, date(2026, 6, 1)) == 1
+    assert next_meeting_index(dates, date(2026, 6, 2)) == 2
+    assert next_meeting_index(dates, date(2026, 10, 1)) == 2
+    assert next_meeting_index([], date(2026, 10, 1)) == 0
 
 
 def test_progress_counts_held_against_planned_so_far():

@@ -65,11 +65,11 @@ def test_bad_dates_are_refused(text):
 
 def test_norwegian_numbers_and_dates():
     assert fmt_number(5.1) == "5,1"
-    assert fmt_int(1000) == "1 000"
-    assert fmt_number(1234567.891) == "1 234 567,89"
+    assert fmt_int(1000) == "1\u00a0000"  # babel nb_NO: a non-breaking space between thousands
+    assert fmt_number(1234567.891) == "1\u00a0234\u00a0567,89"
     assert fmt_number(100) == "100"
     assert fmt_number(None) == "–"
-    assert fmt_value(0.3, "per_1000", sign=True) == "+0,3 per 1 000"
+    assert fmt_value(0.3, "per_1000", sign=True) == "+0,3 per 1\u00a0000"
     assert fmt_value(-0.1, "percent", sign=True) == "-0,1 %"
     assert fmt_date(date(2025, 3, 1)) == "01.03.2025" and fmt_date(None) == "–"
 

@@ -1,0 +1,60 @@
+"""Tables everyone can read: the canvas grid for sighted mouse users, and the same rows as a real HTML table.
+
+Streamlit's grids (st.dataframe, st.data_editor) and charts are canvases that screen readers and keyboard users
+cannot read well. Every grid and chart therefore also has its values as a plain ``<table>`` with a
+``<caption>`` and ``<th scope>``, behind a disclosure (``<details>``) so the page stays short. Cells go through
+the one formatter and are escaped: user text is shown as text, never as HTML. A native ``<details>`` rather
+than st.expander, because Streamlit does not allow an expander inside an expander.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import polars as pl
+import streamlit as st
+
+from data_access import formatting as fmt
+
+MAX_ROWS = 500
+STYLE = ("<style>.laget-table{border-collapse:collapse;width:100%;font-size:0.9rem}"
+         ".laget-table caption{text-align:left;font-weight:600;padding:0.25rem 0}"
+         ".laget-table th,.laget-table td{border:1px solid #b1b4b6;padding:0.25rem 0.5rem;text-align:left;"
+         "vertical-align:top}.laget-table thead th{background:#f3f2f1}"
+         ".laget-details summary{cursor:pointer;color:#1d70b8;text-decoration:underline;padding:0.25rem 0}"
+         ".laget-details summary:focus-visible{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}</style>")
+
+
+def html_table(frame: pl.DataFrame, caption: str, *, row_header: str | None = None, max_rows: int = MAX_ROWS) -> str:
+    """A real table: caption, column headers with scope="col", and ``row_header`` cells as scope="row" (pure)."""
+    columns = frame.columns
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    rows = []
+    for row in frame.head(max_rows).iter_rows():
+        cells = []
+        for name, value in zip(columns, row, strict=True):
+            text = escape(fmt.text(value))
+            cells.append(f'<th scope="row">{text}</th>' if name == row_header else f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    more = (f"<p>Viser de {fmt.number(max_rows)} første av {fmt.number(frame.height)} radene.</p>"
+            if frame.height > max_rows else "")
+    return (f'<table class="laget-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>{more}")
+
+
+def readable_table(frame: pl.DataFrame, caption: str, *, row_header: str | None = None,
+                   label: str | None = None) -> None:
+    """The values as an HTML table in a native ``<details>`` (keyboard-operable, nests inside expanders)."""
+    body = html_table(frame, caption, row_header=row_header) if not frame.is_empty() else "<p>Tabellen er tom.</p>"
+    st.html(f'{STYLE}<details class="laget-details"><summary>{escape(label or "Les tabellen: " + caption)}</summary>'
+            f"{body}</details>")
+
+
+def grid(frame: pl.DataFrame, *, caption: str, column_config: dict | None = None, row_header: str | None = None,
+         **kwargs) -> None:
+    """st.dataframe with a name for assistive technology, «–» for missing cells, and its HTML table below."""
+    kwargs.pop("hide_index", None), kwargs.pop("width", None)
+    hidden = [name for name, cfg in (column_config or {}).items() if cfg is None]
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, placeholder=fmt.MISSING,
+                 alt=caption, **kwargs)
+    readable_table(frame.drop([c for c in hidden if c in frame.columns]), caption, row_header=row_header)
