@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 import polars as pl
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from data_access.arenas import arenas_frame
 from data_access.errors import ConflictError, NotFound
@@ -19,19 +19,17 @@ from data_access.models import (
     Arena,
     Indicator,
     IndicatorValue,
-    Level,
     Plan,
     ProtectiveFactor,
     Service,
-    Status,
     Tiltak,
-    tiltak_services,
 )
 from data_access.permissions import Actor, Permission, require
 from data_access.plan_import import ImportPlan, RowError, read_workbook
 from data_access.plan_import_compare import Change, Changes, Existing, compare
 from data_access.plans import add_plan, levels_frame, protective_factors_frame, services_frame
 from data_access.tiltak import tiltak_frame
+from data_access.tiltak_writes import Vocab, column_values, set_services
 from data_access.uow import UnitOfWork
 from data_access.validation import ValidationError
 
@@ -149,33 +147,18 @@ class _Writer:
                 self.log("protective_factor", factor.id, "create", "name", None, name)
         if changes.new_factors:
             self.s.get(Plan, self.plan_id).uses_protective_factors = True
-        self.levels = dict(self.s.execute(select(Level.slug, Level.id).where(Level.plan_id == self.plan_id)).all())
-        self.statuses = dict(self.s.execute(select(Status.slug, Status.id)).all())
-        self.services = dict(self.s.execute(select(Service.name, Service.id)).all())
-        self.factors = dict(self.s.execute(select(ProtectiveFactor.name, ProtectiveFactor.id)
-                                           .where(ProtectiveFactor.plan_id == self.plan_id)).all())
+        self.vocab = Vocab.load(self.s, self.plan_id)
+        self.levels = self.vocab.levels
 
     def _tiltak_columns(self, values: dict) -> dict:
-        cols = {}
-        for name, value in values.items():
-            if name == "level":
-                cols["level_id"] = self.levels[value]
-            elif name == "status":
-                cols["status_id"] = self.statuses[value]
-            elif name == "protective_factor":
-                cols["protective_factor_id"] = self.factors[value] if value else None
-            elif name == "archived":
-                cols["archived_at"] = self.now if value else None
-            elif name != "services":
-                cols[name] = value
+        """Stored columns as a tiltak save writes them (``tiltak_writes.column_values``), plus archiving."""
+        cols = column_values({k: v for k, v in values.items() if k != "archived"}, self.vocab)
+        if "archived" in values:
+            cols["archived_at"] = self.now if values["archived"] else None
         return cols
 
-    def _services(self, tiltak_id: int, names: list[str], replace: bool) -> None:
-        if replace:
-            self.s.execute(tiltak_services.delete().where(tiltak_services.c.tiltak_id == tiltak_id))
-        if names:
-            self.s.execute(insert(tiltak_services), [{"tiltak_id": tiltak_id, "service_id": self.services[n]}
-                                                     for n in names])
+    def _services(self, tiltak_id: int, names: list[str]) -> None:
+        set_services(self.s, tiltak_id, [self.vocab.services[n] for n in names])
 
     def tiltak(self, changes: list[Change]) -> None:
         order = self.s.scalar(select(Tiltak.sort_order).where(Tiltak.plan_id == self.plan_id)
@@ -187,7 +170,7 @@ class _Writer:
                              updated_at=self.now, **self._tiltak_columns(c.values))
                 self.s.add(row)
                 self.s.flush()
-                self._services(row.id, c.values["services"], replace=False)
+                self._services(row.id, c.values["services"])
                 self.log("tiltak", row.id, "create", "name", None, row.name)
                 if c.values["archived"]:
                     self.log("tiltak", row.id, "archive", "archived", False, True)
@@ -198,7 +181,7 @@ class _Writer:
                     raise ConflictError(f"Tiltaket «{c.name}» ble endret mens filen ble importert. Ingenting er "
                                         "importert; prøv igjen.")
                 if "services" in c.changed:
-                    self._services(row.id, c.values["services"], replace=True)
+                    self._services(row.id, c.values["services"])
                 for name, (old, new) in c.changed.items():
                     self.log("tiltak", row.id, ACTION, name, old, new)
 

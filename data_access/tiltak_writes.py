@@ -135,7 +135,7 @@ def _current(row: Tiltak, names: Iterable[str], vocab: Vocab) -> dict[str, Any]:
     return values
 
 
-def _column_values(new: Mapping[str, Any], vocab: Vocab) -> dict[str, Any]:
+def column_values(new: Mapping[str, Any], vocab: Vocab) -> dict[str, Any]:
     cols: dict[str, Any] = {}
     for name, value in new.items():
         if name == "level":
@@ -192,11 +192,11 @@ def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None
             continue
         if "status" in diff and "status_note" not in diff and not undo_of and row.status_note:
             old["status_note"], diff["status_note"] = row.status_note, ""  # rule 4: no stale note
-        if not uow.compare_and_set(Tiltak, row.id, change.version, _column_values(diff, vocab)):
+        if not uow.compare_and_set(Tiltak, row.id, change.version, column_values(diff, vocab)):
             result.conflicts.append(_conflict(uow, row, change.fields, vocab))
             continue
         if "services" in diff:
-            _set_services(uow.s, row.id, [vocab.services[n] for n in diff["services"]])
+            set_services(uow.s, row.id, [vocab.services[n] for n in diff["services"]])
         for name, value in diff.items():
             uow.log("tiltak", row.id, "undo" if undo_of else "update", name, old[name], value, undo_of=undo_of)
         result.saved.append(row.id)
@@ -204,7 +204,7 @@ def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None
     return result
 
 
-def _set_services(s: Session, tiltak_id: int, service_ids: Sequence[int]) -> None:
+def set_services(s: Session, tiltak_id: int, service_ids: Sequence[int]) -> None:
     s.execute(delete(tiltak_services).where(tiltak_services.c.tiltak_id == tiltak_id))
     if service_ids:
         s.execute(insert(tiltak_services), [{"tiltak_id": tiltak_id, "service_id": i} for i in service_ids])
@@ -228,10 +228,10 @@ def create_tiltak(engine: Engine, actor: Actor, plan_id: int, *, level: str, nam
         order = uow.s.scalar(select(Tiltak.sort_order).where(Tiltak.plan_id == plan_id)
                              .order_by(Tiltak.sort_order.desc()).limit(1)) or 0
         row = Tiltak(plan_id=plan_id, version=1, sort_order=order + 1, updated_by=actor.username,
-                     updated_at=uow.now, **_column_values(new, vocab))
+                     updated_at=uow.now, **column_values(new, vocab))
         uow.s.add(row)
         uow.s.flush()
-        _set_services(uow.s, row.id, [vocab.services[n] for n in new["services"]])
+        set_services(uow.s, row.id, [vocab.services[n] for n in new["services"]])
         uow.log("tiltak", row.id, "create", "name", None, new["name"])
         return row.id
 
