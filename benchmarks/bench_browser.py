@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import fresh_demo_database  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, edit_cell, goto_page, login  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, edit_cell, free_port, goto_page, login  # noqa: E402
 
 DATASETTE_VENV = ROOT / "benchmarks" / ".venv-datasette"
 IDLE = """() => {
@@ -127,14 +127,15 @@ class Laget:
         wait_for(page, f"{LEVEL_GRIDS}.length === 3")
 
     def pyramid_tier(self) -> float:
-        """Click the left end of the Selektiv bar (away from its text); then show all levels again."""
+        """Click the left end of the Selektiv bar (away from its text); then show all levels again («Vis nivå»)."""
         page = self.page
         bar = page.locator('[data-testid="stVegaLiteChart"] g.mark-rect path').nth(1)
         bar.scroll_into_view_if_needed()
         box = bar.bounding_box()
         ms = timed(lambda: page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2),
                    lambda: wait_for(page, f"{LEVEL_GRIDS}.length === 1"))
-        page.get_by_role("button", name="Vis alle nivåer").click()
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Vis nivå").click()  # back to all levels
+        page.get_by_role("option", name="Alle nivåer").click()
         wait_for(page, f"{LEVEL_GRIDS}.length === 3")
         return ms
 
@@ -165,15 +166,15 @@ class Laget:
         """Edit a status note (not timed), then time the save until its toast shows."""
         page = self.page
         edit_cell(page, 0, 0, "Statusnotat", f"Målt {i} {time.time():.0f}")
-        page.evaluate("document.querySelectorAll('[data-testid=\"stToast\"]').forEach(t => t.dataset.seen = 1)")
+        page.get_by_text("tiltak lagret").first.wait_for(state="detached", timeout=15_000) \
+            if page.get_by_text("tiltak lagret").count() else None  # the previous save's toast has gone
         save = page.get_by_role("button", name="Lagre endringer (1)").first
-        return timed(save.click, lambda: wait_for(
-            page, "[...document.querySelectorAll('[data-testid=\"stToast\"]')].some(t => !t.dataset.seen)"))
+        return timed(save.click, lambda: page.get_by_text("1 tiltak lagret").first.wait_for())
 
 
 def measure(browser, db_file: Path, db_url: str, root: Path, repeats: int, workdir: Path) -> dict[str, list[float]]:
     """Both servers run at once and the clicks alternate, so both see the same load on a shared machine."""
-    ds_port, st_port = _free_port(), _free_port()
+    ds_port, st_port = free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0"}
     env.pop("LAGET_COOKIE_KEY", None)
     base = f"http://127.0.0.1:{ds_port}/{db_file.stem}/tiltak?_facet=level_id&_facet=status_id"
