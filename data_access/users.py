@@ -9,7 +9,6 @@ a user, ends every session of that user in the same transaction.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import bcrypt
 import polars as pl
@@ -27,6 +26,7 @@ from data_access.uow import UnitOfWork
 from data_access.validation import check_free_text
 
 SYSTEM = Actor("system", "admin", "Kommandolinje")
+OIDC_SIGN_IN = Actor("system", "admin", "Innlogging med OpenID Connect")
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,60}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; a longer password would be silently cut
@@ -138,19 +138,22 @@ def provision_oidc_user(engine: Engine, *, provider: str, subject: str, name: st
     email = (email or "").strip()[:200]
     check_free_text(name, "Navn", max_length=150)
     check_free_text(email, "E-post", max_length=200)
-    with session_scope(engine) as s:
+    with UnitOfWork(engine, OIDC_SIGN_IN, None, None) as uow:  # the provider vouches; logged like any user write
+        s = uow.s
         user = s.scalar(select(User).where(User.oidc_subject == subject))
         if user is None:
             username = _free_username(s, provider, preferred or email or subject.rsplit("|", 1)[-1])
             user = User(username=username, name=name or username, role=role, email=email, password_hash="",
-                        active=True, created_at=datetime.now(), auth_method=OIDC, oidc_subject=subject)
+                        active=True, created_at=uow.now, auth_method=OIDC, oidc_subject=subject)
             s.add(user)
             s.flush()
+            uow.log("user", user.id, "create", "username", None, username)
         elif not user.active:
             raise AccessDenied(f"Brukeren «{user.username}» er deaktivert i Laget. Kontakt administratoren.")
         else:
             if user.role != role:
                 end_user_sessions(s, user.id, "ny rolle")
+                uow.log("user", user.id, "update", "role", user.role, role)
                 user.role = role
             user.name, user.email = name or user.name, email or user.email
         return Actor(user.username, user.role, user.name)
