@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
-from dashboard.tiltak_editor import reapply
+from dashboard.tiltak_editor import reapply, save_one
 from dashboard.ui import attempt, conflict_panel, flash, show_error, snapshot
 from data_access.actions import actions_table, add_action, set_closed
 from data_access.changelog import FIELD_LABELS, log_frame, readable
@@ -20,7 +20,7 @@ from data_access.fields import ACTION, TILTAK
 from data_access.group_meetings import OTHER_ENTITIES, end_meeting, minutes_for
 from data_access.minutes import from_json, to_docx, to_markdown
 from data_access.minutes_pdf import blocks_pdf, minutes_pdf
-from data_access.tiltak_writes import save_changes, undo_change
+from data_access.tiltak_writes import undo_change
 from data_access.uow import Change
 from data_access.validation import format_date
 from data_access.vocabulary import STATUS_LABELS
@@ -144,15 +144,8 @@ def _walk_form(ctx: PageContext, row: dict, meeting_id: int) -> None:
         st.info("Ingen endringer å lagre.")
         return
     key = f"walk_{row['id']}"
-    attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)),
+    attempt(lambda: save_one(ctx, Change(row["id"], row["version"], fields)),
             lambda summary: f"«{row['name']}»: {summary}.", conflicts=key)
-
-
-def _save_one(ctx: PageContext, change: Change) -> str:
-    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [change])
-    if result.conflicts:
-        raise result.conflicts[0].error()
-    return result.summary()
 
 
 def action_form(ctx: PageContext, tiltak: pl.DataFrame, services: list[str], meeting_id: int,

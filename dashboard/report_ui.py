@@ -1,7 +1,7 @@
 """The Rapport page's data: the report model and its files, cached per plan, period and data version.
 
 Building the files takes a second or two (charts through vl-convert), so they are made only when a
-download button is clicked, and kept until the plan's data change (``data_token``).
+download button is clicked, and kept until the plan's data change (``PageContext.version``, already read this run).
 """
 
 from __future__ import annotations
@@ -12,25 +12,23 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from data_access.changelog import data_token
 from data_access.db import get_engine
 from data_access.report import Report, ReportPeriod, build_report
 from data_access.report_files import render_report
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _report(url: str, plan_id: int, start: date, end: date, today: date, token: int) -> Report:
+def _report(url: str, plan_id: int, start: date, end: date, today: date, token: tuple) -> Report:
     return build_report(get_engine(url), period=ReportPeriod(start, end), plan_id=plan_id, today=today)
 
 
 @st.cache_data(max_entries=16, show_spinner="Lager rapporten …")
-def _file(url: str, plan_id: int, start: date, end: date, today: date, token: int, fmt: str) -> bytes:
+def _file(url: str, plan_id: int, start: date, end: date, today: date, token: tuple, fmt: str) -> bytes:
     return render_report(_report(url, plan_id, start, end, today, token), fmt)
 
 
 def _key(ctx: PageContext, period: ReportPeriod) -> tuple:
-    return (ctx.settings.database_url, ctx.plan_id, period.start, period.end, date.today(),
-            data_token(ctx.engine, ctx.plan_id))
+    return (ctx.settings.database_url, ctx.plan_id, period.start, period.end, date.today(), ctx.version)
 
 
 def report_model(ctx: PageContext, period: ReportPeriod) -> Report:

@@ -9,13 +9,13 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.tiltak_editor import reapply
+from dashboard.tiltak_editor import reapply, save_one
 from dashboard.ui import attempt, conflict_panel, plain, snapshot
 from data_access import formatting as fmt
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
 from data_access.fields import TILTAK
 from data_access.permissions import Permission
-from data_access.tiltak_writes import create_tiltak, save_changes, set_archived, undo_change
+from data_access.tiltak_writes import create_tiltak, set_archived, undo_change
 from data_access.uow import Change
 from data_access.vocabulary import STATUS_LABELS
 
@@ -82,7 +82,7 @@ def status_form(ctx: PageContext, row_now: dict) -> None:
         saved = st.form_submit_button("Lagre status")
     if saved:
         fields = {"status": status, "status_note": note, "next_step": next_step}
-        attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)),
+        attempt(lambda: save_one(ctx, Change(row["id"], row["version"], fields)),
                 lambda summary: f"«{row['name']}»: {summary.lower()}.", conflicts=key)
     conflict_panel(key, lambda c: reapply(ctx, c), labels=TILTAK.label)
 
@@ -116,13 +116,6 @@ def _follow_up(ctx: PageContext, row: dict) -> None:
         grid(actions_table(actions, date.today()), caption="Åpne oppfølgingspunkter for tiltaket")
 
 
-def _save_one(ctx: PageContext, change: Change) -> str:
-    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [change])
-    if result.conflicts:
-        raise result.conflicts[0].error()
-    return result.summary()
-
-
 def _edit_form(ctx: PageContext, row_now: dict, levels: pl.DataFrame, factors: list[str]) -> None:
     key = f"tiltak_{row_now['id']}"
     row = snapshot(key, row_now)
@@ -145,7 +138,7 @@ def _edit_form(ctx: PageContext, row_now: dict, levels: pl.DataFrame, factors: l
         fields = {"name": name, "description": description, "level": level}
         if factors:
             fields["protective_factor"] = factor
-        attempt(lambda: _save_one(ctx, Change(row["id"], row["version"], fields)), lambda summary: summary,
+        attempt(lambda: save_one(ctx, Change(row["id"], row["version"], fields)), lambda summary: summary,
                 conflicts=key)
     if toggled:
         attempt(lambda: set_archived(ctx.engine, ctx.actor, row["id"], row["version"], not row["archived"]),

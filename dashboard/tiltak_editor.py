@@ -19,7 +19,7 @@ from data_access.errors import ValidationError
 from data_access.fields import TILTAK
 from data_access.permissions import Permission
 from data_access.tiltak_writes import save_changes
-from data_access.uow import Conflict
+from data_access.uow import Change, Conflict
 from data_access.vocabulary import STATUS_LABELS
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
@@ -48,12 +48,17 @@ def reset(key: str) -> None:
     st.session_state.pop(f"_snap_{key}", None)
 
 
-def reapply(ctx: PageContext, conflict: Conflict) -> str:
-    """Save the user's change again on top of the other person's version (a new conflict raises again)."""
-    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [conflict.reapply()])
+def save_one(ctx: PageContext, change: Change) -> str:
+    """Save one tiltak; a conflict raises ``ConflictError`` so ``attempt`` keeps it for ``conflict_panel``."""
+    result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, [change])
     if result.conflicts:
         raise result.conflicts[0].error()
     return result.summary()
+
+
+def reapply(ctx: PageContext, conflict: Conflict) -> str:
+    """Save the user's change again on top of the other person's version (a new conflict raises again)."""
+    return save_one(ctx, conflict.reapply())
 
 
 def _save(ctx: PageContext, key: str, snapshot: pl.DataFrame, editor_key: str) -> None:

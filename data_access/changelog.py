@@ -115,17 +115,6 @@ def log_frame(engine: Engine | Session, *, plan_id: int | None = None, entity: s
     return to_frame(rows, LOG_SCHEMA)
 
 
-def data_token(engine: Engine, plan_id: int) -> int:
-    """A number that changes whenever anything in the plan is written (every write is logged).
-
-    Pages use it as a cache key, so derived views are rebuilt exactly when the data changed.
-    """
-    from sqlalchemy import func
-
-    with session_scope(engine) as s:
-        return s.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.plan_id == plan_id)) or 0
-
-
 def _version_columns() -> list:
     from sqlalchemy import func
 
