@@ -13,6 +13,7 @@ from data_access import formatting as fmt
 from data_access.chart_specs import NUMBER_FORMAT, indicator_chart
 from data_access.db import get_engine
 from data_access.fields import INDICATOR, INDICATOR_VALUE
+from data_access.frames import python_column
 from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
 from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
 from data_access.indicators import indicators_frame, values_frame
@@ -49,11 +50,10 @@ def overview_table(table: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFram
 
 def value_rows(values: pl.DataFrame, unit: str) -> pl.DataFrame:
     """A chart's values as rows people read: period, place and the formatted value (with missing as «–»)."""
-    return values.sort("period_order", "geo").select(
+    rows = values.sort("period_order", "geo")
+    return rows.select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
-        pl.col("geo_name").alias("Sted"),
-        pl.col("value").map_elements(lambda v: fmt.value(v, unit), return_dtype=pl.String).fill_null(fmt.MISSING)
-        .alias("Verdi"),
+        pl.col("geo_name").alias("Sted"), python_column(rows, "Verdi", lambda v: fmt.value(v, unit), "value"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("")).alias("Merknad"))
 
 
@@ -125,11 +125,11 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     else:
         chart(lambda: indicator_chart(values, unit, ind["target_value"], _example_target(ind)), "indicator", ind["id"],
               unit, ind["target_value"], _example_target(ind), width="stretch")
-    table = values.sort("period_order", "geo").select(
+    rows = values.sort("period_order", "geo")
+    table = rows.select(
         pl.col("period").alias("Periode"), pl.col("geo").replace_strict(GEOS, default="").alias("Geografi"),
         pl.col("geo_name").alias("Sted"),
-        pl.struct("value", "marker").map_elements(lambda r: fmt.value(r["value"], ind["unit"], marker=r["marker"]),
-                                                  return_dtype=pl.String).alias("Verdi"),
+        python_column(rows, "Verdi", lambda v, m: fmt.value(v, ind["unit"], marker=m), "value", "marker"),
         pl.col("source").alias("Kilde"),
         pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata"))
         .when(pl.col("marker").is_not_null()).then(pl.lit("Mangler i kilden: ") + pl.col("marker"))

@@ -13,6 +13,7 @@ from dashboard.indicator_ui import import_preview
 from dashboard.tables import grid
 from dashboard.ui import flash, show_error
 from data_access.errors import LagetError
+from data_access.frames import python_column
 from data_access.source_refresh import (
     plan_regions,
     preview,
@@ -80,7 +81,7 @@ def sources_table(sources: pl.DataFrame) -> None:
     st.markdown("**Automatisk henting fra SSB og FHI**")
     grid(sources.select(
         pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
-        pl.col("last_fetched_at").map_elements(_when, return_dtype=pl.String).alias("Sist hentet"),
+        python_column(sources, "Sist hentet", _when, "last_fetched_at"),
         pl.col("latest_period").fill_null("–").alias("Siste periode i Laget"),
         pl.col("latest_source_period").fill_null("–").alias("Siste periode hos kilden"),
         pl.when(pl.col("new_figures")).then(pl.lit("Nye tall")).otherwise(pl.lit("")).alias("Nye tall"),

@@ -55,6 +55,7 @@ def grid(frame: pl.DataFrame, *, caption: str, column_config: dict | None = None
     """st.dataframe with a name for assistive technology, «–» for missing cells, and its HTML table below."""
     kwargs.pop("hide_index", None), kwargs.pop("width", None)
     hidden = [name for name, cfg in (column_config or {}).items() if cfg is None]
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, placeholder=fmt.MISSING,
-                 alt=caption, **kwargs)
+    # Arrow, never a polars frame: Streamlit would convert that through pandas, which can deadlock (issue 23)
+    st.dataframe(frame.to_arrow(), hide_index=True, width="stretch", column_config=column_config,
+                 placeholder=fmt.MISSING, alt=caption, **kwargs)
     readable_table(frame.drop([c for c in hidden if c in frame.columns]), caption, row_header=row_header)

@@ -120,7 +120,8 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
         "Neste evaluering": st.column_config.DateColumn("Neste evaluering", format="DD.MM.YYYY"),
     }
     editor_key = f"editor_{key}_{_generation(key)}"
-    st.data_editor(snapshot, hide_index=True, width="stretch", column_config=column_config, key=editor_key,
+    st.data_editor(snapshot.to_arrow(),  # Arrow: pyarrow makes the pandas frame, not polars (issue 23)
+                   hide_index=True, width="stretch", column_config=column_config, key=editor_key,
                    disabled=["id", "version", "Tiltak"], placeholder=fmt.MISSING, alt=f"{caption}, redigerbar")
     readable_table(shown_now.drop("id", "version"), caption, row_header="Tiltak")
     newer = shown_now.join(snapshot.select("id", pl.col("version").alias("seen")), on="id")

@@ -227,11 +227,11 @@ def conflict_panel(key: str, reapply: Callable[[Any], Any], *, labels: Callable[
         with st.container(border=True):
             st.warning(plain(conflict.message()), icon=":material/sync_problem:")
             names = list(conflict.yours)
-            st.table(pl.DataFrame({  # st.table renders Markdown in its cells
+            st.table(pl.DataFrame({  # st.table renders Markdown in its cells; Arrow, never pandas (issue 23)
                 "Felt": [plain(labels(f)) for f in names],
                 "Din endring": [plain(show_value(f, conflict.yours[f])) for f in names],
                 "Lagret av den andre": [plain(show_value(f, conflict.theirs.get(f))) for f in names],
-            }))
+            }).to_arrow())
             c1, c2 = st.columns(2)
             ident = f"{key}_{conflict.entity}_{conflict.entity_id}"
             rest = [c for c in stored if c is not conflict]

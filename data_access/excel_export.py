@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from data_access import plan_workbook as wb
 from data_access.arenas import arenas_frame
 from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
+from data_access.frames import python_column
 from data_access.indicators import indicators_frame, values_frame
 from data_access.meetings import STATES, merge_meetings, stored_meetings
 from data_access.plans import levels_frame
@@ -96,14 +97,11 @@ def plan_frames(engine: Engine, plan_id: int, year: int) -> dict[str, pl.DataFra
             pl.col("geo").replace_strict(GEOS, default=pl.col("geo")), _yes("is_example")),
         wb.LOG: log.with_columns(
             pl.coalesce("name", "username").alias("who"),
-            pl.struct("entity", "entity_id").map_elements(lambda r: names.get((r["entity"], r["entity_id"]), ""),
-                                                          return_dtype=pl.String).alias("entity_name"),
+            python_column(log, "entity_name", lambda entity, i: names.get((entity, i), ""), "entity", "entity_id"),
             pl.col("entity").replace_strict(ENTITY_LABELS, default=pl.col("entity")),
             pl.col("action").replace_strict(ACTION_LABELS, default=pl.col("action")),
-            pl.struct("field", "old_value").map_elements(lambda r: readable(r["field"], r["old_value"], ""),
-                                                         return_dtype=pl.String).alias("old"),
-            pl.struct("field", "new_value").map_elements(lambda r: readable(r["field"], r["new_value"], ""),
-                                                         return_dtype=pl.String).alias("new"),
+            python_column(log, "old", lambda f, v: readable(f, v, ""), "field", "old_value"),
+            python_column(log, "new", lambda f, v: readable(f, v, ""), "field", "new_value"),
             pl.col("field").replace_strict(FIELD_LABELS, default=pl.col("field"))),
     }
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +16,23 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 USERS = {"admin": "Administrator (demo)", "redaktor": "Redaktør i implementeringsgruppa (demo)",
          "slt": "SLT-koordinator (demo)", "leder": "Kommunalsjef (demo)"}
+
+
+@pytest.fixture(autouse=True)
+def no_pandas_round_trip(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No page may make Streamlit convert a polars frame through pandas: ``to_pandas`` waits on polars' thread pool
+    while holding the GIL, one half of the deadlock that froze the server (issue 23). Pages hand Streamlit Arrow."""
+    calls: list[str] = []
+    original = pl.DataFrame.to_pandas
+
+    def spy(self: pl.DataFrame, *args, **kwargs):
+        calls.append("".join(traceback.format_stack()[-14:-1]))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", spy)
+    yield
+    if calls:
+        pytest.fail("polars DataFrame.to_pandas called while a page ran:\n" + calls[0], pytrace=False)
 
 
 @pytest.fixture
