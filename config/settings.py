@@ -50,6 +50,8 @@ class Settings:
     oidc_role_map: tuple[tuple[str, str], ...] = DEFAULT_OIDC_ROLE_MAP
     oidc_default_leser: bool = False
     trust_forwarded_for: bool = False
+    stuck_run_seconds: float = 120.0
+    freeze_exit_seconds: float = 180.0
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -116,4 +118,6 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | N
         oidc_role_map=parse_role_map(role_map) if role_map else DEFAULT_OIDC_ROLE_MAP,
         oidc_default_leser=_flag(get("LAGET_OIDC_DEFAULT_LESER"), False),
         trust_forwarded_for=_flag(get("LAGET_TRUST_X_FORWARDED_FOR"), False),
+        stuck_run_seconds=float(get("LAGET_STUCK_RUN_SECONDS") or 120.0),
+        freeze_exit_seconds=float(get("LAGET_FREEZE_EXIT_SECONDS") or 180.0),
     )

@@ -9,12 +9,14 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run d
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st  # noqa: E402
+from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
 from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
 from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
+from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
 from dashboard.ui import plain, show_flashes  # noqa: E402
 from data_access.bootstrap import ConfigurationError  # noqa: E402
@@ -26,6 +28,8 @@ from data_access.plans import plans_frame  # noqa: E402
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 
 settings = current_settings()
+# A real server only: AppTest has no runtime and no health endpoint to report to.
+watchdog = install_watchdog(settings.stuck_run_seconds, settings.freeze_exit_seconds) if st.runtime.exists() else None
 st.session_state["_stale_shown"] = False  # at most one "showing what was last read" notice per run
 try:
     engine = engine_for(settings)
@@ -79,6 +83,8 @@ try:
     nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
                          for p in specs], expanded=True)  # no English «View more»
     page_behaviour(nav.url_path)
+    if watchdog and (run := get_script_run_ctx()):
+        watchdog.note_page(run.session_id, nav.url_path or "oversikt")
     nav.run()
 except DatabaseFault as exc:
     database_fault_page(exc)

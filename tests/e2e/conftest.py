@@ -50,6 +50,8 @@ def browser() -> Iterator:
 class RunningApp:
     url: str
     db_url: str
+    process: subprocess.Popen | None = None
+    log: Path | None = None
 
 
 @pytest.fixture
@@ -66,7 +68,8 @@ def app(templates, tmp_path) -> Iterator[RunningApp]:
 
 
 @contextmanager
-def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None) -> Iterator[RunningApp]:
+def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None,
+                script: Path = ROOT / "dashboard" / "app.py") -> Iterator[RunningApp]:
     """``streamlit run`` in ``cwd`` (where a ``.streamlit/secrets.toml`` may wait), until the block ends."""
     env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **(env_extra or {})}
     env.pop("LAGET_COOKIE_KEY", None)
@@ -75,7 +78,7 @@ def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | N
     log_path = cwd / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -91,7 +94,7 @@ def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | N
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("streamlit did not start:\n" + log_path.read_text())
             time.sleep(0.3)
-        yield RunningApp(url, db_url)
+        yield RunningApp(url, db_url, proc, log_path)
     finally:
         proc.terminate()
         try:
