@@ -16,9 +16,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
-from data_access.db import get_engine, session_scope  # noqa: E402
-from data_access.frequency import Frequency  # noqa: E402
-from data_access.models import Arena, Plan  # noqa: E402
+from data_access.db.engine import get_engine, session_scope  # noqa: E402
+from data_access.db.models import Arena, Plan  # noqa: E402
+from data_access.domain.frequency import Frequency  # noqa: E402
 
 KINDS = [Frequency("weekly"), Frequency("biweekly"), Frequency("monthly"), Frequency("per_year", 5),
          Frequency("per_year", 2, 1), Frequency("per_year", 1), Frequency("per_year", 4, 4, True),

@@ -19,12 +19,12 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 
 from benchmarks.common import fresh_demo_database, median_ms  # noqa: E402
-from data_access.db import get_engine  # noqa: E402
-from data_access.excel_export import plan_workbook, template_workbook  # noqa: E402
-from data_access.plan_import import read_workbook  # noqa: E402
-from data_access.plan_import_writes import NewPlan, apply_import, preview  # noqa: E402
-from data_access.plans import plans_frame  # noqa: E402
-from data_access.users import SYSTEM  # noqa: E402
+from data_access.db.engine import get_engine  # noqa: E402
+from data_access.domain.users import SYSTEM  # noqa: E402
+from data_access.formats.excel_export import plan_workbook, template_workbook  # noqa: E402
+from data_access.formats.plan_import import read_workbook  # noqa: E402
+from data_access.reads.plans import plans_frame  # noqa: E402
+from data_access.writes.plan_import import NewPlan, apply_import, preview  # noqa: E402
 
 
 def big_workbook(n: int) -> bytes:

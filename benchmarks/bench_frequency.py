@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data_access.frequency import Frequency, _year_table, expand, expand_many, norwegian_holidays  # noqa: E402
+from data_access.domain.frequency import Frequency, _year_table, expand, expand_many, norwegian_holidays  # noqa: E402
 
 TARGET_MS = 200.0
 

@@ -19,11 +19,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
-from data_access.db import get_engine, session_scope  # noqa: E402
-from data_access.indicator_import import parse_file, plan_import  # noqa: E402
-from data_access.indicator_writes import import_values  # noqa: E402
-from data_access.models import Indicator, IndicatorValue, Plan  # noqa: E402
-from data_access.permissions import Actor  # noqa: E402
+from data_access.db.engine import get_engine, session_scope  # noqa: E402
+from data_access.db.models import Indicator, IndicatorValue, Plan  # noqa: E402
+from data_access.domain.permissions import Actor  # noqa: E402
+from data_access.formats.indicator_import import parse_file, plan_import  # noqa: E402
+from data_access.writes.indicators import import_values  # noqa: E402
 
 
 def add_indicators(url: str, n: int = 500, periods: int = 20) -> None:

@@ -17,17 +17,18 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app, median_ms  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from data_access.actions import add_action  # noqa: E402
-from data_access.contacts import set_contact  # noqa: E402
-from data_access.db import get_engine  # noqa: E402
-from data_access.group_meetings import minutes_for, start_meeting  # noqa: E402
-from data_access.minutes import to_docx, to_markdown  # noqa: E402
-from data_access.minutes_pdf import blocks_pdf  # noqa: E402
-from data_access.permissions import Actor  # noqa: E402
-from data_access.reminders import send_reminders  # noqa: E402
-from data_access.tiltak import tiltak_frame  # noqa: E402
-from data_access.tiltak_writes import save_changes  # noqa: E402
-from data_access.uow import Change  # noqa: E402
+from data_access.db.engine import get_engine  # noqa: E402
+from data_access.db.uow import Change  # noqa: E402
+from data_access.domain.permissions import Actor  # noqa: E402
+from data_access.formats.minutes import to_docx, to_markdown  # noqa: E402
+from data_access.formats.minutes_pdf import blocks_pdf  # noqa: E402
+from data_access.reads.group_meetings import minutes_for  # noqa: E402
+from data_access.reads.tiltak import tiltak_frame  # noqa: E402
+from data_access.writes.actions import add_action  # noqa: E402
+from data_access.writes.contacts import set_contact  # noqa: E402
+from data_access.writes.group_meetings import start_meeting  # noqa: E402
+from data_access.writes.reminders import send_reminders  # noqa: E402
+from data_access.writes.tiltak import save_changes  # noqa: E402
 
 KARI = Actor("redaktor", "redaktor")
 

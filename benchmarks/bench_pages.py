@@ -26,11 +26,11 @@ from benchmarks.bench_calendar import add_arenas  # noqa: E402
 from benchmarks.bench_indicators import add_indicators  # noqa: E402
 from benchmarks.common import QueryCounter, environment, fresh_demo_database, logged_in_app  # noqa: E402
 from dashboard.navigation import PAGES  # noqa: E402
-from data_access.db import get_engine, session_scope  # noqa: E402
-from data_access.models import Level, Plan, Status, Tiltak  # noqa: E402
-from data_access.permissions import Actor  # noqa: E402
-from data_access.tiltak_writes import save_changes  # noqa: E402
-from data_access.uow import Change  # noqa: E402
+from data_access.db.engine import get_engine, session_scope  # noqa: E402
+from data_access.db.models import Level, Plan, Status, Tiltak  # noqa: E402
+from data_access.db.uow import Change  # noqa: E402
+from data_access.domain.permissions import Actor  # noqa: E402
+from data_access.writes.tiltak import save_changes  # noqa: E402
 
 
 def grow_to(url: str, total: int) -> None:
@@ -95,11 +95,11 @@ def page_figures(url: str, user: str, repeats: int) -> list[tuple[str, float, fl
 def save_figure(url: str, repeats: int) -> tuple[float, float, float, float]:
     """One save of one status change in the Stange plan (the one that is grown), as the grid's callback does
     it, plus bringing the cached tiltak frame up to date as the next rerun does it."""
-    from data_access.tiltak import tiltak_frame
+    from data_access.reads.tiltak import tiltak_frame
 
     try:
         from dashboard.reads import cached_read
-        from data_access.changelog import data_version
+        from data_access.db.changelog import data_version
     except ImportError:  # a checkout from before cached reads (for before/after figures): read it all again
         def cached_read(url: str, _version: object, fn, *args):  # noqa: ANN001
             return fn(get_engine(url), *args)

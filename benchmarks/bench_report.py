@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_pages import grow_to  # noqa: E402
 from benchmarks.common import fresh_demo_database  # noqa: E402
-from data_access.db import get_engine  # noqa: E402
-from data_access.report import build_report, make_period  # noqa: E402
-from data_access.report_charts import render_charts  # noqa: E402
-from data_access.report_files import render_report  # noqa: E402
+from data_access.db.engine import get_engine  # noqa: E402
+from data_access.formats.report_charts import render_charts  # noqa: E402
+from data_access.formats.report_files import render_report  # noqa: E402
+from data_access.reads.report import build_report, make_period  # noqa: E402
 
 PLAN = "stange-2023-2026"
 

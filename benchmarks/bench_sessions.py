@@ -18,10 +18,12 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.common import QueryCounter, fresh_demo_database, median_ms  # noqa: E402
-from data_access.db import get_engine, session_scope, upgrade  # noqa: E402
-from data_access.demo import load_demo  # noqa: E402
-from data_access.models import AuthSession, User  # noqa: E402
-from data_access.sessions import Policy, check, login, token_hash  # noqa: E402
+from data_access.db.demo import load_demo  # noqa: E402
+from data_access.db.engine import get_engine, session_scope, upgrade  # noqa: E402
+from data_access.db.models import AuthSession, User  # noqa: E402
+from data_access.domain.sessions import token_hash  # noqa: E402
+from data_access.reads.sessions import Policy  # noqa: E402
+from data_access.writes.sessions import check, login  # noqa: E402
 
 
 def _fill(engine) -> None:

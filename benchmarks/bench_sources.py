@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import fresh_demo_database  # noqa: E402
-from data_access import jsonstat  # noqa: E402
-from data_access.db import get_engine  # noqa: E402
-from data_access.source_client import SourceClient  # noqa: E402
-from data_access.source_refresh import refresh  # noqa: E402
-from data_access.sources import parse_definition, to_parsed  # noqa: E402
-from data_access.users import SYSTEM  # noqa: E402
+from data_access.db.engine import get_engine  # noqa: E402
+from data_access.domain.users import SYSTEM  # noqa: E402
+from data_access.formats import jsonstat  # noqa: E402
+from data_access.outside.source_client import SourceClient  # noqa: E402
+from data_access.outside.sources import parse_definition, to_parsed  # noqa: E402
+from data_access.writes.sources import refresh  # noqa: E402
 from tests.integration.test_source_refresh import ssb_answer  # noqa: E402
 from tests.source_server import Answer, SourceServer, ssb_dataset  # noqa: E402
 

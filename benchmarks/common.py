@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 
-from data_access.db import get_engine, upgrade
-from data_access.demo import load_demo
+from data_access.db.demo import load_demo
+from data_access.db.engine import get_engine, upgrade
 
 
 def fresh_demo_database(folder: Path | None = None) -> str:
@@ -63,8 +63,8 @@ def logged_in_app(user: str, page: str, timeout: float = 120):
 
     root = Path(__file__).resolve().parents[1]
     from config.settings import load_settings
-    from data_access.db import get_engine
-    from data_access.sessions import start_session
+    from data_access.db.engine import get_engine
+    from data_access.writes.sessions import start_session
 
     at = AppTest.from_file(str(root / "dashboard" / "app.py"), default_timeout=timeout)
     at.session_state["_laget_session"] = start_session(get_engine(load_settings().database_url), user, "lokal")

@@ -19,11 +19,11 @@ from dashboard.reads import cached_read  # noqa: E402
 from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
 from dashboard.ui import plain, show_flashes  # noqa: E402
-from data_access.bootstrap import ConfigurationError  # noqa: E402
-from data_access.changelog import data_version  # noqa: E402
-from data_access.errors import DatabaseFault  # noqa: E402
-from data_access.permissions import ROLES  # noqa: E402
-from data_access.plans import plans_frame  # noqa: E402
+from data_access.db.bootstrap import ConfigurationError  # noqa: E402
+from data_access.db.changelog import data_version  # noqa: E402
+from data_access.domain.errors import DatabaseFault  # noqa: E402
+from data_access.domain.permissions import ROLES  # noqa: E402
+from data_access.reads.plans import plans_frame  # noqa: E402
 
 st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
 

@@ -16,9 +16,11 @@ from sqlalchemy import Engine
 from config.settings import Settings
 from dashboard.context import last_good
 from dashboard.ui import show_error
-from data_access import sessions
-from data_access.errors import LagetError
-from data_access.sessions import SessionUser
+from data_access.domain import sessions as sessions_domain
+from data_access.domain.errors import LagetError
+from data_access.domain.sessions import SessionUser
+from data_access.reads import sessions as sessions_reads
+from data_access.writes import sessions as sessions_writes
 
 SESSION_KEY = "_laget_session"
 NOTICE_KEY = "_laget_login_notice"
@@ -54,15 +56,15 @@ def _cookie_script(name: str, value: str, max_age: int) -> None:
 
 def current_user(engine: Engine, settings: Settings, key: str) -> SessionUser | None:
     """The signed-in user of this run, from the session token in memory or in the cookie; None if none is live."""
-    policy = sessions.policy_from(settings)
+    policy = sessions_reads.policy_from(settings)
     token = st.session_state.get(SESSION_KEY)
     if token is None and not st.session_state.get(CLEAR_COOKIE_KEY):
-        token = sessions.unsign(st.context.cookies.get(settings.cookie_name), key)
+        token = sessions_domain.unsign(st.context.cookies.get(settings.cookie_name), key)
     if token is None:
         from dashboard.oidc import oidc_user
 
         return oidc_user(engine, settings, policy)
-    user = last_good(sessions.check, engine, token, policy)  # while the database is down: the last check
+    user = last_good(sessions_writes.check, engine, token, policy)  # while the database is down: the last check
     if user is None:
         forget(notice="Økten din er avsluttet. Logg inn på nytt.")
         return None
@@ -90,7 +92,7 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
         st.error(error, icon=":material/error:")
     if st.session_state.get(CLEAR_COOKIE_KEY):
         _cookie_script(settings.cookie_name, "", 0)
-    if sessions.local_login_enabled(engine):
+    if sessions_reads.local_login_enabled(engine):
         with st.form("login"):
             st.header("Logg inn")
             username = st.text_input("Brukernavn", autocomplete="username")
@@ -99,14 +101,14 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
         if submitted:
             address, client = client_info(settings.trust_forwarded_for)
             try:
-                token, user = sessions.login(engine, username, password, client_address=address, client=client,
-                                             policy=sessions.policy_from(settings))
+                token, user = sessions_writes.login(engine, username, password, client_address=address, client=client,
+                                             policy=sessions_reads.policy_from(settings))
             except LagetError as exc:
                 show_error(exc)
             else:
                 st.session_state[SESSION_KEY] = token
                 st.session_state.pop(CLEAR_COOKIE_KEY, None)
-                st.session_state[SET_COOKIE_KEY] = sessions.sign(token, key)
+                st.session_state[SET_COOKIE_KEY] = sessions_domain.sign(token, key)
                 st.rerun()
         if not oidc_buttons():
             st.info("Logg inn med brukernavnet og passordet du har fått av administratoren.")
@@ -128,9 +130,9 @@ def store_cookie(settings: Settings) -> None:
 def logout(engine: Engine, user: SessionUser) -> None:
     """End every session of the user (all browsers), then the identity provider's too for OIDC users."""
     token = st.session_state.get(SESSION_KEY)
-    sessions.logout(engine, token)
+    sessions_writes.logout(engine, token)
     forget(notice="Du er logget ut.")
-    if user.method == sessions.OIDC:
+    if user.method == sessions_domain.OIDC:
         from dashboard.oidc import oidc_logout
 
         oidc_logout()

@@ -12,10 +12,10 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from data_access import formatting as fmt
-from data_access.chart_specs import norsk
-from data_access.frequency import norwegian_holidays
-from data_access.vocabulary import ARENA_LEVELS
+from data_access.domain import formatting as fmt
+from data_access.domain.frequency import norwegian_holidays
+from data_access.domain.vocabulary import ARENA_LEVELS
+from data_access.formats.chart_specs import norsk
 
 LEVEL_COLORS = {"Kommunenivå": "#1565c0", "Tjenestenivå": "#ef6c00", "Individnivå": "#6a1b9a"}
 LEVEL_SHAPES = {"Kommunenivå": "circle", "Tjenestenivå": "square", "Individnivå": "triangle-up"}

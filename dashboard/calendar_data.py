@@ -11,9 +11,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext, last_good
-from data_access.arenas import arenas_frame
-from data_access.db import get_engine
-from data_access.meetings import find_conflicts, merge_meetings, stored_meetings
+from data_access.db.engine import get_engine
+from data_access.domain.meetings import find_conflicts, merge_meetings
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.meetings import stored_meetings
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -47,6 +48,6 @@ def wheel_spec(ctx: PageContext, year: int, arena_ids: list[int]) -> dict:
 
 
 def _token(ctx: PageContext) -> tuple:
-    from data_access.changelog import data_version
+    from data_access.db.changelog import data_version
 
     return last_good(data_version, ctx.engine)

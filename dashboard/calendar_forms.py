@@ -9,11 +9,12 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.ui import attempt, conflict_panel, snapshot
-from data_access.arena_writes import create_arena, set_retired, update_arena
-from data_access.fields import ARENA, MEETING
-from data_access.meetings import STATES, MeetingUpdate, add_meeting, next_meeting_index, update_meeting
-from data_access.validation import format_date
-from data_access.vocabulary import ARENA_LEVELS
+from data_access.domain.fields import ARENA, MEETING
+from data_access.domain.meetings import STATES, MeetingUpdate, next_meeting_index
+from data_access.domain.validation import format_date
+from data_access.domain.vocabulary import ARENA_LEVELS
+from data_access.writes.arenas import create_arena, set_retired, update_arena
+from data_access.writes.meetings import add_meeting, update_meeting
 
 
 def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:

@@ -1,4 +1,4 @@
-"""Tables derived for the pages' charts; the chart specs themselves live in ``data_access.chart_specs``."""
+"""Tables derived for the pages' charts; the chart specs themselves live in ``data_access.formats.chart_specs``."""
 
 from __future__ import annotations
 

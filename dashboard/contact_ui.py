@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.ui import attempt
-from data_access.contacts import set_contact
-from data_access.fields import CONTACT
-from data_access.permissions import Permission
+from data_access.domain.fields import CONTACT
+from data_access.domain.permissions import Permission
+from data_access.writes.contacts import set_contact
 
 
 def contact_form(ctx: PageContext, *, current: tuple[str, str] | None, service: str | None = None,

@@ -14,9 +14,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from config.settings import Settings, load_settings
-from data_access.bootstrap import prepare_database
-from data_access.errors import DatabaseFault
-from data_access.permissions import Actor, Permission, can
+from data_access.db.bootstrap import prepare_database
+from data_access.domain.errors import DatabaseFault
+from data_access.domain.permissions import Actor, Permission, can
 
 T = TypeVar("T")
 LAST_GOOD_ENTRIES = 64
@@ -90,7 +90,7 @@ def engine_for(settings: Settings) -> Engine:
 @st.cache_resource(show_spinner=False)
 def cached_cookie_key(settings: Settings) -> str:
     """Whether the database is a demo database does not change while the app runs; errors are not cached."""
-    from data_access.bootstrap import cookie_key
+    from data_access.db.bootstrap import cookie_key
 
     return cookie_key(settings, engine_for(settings))
 
@@ -106,7 +106,7 @@ def fresh_context() -> PageContext:
     """The page context for a fragment: a fragment reruns without the entry point, so the data version is
     read again there (on a full run the entry point has just read it), and queued toasts are shown."""
     from dashboard.ui import show_flashes
-    from data_access.changelog import data_version
+    from data_access.db.changelog import data_version
 
     ctx = page_context()
     if not in_fragment_rerun():

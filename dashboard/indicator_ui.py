@@ -9,15 +9,15 @@ import streamlit as st
 from dashboard.context import PageContext, last_good
 from dashboard.tables import grid, readable_table
 from dashboard.ui import attempt, chart, conflict_panel, example_badge, per_version, plain, snapshot
-from data_access import formatting as fmt
-from data_access.chart_specs import NUMBER_FORMAT, indicator_chart
-from data_access.db import get_engine
-from data_access.fields import INDICATOR, INDICATOR_VALUE
-from data_access.frames import python_column
-from data_access.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
-from data_access.indicator_writes import create_indicator, delete_value, set_value, update_indicator
-from data_access.indicators import indicators_frame, values_frame
-from data_access.vocabulary import BETTER, GEOS, UNITS
+from data_access.db.engine import get_engine
+from data_access.domain import formatting as fmt
+from data_access.domain.fields import INDICATOR, INDICATOR_VALUE
+from data_access.domain.frames import python_column
+from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
+from data_access.domain.vocabulary import BETTER, GEOS, UNITS
+from data_access.formats.chart_specs import NUMBER_FORMAT, indicator_chart
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.writes.indicators import create_indicator, delete_value, set_value, update_indicator
 
 BADGE_COLORS = {GOOD: "green", NEUTRAL: "orange", BAD: "red"}
 
@@ -32,7 +32,7 @@ def _indicator_data(url: str, plan_id: int, token: tuple) -> tuple[pl.DataFrame,
 
 def indicator_data(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(indicators, values, overview) at the current data version, shared by all sessions."""
-    from data_access.changelog import data_version
+    from data_access.db.changelog import data_version
 
     return _indicator_data(ctx.settings.database_url, ctx.plan_id, ctx.version or last_good(data_version, ctx.engine))
 
@@ -184,7 +184,7 @@ def value_form(ctx: PageContext, ind: dict, values: pl.DataFrame) -> None:
 
 
 def _period_label(text: str) -> str:
-    from data_access.periods import PeriodError, parse_period
+    from data_access.domain.periods import PeriodError, parse_period
 
     try:
         return parse_period(text.strip()).label

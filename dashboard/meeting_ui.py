@@ -13,17 +13,19 @@ from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply, save_one
 from dashboard.ui import attempt, conflict_panel, flash, show_error, snapshot
-from data_access.actions import actions_table, add_action, set_closed
-from data_access.changelog import FIELD_LABELS, log_frame, readable
-from data_access.errors import LagetError
-from data_access.fields import ACTION, TILTAK
-from data_access.group_meetings import OTHER_ENTITIES, end_meeting, minutes_for
-from data_access.minutes import from_json, to_docx, to_markdown
-from data_access.minutes_pdf import blocks_pdf, minutes_pdf
-from data_access.tiltak_writes import undo_change
-from data_access.uow import Change
-from data_access.validation import format_date
-from data_access.vocabulary import STATUS_LABELS
+from data_access.db.changelog import FIELD_LABELS, log_frame, readable
+from data_access.db.uow import Change
+from data_access.domain.errors import LagetError
+from data_access.domain.fields import ACTION, TILTAK
+from data_access.domain.validation import format_date
+from data_access.domain.vocabulary import STATUS_LABELS
+from data_access.formats.minutes import from_json, to_docx, to_markdown
+from data_access.formats.minutes_pdf import blocks_pdf, minutes_pdf
+from data_access.reads.actions import actions_table
+from data_access.reads.group_meetings import OTHER_ENTITIES, minutes_for
+from data_access.writes.actions import add_action, set_closed
+from data_access.writes.group_meetings import end_meeting
+from data_access.writes.tiltak import undo_change
 
 KEYS = {"prev": "Alt+P", "next": "Alt+N", "save": "Mod+Enter"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from data_access.permissions import Actor, Permission, can
+from data_access.domain.permissions import Actor, Permission, can
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 

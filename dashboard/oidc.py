@@ -17,10 +17,13 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from config.settings import Settings
-from data_access import sessions
-from data_access.errors import AccessDenied, LagetError
-from data_access.sessions import Policy, SessionUser
-from data_access.users import provision_oidc_user
+from data_access.domain import sessions as sessions_domain
+from data_access.domain.errors import AccessDenied, LagetError
+from data_access.domain.sessions import SessionUser
+from data_access.reads import sessions as sessions_reads
+from data_access.reads.sessions import Policy
+from data_access.writes import sessions as sessions_writes
+from data_access.writes.users import provision_oidc_user
 
 # Roles in order of precedence, when the token carries several.
 ROLE_ORDER = ("admin", "redaktor", "planlegger", "leser")
@@ -89,11 +92,11 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
     from dashboard.auth import NOTICE_KEY, SESSION_KEY
 
     token = identity_token(claims)
-    user = sessions.check(engine, token, policy)
+    user = sessions_writes.check(engine, token, policy)
     if user is not None:
         st.session_state[SESSION_KEY] = token
         return user
-    if sessions.known(engine, token) or _issued_at(claims) < datetime.now() - FRESH_SIGN_IN:
+    if sessions_reads.known(engine, token) or _issued_at(claims) < datetime.now() - FRESH_SIGN_IN:
         st.session_state[NOTICE_KEY] = "Økten din er avsluttet. Logg inn på nytt."
         return None
     role = map_role(claims, settings.oidc_role_claim, settings.oidc_role_map, settings.oidc_default_leser)
@@ -108,14 +111,15 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
         from dashboard.auth import client_info
 
         client = client_info(settings.trust_forwarded_for)[1]
-        sessions.start_session(engine, actor.username, sessions.OIDC, client=client, policy=policy, token=token)
+        sessions_writes.start_session(engine, actor.username, sessions_domain.OIDC, client=client, policy=policy,
+                                      token=token)
     except LagetError as exc:
         from dashboard.auth import ERROR_KEY
 
         st.session_state[ERROR_KEY] = str(exc)
         return None
     st.session_state[SESSION_KEY] = token
-    return sessions.check(engine, token, policy)
+    return sessions_writes.check(engine, token, policy)
 
 
 def _issued_at(claims: Mapping) -> datetime:

@@ -8,10 +8,10 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.tables import grid
 from dashboard.ui import XLSX_MIME, flash, show_error
-from data_access.errors import LagetError
-from data_access.excel_export import template_workbook
-from data_access.plan_import_writes import NewPlan, apply_import, preview
-from data_access.plans import plans_frame
+from data_access.domain.errors import LagetError
+from data_access.formats.excel_export import template_workbook
+from data_access.reads.plans import plans_frame
+from data_access.writes.plan_import import NewPlan, apply_import, preview
 
 
 def _new_plan_fields() -> tuple[NewPlan | None, dict[str, str]]:

@@ -19,21 +19,21 @@ from typing import Any, TypeVar
 import polars as pl
 from sqlalchemy import Engine
 
-from data_access.db import get_engine
+from data_access.db.engine import get_engine
 
 T = TypeVar("T")
 MAX_ENTRIES = 256
 GROUP_MEETINGS = "group_meetings"  # not in the change log; version[1:] tells when they changed
 # Which change-log entities each read depends on; reads not listed are read again after any write.
 DEPENDS: dict[str, frozenset[str]] = {
-    "data_access.tiltak.tiltak_frame": frozenset({"tiltak", "plan"}),
-    "data_access.plans.plans_frame": frozenset({"plan"}),
-    "data_access.plans.levels_frame": frozenset({"plan"}),
-    "data_access.plans.services_frame": frozenset({"plan"}),
-    "data_access.plans.protective_factors_frame": frozenset({"plan"}),
-    "data_access.arenas.arenas_frame": frozenset({"arena", "plan"}),
-    "data_access.group_meetings.open_meeting": frozenset({GROUP_MEETINGS}),
-    "data_access.group_meetings.meetings_frame": frozenset({GROUP_MEETINGS}),
+    "data_access.reads.tiltak.tiltak_frame": frozenset({"tiltak", "plan"}),
+    "data_access.reads.plans.plans_frame": frozenset({"plan"}),
+    "data_access.reads.plans.levels_frame": frozenset({"plan"}),
+    "data_access.reads.plans.services_frame": frozenset({"plan"}),
+    "data_access.reads.plans.protective_factors_frame": frozenset({"plan"}),
+    "data_access.reads.arenas.arenas_frame": frozenset({"arena", "plan"}),
+    "data_access.reads.group_meetings.open_meeting": frozenset({GROUP_MEETINGS}),
+    "data_access.reads.group_meetings.meetings_frame": frozenset({GROUP_MEETINGS}),
 }
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _latest: OrderedDict[Hashable, tuple[tuple, Any]] = OrderedDict()  # read -> (version, value), newest version
@@ -76,7 +76,7 @@ def _refresh(url: str, version: tuple, read: Hashable, name: str, fn: Callable[.
 def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, name: str, value: Any, args: tuple,
                    kwargs: dict) -> Any:
     """The old value if nothing it depends on changed, the tiltak frame patched, or None to read again."""
-    from data_access.changelog import changes_between
+    from data_access.db.changelog import changes_between
 
     depends = DEPENDS[name]
     if old[1:] != new[1:] and GROUP_MEETINGS in depends:
@@ -85,7 +85,7 @@ def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, name: str, 
     relevant = [c for c in changes if c[0] in depends]
     if not relevant:
         return value
-    if name == "data_access.tiltak.tiltak_frame":
+    if name == "data_access.reads.tiltak.tiltak_frame":
         return _patch_tiltak(engine, value, relevant, args, kwargs)
     return None
 
@@ -93,7 +93,7 @@ def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, name: str, 
 def _patch_tiltak(engine: Engine, frame: pl.DataFrame, changes: list[tuple], args: tuple,
                   kwargs: dict) -> pl.DataFrame | None:
     """Re-read only the tiltak whose fields changed; rows that appear, vanish or move level mean a full read."""
-    from data_access.tiltak import tiltak_frame
+    from data_access.reads.tiltak import tiltak_frame
 
     if any(c[0] != "tiltak" or c[2] not in ("update", "undo") or c[3] in ("level", "archived") for c in changes):
         return None

@@ -12,9 +12,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from data_access.db import get_engine
-from data_access.report import Report, ReportPeriod, build_report
-from data_access.report_files import render_report
+from data_access.db.engine import get_engine
+from data_access.formats.report_files import render_report
+from data_access.reads.report import Report, ReportPeriod, build_report
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -41,8 +41,8 @@ def report_file(ctx: PageContext, period: ReportPeriod, fmt: str) -> bytes:
 
 def contents(report: Report) -> pl.DataFrame:
     """The preview: each chapter and what it holds, as plain text rows (user text is never Markdown)."""
-    from data_access.formatting import fmt_int
-    from data_access.report_text import SECTIONS
+    from data_access.domain.formatting import fmt_int
+    from data_access.formats.report_text import SECTIONS
 
     rows = [(SECTIONS["numbers"], f"{f.label}: {f.value}" + (" (Eksempeldata)" if f.example else ""))
             for f in report.key_figures]

@@ -12,24 +12,18 @@ from dashboard.context import PageContext
 from dashboard.indicator_ui import import_preview
 from dashboard.tables import grid
 from dashboard.ui import flash, show_error
-from data_access.errors import LagetError
-from data_access.frames import python_column
-from data_access.source_refresh import (
-    plan_regions,
-    preview,
-    refresh,
-    save_source,
-    set_region_codes,
-)
-from data_access.sources import KINDS, SourceError, definition_from_form, definition_to_form
-from data_access.validation import format_date
-from data_access.vocabulary import UNITS
+from data_access.domain.errors import LagetError
+from data_access.domain.frames import python_column
+from data_access.domain.validation import format_date
+from data_access.domain.vocabulary import UNITS
+from data_access.outside.sources import KINDS, SourceError, definition_from_form, definition_to_form
+from data_access.writes.sources import plan_regions, preview, refresh, save_source, set_region_codes
 
 
 @st.cache_resource(show_spinner=False)
 def _client(ssb_url: str, fhi_url: str, timeout: float):
     """One client per process, so every session shares the rate limit (SSB: 30 requests a minute)."""
-    from data_access.source_client import SourceClient
+    from data_access.outside.source_client import SourceClient
 
     return SourceClient(ssb_url, fhi_url, timeout=timeout)
 

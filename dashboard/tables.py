@@ -14,7 +14,7 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from data_access import formatting as fmt
+from data_access.domain import formatting as fmt
 
 MAX_ROWS = 500
 STYLE = ("<style>.laget-table{border-collapse:collapse;width:100%;font-size:0.9rem}"

@@ -11,13 +11,13 @@ from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.tiltak_editor import reapply, save_one
 from dashboard.ui import attempt, conflict_panel, plain, snapshot
-from data_access import formatting as fmt
-from data_access.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
-from data_access.fields import TILTAK
-from data_access.permissions import Permission
-from data_access.tiltak_writes import create_tiltak, set_archived, undo_change
-from data_access.uow import Change
-from data_access.vocabulary import STATUS_LABELS
+from data_access.db.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
+from data_access.db.uow import Change
+from data_access.domain import formatting as fmt
+from data_access.domain.fields import TILTAK
+from data_access.domain.permissions import Permission
+from data_access.domain.vocabulary import STATUS_LABELS
+from data_access.writes.tiltak import create_tiltak, set_archived, undo_change
 
 
 def history_table(log: pl.DataFrame) -> pl.DataFrame:
@@ -103,8 +103,8 @@ def _follow_up(ctx: PageContext, row: dict) -> None:
     from datetime import date
 
     from dashboard.contact_ui import contact_form
-    from data_access.actions import actions_frame, actions_table
-    from data_access.contacts import tiltak_contacts
+    from data_access.reads.actions import actions_frame, actions_table
+    from data_access.reads.contacts import tiltak_contacts
 
     contact = ctx.read(tiltak_contacts, ctx.plan_id).get(row["id"])
     st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact

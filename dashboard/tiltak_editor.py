@@ -11,16 +11,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.editing import editor_changes
 from dashboard.tables import grid, readable_table
 from dashboard.ui import conflict_panel, flash, show_error
-from data_access import formatting as fmt
-from data_access.editing import editor_changes
-from data_access.errors import ValidationError
-from data_access.fields import TILTAK
-from data_access.permissions import Permission
-from data_access.tiltak_writes import save_changes
-from data_access.uow import Change, Conflict
-from data_access.vocabulary import STATUS_LABELS
+from data_access.db.uow import Change, Conflict
+from data_access.domain import formatting as fmt
+from data_access.domain.errors import ValidationError
+from data_access.domain.fields import TILTAK
+from data_access.domain.permissions import Permission
+from data_access.domain.vocabulary import STATUS_LABELS
+from data_access.writes.tiltak import save_changes
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 # Fixed widths put every column at a known place (e2e tests use it). Name, status and responsible service come

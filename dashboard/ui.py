@@ -9,9 +9,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from data_access.markup import escape_markdown
-from data_access.validation import format_date
-from data_access.vocabulary import EXAMPLE_LABEL
+from data_access.domain.markup import escape_markdown
+from data_access.domain.validation import format_date
+from data_access.domain.vocabulary import EXAMPLE_LABEL
 
 
 def plain(text: object) -> str:
@@ -81,7 +81,7 @@ def rerun() -> None:
 
 def meeting_banner(ctx: PageContext) -> None:
     """Tell everyone that a meeting of the implementation group is open and that edits belong to it."""
-    from data_access.group_meetings import open_meeting
+    from data_access.reads.group_meetings import open_meeting
 
     meeting = ctx.read(open_meeting, ctx.plan_id)
     if meeting:
@@ -92,7 +92,7 @@ def meeting_banner(ctx: PageContext) -> None:
 @st.cache_data(max_entries=50, show_spinner=False)
 def cached_pdf(markdown: str, title: str) -> bytes:
     """Render minutes to PDF once per text, not on every rerun."""
-    from data_access.minutes_pdf import minutes_pdf
+    from data_access.formats.minutes_pdf import minutes_pdf
 
     return minutes_pdf(markdown, title)
 
@@ -103,7 +103,7 @@ def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     of the page, so it is built once per distinct set of counts."""
     import polars as pl
 
-    from data_access.chart_specs import pyramid_chart
+    from data_access.formats.chart_specs import pyramid_chart
 
     return pyramid_chart(pl.DataFrame(list(rows), schema=list(columns), orient="row"), selectable=True).to_dict()
 
@@ -114,7 +114,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def excel_download(frame: pl.DataFrame, filename: str, *, label: str = "Last ned som Excel", key: str | None = None,
                    where=None) -> None:
     """A button that downloads the table as .xlsx; the file is built only when the button is clicked."""
-    from data_access.excel_export import frame_workbook
+    from data_access.formats.excel_export import frame_workbook
 
     (where or st).download_button(label, data=lambda: frame_workbook(frame), file_name=filename, mime=XLSX_MIME,
                                   icon=":material/download:", key=key or f"xlsx_{filename}")
@@ -161,7 +161,7 @@ def show_error(exc: Exception, where=None) -> None:
     """
     import logging
 
-    from data_access.errors import LagetError, ValidationError
+    from data_access.domain.errors import LagetError, ValidationError
 
     target = where or st
     if isinstance(exc, ValidationError) and len(exc.errors) > 1:
@@ -181,7 +181,7 @@ def attempt(action: Callable[[], Any], success: str | Callable[[Any], str], *, c
     """Run one write the one way: on success a toast and a rerun; a refused write shows its Norwegian message
     and keeps the user's input on screen. With ``conflicts`` set, a ``ConflictError`` is kept for
     ``conflict_panel(conflicts, …)``, which shows the other person's values and lets the user re-apply."""
-    from data_access.errors import ConflictError
+    from data_access.domain.errors import ConflictError
 
     try:
         result = action()
@@ -204,7 +204,7 @@ def attempt(action: Callable[[], Any], success: str | Callable[[Any], str], *, c
 
 def show_value(field: str, value: object) -> str:
     """A field value as the user reads it in a conflict: status labels, dd.mm.åååå, lists joined."""
-    from data_access.vocabulary import STATUS_LABELS
+    from data_access.domain.vocabulary import STATUS_LABELS
 
     if value is None or value == "" or value == []:
         return "(tomt)"

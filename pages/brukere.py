@@ -8,11 +8,14 @@ from dashboard.oidc import providers
 from dashboard.plan_import_ui import import_section
 from dashboard.tables import grid
 from dashboard.ui import attempt
-from data_access import formatting as fmt
-from data_access.permissions import ROLES
-from data_access.plans import create_plan, plans_frame
-from data_access.sessions import local_login_enabled, locks_frame, set_local_login, unlock
-from data_access.users import add_user, update_user, users_frame
+from data_access.domain import formatting as fmt
+from data_access.domain.permissions import ROLES
+from data_access.reads.plans import plans_frame
+from data_access.reads.sessions import local_login_enabled, locks_frame
+from data_access.reads.users import users_frame
+from data_access.writes.plans import create_plan
+from data_access.writes.sessions import set_local_login, unlock
+from data_access.writes.users import add_user, update_user
 
 ctx = page_context()
 st.title("Administrasjon")

@@ -10,10 +10,10 @@ from dashboard.state import bind_range, range_changed
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.ui import excel_download, filter_multiselect, plan_header
-from data_access.changelog import log_frame
-from data_access.plans import levels_frame, services_frame
-from data_access.tiltak import filter_tiltak, tiltak_frame
-from data_access.users import users_frame
+from data_access.db.changelog import log_frame
+from data_access.reads.plans import levels_frame, services_frame
+from data_access.reads.tiltak import filter_tiltak, tiltak_frame
+from data_access.reads.users import users_frame
 
 ctx = page_context()
 plan_header(ctx, "Endringslogg")

@@ -8,10 +8,10 @@ from dashboard.indicator_ui import import_preview, indicator_data
 from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import attempt, plain, plan_header
-from data_access.fields import INDICATOR_VALUE
-from data_access.indicator_import import IndicatorImportError, parse_file, plan_import
-from data_access.indicator_writes import import_values
-from data_access.vocabulary import GEOS
+from data_access.domain.fields import INDICATOR_VALUE
+from data_access.domain.vocabulary import GEOS
+from data_access.formats.indicator_import import IndicatorImportError, parse_file, plan_import
+from data_access.writes.indicators import import_values
 
 ctx = page_context()
 plan_header(ctx, "Importer tall")

@@ -19,10 +19,10 @@ from dashboard.source_ui import (
 from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import excel_download, plan_header
-from data_access.permissions import Permission
-from data_access.plans import levels_frame
-from data_access.source_refresh import sources_frame
-from data_access.tiltak import tiltak_frame
+from data_access.domain.permissions import Permission
+from data_access.reads.plans import levels_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.sources import sources_frame
 
 PER_PAGE = 12
 ctx = page_context()

@@ -12,11 +12,12 @@ from dashboard.context import page_context
 from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import chart, date_column, excel_download, filter_multiselect, plain, plan_header
-from data_access.arenas import arenas_frame, filter_arenas
-from data_access.ics import build_calendar, calendars_from_frames
-from data_access.meetings import STATES, default_year, progress
-from data_access.permissions import Permission
-from data_access.vocabulary import ARENA_LEVELS
+from data_access.domain.arenas import filter_arenas
+from data_access.domain.meetings import STATES, default_year, progress
+from data_access.domain.permissions import Permission
+from data_access.domain.vocabulary import ARENA_LEVELS
+from data_access.formats.ics import build_calendar, calendars_from_frames
+from data_access.reads.arenas import arenas_frame
 
 ctx = page_context()
 plan_header(ctx, "Møtekalender")

@@ -17,22 +17,20 @@ from dashboard.meeting_ui import (
 from dashboard.tiltak_detail import choose_and_edit_status
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import attempt, plain, plan_header
-from data_access.actions import actions_frame
-from data_access.arenas import arenas_frame
-from data_access.fields import GROUP_MEETING
-from data_access.group_meetings import (
-    changed_since_last_meeting,
-    meetings_frame,
-    open_meeting,
-    propose_agenda,
-    start_meeting,
-)
-from data_access.group_year import group_arena, planned_group_dates, propose, set_group_arena
-from data_access.markup import defang_markdown
-from data_access.permissions import Permission
-from data_access.plans import services_frame
-from data_access.tiltak import tiltak_frame
-from data_access.validation import format_date
+from data_access.domain.fields import GROUP_MEETING
+from data_access.domain.group_meetings import propose_agenda
+from data_access.domain.group_year import propose
+from data_access.domain.markup import defang_markdown
+from data_access.domain.permissions import Permission
+from data_access.domain.validation import format_date
+from data_access.reads.actions import actions_frame
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.group_meetings import changed_since_last_meeting, meetings_frame, open_meeting
+from data_access.reads.group_year import group_arena, planned_group_dates
+from data_access.reads.plans import services_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.group_meetings import start_meeting
+from data_access.writes.group_year import set_group_arena
 
 ctx = page_context()
 plan_header(ctx, "Møtemodus")

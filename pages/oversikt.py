@@ -8,12 +8,13 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.tables import grid
 from dashboard.ui import XLSX_MIME, date_column, example_note, joined, plan_header
-from data_access.actions import actions_frame, actions_table, late_per_service
-from data_access.contacts import service_contacts
-from data_access.excel_export import plan_workbook
-from data_access.meetings import upcoming_meetings
-from data_access.tiltak import overdue, status_counts, tiltak_frame
-from data_access.vocabulary import ARENA_LEVELS
+from data_access.domain.actions import late_per_service
+from data_access.domain.vocabulary import ARENA_LEVELS
+from data_access.formats.excel_export import plan_workbook
+from data_access.reads.actions import actions_frame, actions_table
+from data_access.reads.contacts import service_contacts
+from data_access.reads.meetings import upcoming_meetings
+from data_access.reads.tiltak import overdue, status_counts, tiltak_frame
 
 ctx = page_context()
 plan_header(ctx, "Oversikt")

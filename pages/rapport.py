@@ -8,10 +8,10 @@ from dashboard.context import page_context
 from dashboard.report_ui import contents, report_file, report_model
 from dashboard.tables import grid
 from dashboard.ui import example_badge, plan_header, show_error
-from data_access.errors import LagetError
-from data_access.formatting import fmt_date
-from data_access.report import make_period
-from data_access.report_files import FORMATS, file_name
+from data_access.domain.errors import LagetError
+from data_access.domain.formatting import fmt_date
+from data_access.formats.report_files import FORMATS, file_name
+from data_access.reads.report import make_period
 
 ctx = page_context()
 plan_header(ctx, "Rapport")

@@ -18,11 +18,11 @@ from dashboard.ui import (
     plan_header,
     pyramid_spec,
 )
-from data_access.chart_specs import pyramid_data
-from data_access.permissions import Permission
-from data_access.plans import levels_frame, protective_factors_frame, services_frame
-from data_access.tiltak import filter_tiltak, tiltak_frame
-from data_access.vocabulary import STATUS_LABELS
+from data_access.domain.permissions import Permission
+from data_access.domain.vocabulary import STATUS_LABELS
+from data_access.formats.chart_specs import pyramid_data
+from data_access.reads.plans import levels_frame, protective_factors_frame, services_frame
+from data_access.reads.tiltak import filter_tiltak, tiltak_frame
 
 ctx = page_context()
 plan_header(ctx, "Tiltak")

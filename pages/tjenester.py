@@ -10,9 +10,10 @@ from dashboard.context import page_context
 from dashboard.state import bound
 from dashboard.tables import grid
 from dashboard.ui import date_column, example_note, excel_download, plan_header
-from data_access.actions import actions_frame, actions_table, for_service, overdue_actions
-from data_access.contacts import service_contacts
-from data_access.tiltak import service_overview, tiltak_frame
+from data_access.domain.actions import for_service, overdue_actions
+from data_access.reads.actions import actions_frame, actions_table
+from data_access.reads.contacts import service_contacts
+from data_access.reads.tiltak import service_overview, tiltak_frame
 
 ctx = page_context()
 plan_header(ctx, "Per tjeneste")

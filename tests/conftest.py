@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from data_access.db import make_engine, upgrade
-from data_access.demo import load_demo
+from data_access.db.demo import load_demo
+from data_access.db.engine import make_engine, upgrade
 
 PG_URL = os.environ.get("LAGET_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"

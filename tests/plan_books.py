@@ -8,7 +8,7 @@ from datetime import datetime
 
 import openpyxl
 
-from data_access.excel_export import template_workbook
+from data_access.formats.excel_export import template_workbook
 
 TILTAK_ROW = ["Universell", "Foreldreveiledning ICDP", "Kurs for foreldre", "I gang", "Godt i gang",
               "Helsestasjon og skolehelsetjeneste; Ny tjeneste for test", "Nytt kurs", datetime(2026, 3, 3), "Nei",

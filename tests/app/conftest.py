@@ -53,8 +53,8 @@ def open_page(app_env: str) -> Callable[..., AppTest]:
             at.session_state[SESSION_KEY] = session_token(app_env, username)
         at.run()
         if plan_key:
-            from data_access.db import get_engine
-            from data_access.plans import plans_frame
+            from data_access.db.engine import get_engine
+            from data_access.reads.plans import plans_frame
 
             plans = plans_frame(get_engine(app_env))
             at.session_state["plan_id"] = plans.filter(plans["key"] == plan_key)["id"][0]
@@ -70,8 +70,8 @@ def open_page(app_env: str) -> Callable[..., AppTest]:
 
 def session_token(url: str, username: str, method: str = "lokal") -> str:
     """A live server-side session for ``username``, as a password login would create it."""
-    from data_access.db import get_engine
-    from data_access.sessions import start_session
+    from data_access.db.engine import get_engine
+    from data_access.writes.sessions import start_session
 
     return start_session(get_engine(url), username, method)
 

@@ -2,11 +2,11 @@
 
 import polars as pl
 
-from data_access.db import get_engine
-from data_access.permissions import Actor
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import save_changes
-from data_access.uow import Change
+from data_access.db.engine import get_engine
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.tiltak import save_changes
 from tests.app.test_tiltak_editing import _stange
 
 

@@ -3,10 +3,11 @@
 import polars as pl
 import pytest
 
-from data_access.db import get_engine
-from data_access.errors import LagetError
-from data_access.sessions import Policy, check, locks_frame, login
-from data_access.users import users_frame
+from data_access.db.engine import get_engine
+from data_access.domain.errors import LagetError
+from data_access.reads.sessions import Policy, locks_frame
+from data_access.reads.users import users_frame
+from data_access.writes.sessions import check, login
 from tests.app.conftest import session_token
 
 

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import event
 
 from dashboard.navigation import PAGES
-from data_access.db import get_engine
-from data_access.group_meetings import start_meeting
-from data_access.permissions import Actor
-from data_access.tiltak_writes import create_tiltak
-from data_access.users import SYSTEM, set_role
+from data_access.db.engine import get_engine
+from data_access.domain.permissions import Actor
+from data_access.domain.users import SYSTEM
+from data_access.writes.group_meetings import start_meeting
+from data_access.writes.tiltak import create_tiltak
+from data_access.writes.users import set_role
 from tests.app.conftest import texts
 from tests.app.test_tiltak_editing import _stange
 

@@ -38,8 +38,8 @@ def test_planner_cancels_a_meeting(open_page, app_env):
     next(b for b in at.button if b.label == "Lagre møtet").click().run()
     assert not at.exception
     assert any("Møtet er oppdatert" in t.value for t in at.toast)
-    from data_access.changelog import log_frame
-    from data_access.db import get_engine
+    from data_access.db.changelog import log_frame
+    from data_access.db.engine import get_engine
 
     assert log_frame(get_engine(app_env), entity="meeting")["new_value"].to_list() == ["avlyst"]
 
@@ -57,7 +57,7 @@ def test_planner_gets_norwegian_error_for_bad_frequency(open_page):
 def test_calendar_opens_on_the_planning_year_and_the_next_meeting(open_page):
     from datetime import date
 
-    from data_access.meetings import default_year
+    from data_access.domain.meetings import default_year
 
     at = open_page("slt", "motekalender")
     assert next(s for s in at.selectbox if s.label == "År").value == default_year(date.today())

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import SESSION_KEY
-from data_access.db import make_engine, upgrade
-from data_access.demo import load_demo
+from data_access.db.demo import load_demo
+from data_access.db.engine import make_engine, upgrade
 from tests.app.conftest import APP, session_token, texts
 from tests.private_postgres import private_postgres
 

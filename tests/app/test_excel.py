@@ -60,11 +60,11 @@ def test_each_page_table_downloads_as_excel(open_page, page, label, header):
 
 
 def test_change_log_downloads_after_a_change(open_page, app_env):
-    from data_access.db import get_engine
-    from data_access.permissions import Actor
-    from data_access.tiltak import tiltak_frame
-    from data_access.tiltak_writes import save_changes
-    from data_access.uow import Change
+    from data_access.db.engine import get_engine
+    from data_access.db.uow import Change
+    from data_access.domain.permissions import Actor
+    from data_access.reads.tiltak import tiltak_frame
+    from data_access.writes.tiltak import save_changes
 
     engine = get_engine(app_env)
     row = tiltak_frame(engine, 1).row(0, named=True)
@@ -109,8 +109,8 @@ def test_faulty_upload_shows_every_error_and_cannot_be_imported(open_page, uploa
 
 
 def test_admin_imports_a_new_plan(open_page, upload, app_env):
-    from data_access.db import get_engine
-    from data_access.plans import plans_frame
+    from data_access.db.engine import get_engine
+    from data_access.reads.plans import plans_frame
     from tests.plan_books import valid_book
 
     upload["data"] = valid_book()
@@ -131,8 +131,8 @@ def test_admin_imports_a_new_plan(open_page, upload, app_env):
 
 
 def test_admin_sees_what_an_import_into_a_plan_changes(open_page, upload, app_env):
-    from data_access.db import get_engine
-    from data_access.excel_export import plan_workbook
+    from data_access.db.engine import get_engine
+    from data_access.formats.excel_export import plan_workbook
     from tests.plan_books import book
 
     engine = get_engine(app_env)

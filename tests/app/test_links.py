@@ -36,7 +36,7 @@ def test_unknown_values_in_a_link_are_dropped(open_page):
 def test_year_and_plan_from_the_link(open_page, app_env):
     from datetime import date
 
-    from data_access.meetings import default_year
+    from data_access.domain.meetings import default_year
 
     at = open_page("leder", "motekalender")
     year = default_year(date.today()) - 1

@@ -80,6 +80,6 @@ def test_unreachable_database_shows_error_page(monkeypatch):
     at = AppTest.from_file(str(APP), default_timeout=30).run()
     assert not at.exception
     assert "Laget kan ikke starte" in texts(at)
-    from data_access.markup import unescape_markdown
+    from data_access.domain.markup import unescape_markdown
 
     assert any("DATABASE_URL" in unescape_markdown(e.value) for e in at.error)

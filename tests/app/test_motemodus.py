@@ -4,17 +4,20 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_access.actions import actions_frame, add_action
-from data_access.changelog import log_frame
-from data_access.contacts import service_contacts, set_contact
-from data_access.db import get_engine
-from data_access.frequency import is_working_day
-from data_access.group_meetings import open_meeting, propose_agenda
-from data_access.group_year import group_arena
-from data_access.meetings import add_meeting
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.changelog import log_frame
+from data_access.db.engine import get_engine
+from data_access.domain.frequency import is_working_day
+from data_access.domain.group_meetings import propose_agenda
+from data_access.domain.permissions import Actor
+from data_access.reads.actions import actions_frame
+from data_access.reads.contacts import service_contacts
+from data_access.reads.group_meetings import open_meeting
+from data_access.reads.group_year import group_arena
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.actions import add_action
+from data_access.writes.contacts import set_contact
+from data_access.writes.meetings import add_meeting
 from tests.app.conftest import texts
 
 KARI = Actor("redaktor", "redaktor")

@@ -5,9 +5,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import SESSION_KEY
-from data_access.db import get_engine
-from data_access.permissions import Actor
-from data_access.sessions import local_login_enabled, set_local_login
+from data_access.db.engine import get_engine
+from data_access.domain.permissions import Actor
+from data_access.reads.sessions import local_login_enabled
+from data_access.writes.sessions import set_local_login
 from tests.app.conftest import APP, session_token, texts
 
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,

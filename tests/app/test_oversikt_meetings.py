@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_access.db import get_engine
-from data_access.frequency import is_working_day
-from data_access.meetings import MeetingUpdate, update_meeting
-from data_access.permissions import Actor
+from data_access.db.engine import get_engine
+from data_access.domain.frequency import is_working_day
+from data_access.domain.meetings import MeetingUpdate
+from data_access.domain.permissions import Actor
+from data_access.writes.meetings import update_meeting
 
 SLT = Actor("slt", "planlegger")
 
@@ -26,7 +27,7 @@ def test_next_meetings_show_moves_and_leave_out_cancelled(open_page, app_env):
     (first_date, first_arena), (second_date, second_arena) = before[0], next(
         row for row in before[1:] if row[1] != before[0][1])
     engine = get_engine(app_env)
-    from data_access.arenas import arenas_frame
+    from data_access.reads.arenas import arenas_frame
 
     plan_id = at.session_state["plan_id"]
     ids = dict(zip(*arenas_frame(engine, plan_id).select("name", "id").to_dict(as_series=False).values(),
@@ -47,7 +48,8 @@ def test_next_meetings_show_moves_and_leave_out_cancelled(open_page, app_env):
 
 
 def test_next_meetings_pure():
-    from data_access.meetings import MEETING_SCHEMA, next_meetings
+    from data_access.domain.meetings import MEETING_SCHEMA
+    from data_access.reads.meetings import next_meetings
 
     arenas = pl.DataFrame({"id": [1], "name": ["Politiråd"], "level": ["kommune"], "leader": [""],
                            "participants": [[]], "frequency": ['{"kind": "monthly"}'], "start_date": [None],

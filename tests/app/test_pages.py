@@ -115,8 +115,8 @@ def test_accessibility_statement_for_every_role(open_page, user):
 @pytest.mark.parametrize("plan_key", [None, "bamble"])
 def test_no_page_shows_none(open_page, app_env, plan_key):
     """«None» never reaches the reader: not in text, not in the HTML tables, not as a plan's Fra/Til."""
-    from data_access.db import get_engine
-    from data_access.plans import plans_frame
+    from data_access.db.engine import get_engine
+    from data_access.reads.plans import plans_frame
 
     key = None
     if plan_key:

@@ -82,8 +82,8 @@ def test_leser_sees_freshness_but_no_button(open_page, ssb):
 
 
 def _indicator_id(at, name: str) -> int:
-    from data_access.db import get_engine
-    from data_access.indicators import indicators_frame
+    from data_access.db.engine import get_engine
+    from data_access.reads.indicators import indicators_frame
 
     ctx = at.session_state["_laget_ctx"]
     frame = indicators_frame(get_engine(ctx.settings.database_url), ctx.plan_id)

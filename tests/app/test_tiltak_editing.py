@@ -4,10 +4,10 @@ from datetime import date
 
 import polars as pl
 
-from data_access.changelog import log_frame
-from data_access.db import get_engine
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.changelog import log_frame
+from data_access.db.engine import get_engine
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
 from tests.app.conftest import editors, texts
 
 
@@ -80,10 +80,10 @@ def test_meeting_mode_start_change_end_minutes(open_page, app_env):
     assert not at.exception
     assert "pågår" in texts(at)
     engine, plan_id = _stange(app_env)
-    from data_access.group_meetings import open_meeting
-    from data_access.permissions import Actor
-    from data_access.tiltak_writes import save_changes
-    from data_access.uow import Change
+    from data_access.db.uow import Change
+    from data_access.domain.permissions import Actor
+    from data_access.reads.group_meetings import open_meeting
+    from data_access.writes.tiltak import save_changes
 
     meeting = open_meeting(engine, plan_id)
     row = tiltak_frame(engine, plan_id).row(0, named=True)
@@ -108,9 +108,9 @@ def test_reader_cannot_open_meeting_mode(open_page):
 
 def test_endringslogg_lists_changes(open_page, app_env):
     engine, plan_id = _stange(app_env)
-    from data_access.permissions import Actor
-    from data_access.tiltak_writes import save_changes
-    from data_access.uow import Change
+    from data_access.db.uow import Change
+    from data_access.domain.permissions import Actor
+    from data_access.writes.tiltak import save_changes
 
     row = tiltak_frame(engine, plan_id).row(0, named=True)
     save_changes(engine, Actor("redaktor", "redaktor"), plan_id,

@@ -13,15 +13,15 @@ import polars as pl
 import pytest
 from markdown_it import MarkdownIt
 
-from data_access.db import get_engine
-from data_access.group_meetings import end_meeting, start_meeting
-from data_access.indicator_writes import update_indicator
-from data_access.indicators import indicators_frame
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import create_tiltak, save_changes
-from data_access.uow import Change
+from data_access.db.engine import get_engine
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.reads.indicators import indicators_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.group_meetings import end_meeting, start_meeting
+from data_access.writes.indicators import update_indicator
+from data_access.writes.tiltak import create_tiltak, save_changes
 
 RED = Actor("redaktor", "redaktor")
 LINK, IMAGE, SCRIPT = "[x](https://evil)", "![](https://evil/x.png)", "<script>alert(1)</script>"
@@ -104,7 +104,7 @@ def _errors_and_toasts() -> None:
     import streamlit as st
 
     from dashboard.ui import flash, show_error, show_flashes
-    from data_access.errors import ValidationError
+    from data_access.domain.errors import ValidationError
 
     show_error(ValidationError("«Navn» [x](https://evil) ![](https://evil/x.png) <script>alert(1)</script>"))
     flash("«[x](https://evil)» er lagt til.")

@@ -3,9 +3,9 @@
 import polars as pl
 import pytest
 
-from data_access.db import make_engine
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.engine import make_engine
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
 from tests.e2e.conftest import edit_cell, goto_page, login, new_page
 
 pytestmark = pytest.mark.e2e

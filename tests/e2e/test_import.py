@@ -5,9 +5,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_access.db import make_engine
-from data_access.indicators import indicators_frame, values_frame
-from data_access.plans import plans_frame
+from data_access.db.engine import make_engine
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.reads.plans import plans_frame
 from tests.e2e.conftest import goto_page, login, new_page, wait_idle
 
 pytestmark = pytest.mark.e2e

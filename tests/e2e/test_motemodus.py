@@ -5,10 +5,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.db import make_engine
-from data_access.group_meetings import meetings_frame, propose_agenda
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.engine import make_engine
+from data_access.domain.group_meetings import propose_agenda
+from data_access.reads.group_meetings import meetings_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
 from tests.e2e.conftest import goto_page, login, new_page, wait_idle
 
 pytestmark = pytest.mark.e2e

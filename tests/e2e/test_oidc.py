@@ -60,7 +60,7 @@ def _sign_in(browser, url: str, sub: str):
 
 
 def _engine(app: RunningApp):
-    from data_access.db import make_engine
+    from data_access.db.engine import make_engine
 
     return make_engine(app.db_url)
 
@@ -73,7 +73,7 @@ def test_sign_in_with_pkce_maps_the_role_and_creates_the_user(browser, oidc):
     assert pg.get_by_text("Redaktør").count() >= 1
     assert pg.get_by_role("link", name="Administrasjon").count() == 0
     assert guard.verified and not guard.refused, "the code was exchanged with a matching PKCE verifier"
-    from data_access.users import users_frame
+    from data_access.reads.users import users_frame
 
     users = users_frame(_engine(app))
     kari = users.filter(users["username"] == "entra:kari@kommune.no").row(0, named=True)
@@ -92,7 +92,7 @@ def test_a_user_without_a_mapped_role_is_refused(browser, oidc):
     pg.get_by_text("Du har ingen rolle i Laget").wait_for()
     wait_idle(pg)
     pg.get_by_text("Innlogget som").wait_for(state="detached")  # gone, not merely stale
-    from data_access.users import users_frame
+    from data_access.reads.users import users_frame
 
     assert "entra:ola@kommune.no" not in users_frame(_engine(app))["username"].to_list()
     pg.get_by_role("button", name="Bruk en annen konto").click()  # leave the refused identity
@@ -135,14 +135,14 @@ def test_an_expired_or_deactivated_session_is_out_at_the_next_click(browser, oid
     wait_idle(pg)
     engine = _engine(app)
     if end == "expired":  # eight hours later, as far as Laget's session is concerned
-        from data_access.db import session_scope
-        from data_access.models import AuthSession
+        from data_access.db.engine import session_scope
+        from data_access.db.models import AuthSession
 
         with session_scope(engine) as s:
             s.execute(update(AuthSession).values(expires_at=datetime.now() - timedelta(minutes=1)))
     else:
-        from data_access.permissions import Actor
-        from data_access.users import update_user
+        from data_access.domain.permissions import Actor
+        from data_access.writes.users import update_user
 
         update_user(engine, Actor("admin", "admin"), "entra:kari@kommune.no", active=False)
     pg.get_by_role("link", name="Tiltak", exact=True).click()

@@ -4,10 +4,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from data_access.db import make_engine
-from data_access.excel_export import plan_workbook
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.engine import make_engine
+from data_access.formats.excel_export import plan_workbook
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
 from tests.e2e.conftest import goto_page, login, new_page, wait_idle
 
 pytestmark = pytest.mark.e2e

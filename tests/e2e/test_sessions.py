@@ -46,9 +46,9 @@ def test_cookie_replayed_after_logout_shows_the_login_form(browser, page, app_ur
 
 
 def test_cookie_saved_before_a_password_change_shows_the_login_form(browser, page, app):
-    from data_access.db import make_engine
-    from data_access.permissions import Actor
-    from data_access.users import set_password
+    from data_access.db.engine import make_engine
+    from data_access.domain.permissions import Actor
+    from data_access.writes.users import set_password
 
     login(page, app.url, "slt")
     cookie = _auth_cookie(page)

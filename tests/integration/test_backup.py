@@ -12,17 +12,20 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select, text
 
-from data_access.backup import backup, restore
-from data_access.db import make_engine, session_scope
-from data_access.errors import ValidationError
-from data_access.group_meetings import end_meeting, start_meeting
-from data_access.indicator_writes import set_value
-from data_access.indicators import indicators_frame
-from data_access.meetings import MeetingUpdate, update_meeting
-from data_access.models import Base
-from data_access.permissions import Actor
-from data_access.plans import create_plan, plans_frame
-from data_access.users import SYSTEM, verify
+from data_access.db.backup import backup, restore
+from data_access.db.engine import make_engine, session_scope
+from data_access.db.models import Base
+from data_access.domain.errors import ValidationError
+from data_access.domain.meetings import MeetingUpdate
+from data_access.domain.permissions import Actor
+from data_access.domain.users import SYSTEM
+from data_access.reads.indicators import indicators_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.users import verify
+from data_access.writes.group_meetings import end_meeting, start_meeting
+from data_access.writes.indicators import set_value
+from data_access.writes.meetings import update_meeting
+from data_access.writes.plans import create_plan
 
 RED = Actor("redaktor", "redaktor")
 SLT = Actor("slt", "planlegger")
@@ -44,7 +47,7 @@ def _fill_every_kind_of_row(engine) -> None:
     plan_id = plans_frame(engine).filter(pl.col("key") == "stange-2023-2026")["id"][0]
     meeting_id = start_meeting(engine, RED, plan_id, date(2026, 3, 2), "SLT, PPT – «sitat» 😀")
     end_meeting(engine, RED, meeting_id, {}, summary="Første linje\nAndre linje")
-    from data_access.arenas import arenas_frame
+    from data_access.reads.arenas import arenas_frame
 
     arena = arenas_frame(engine, plan_id).row(0, named=True)
     update_meeting(engine, SLT, MeetingUpdate(arena["id"], date(2026, 6, 1), 0, state="avlyst", note="Ferie"))
@@ -134,7 +137,7 @@ def test_too_long_value_from_sqlite_is_named_not_a_raw_error(templates, tmp_path
 
 
 def test_cli_backup_and_restore(templates, tmp_path, monkeypatch, capsys):
-    from data_access.cli import main
+    from dashboard.cli import main
 
     source = templates.sqlite_copy("demo", tmp_path / "source.db")
     monkeypatch.setenv("DATABASE_URL", source)

@@ -3,11 +3,13 @@
 import pytest
 
 from config.settings import load_settings
-from data_access.bootstrap import ConfigurationError, cookie_key, prepare_database
-from data_access.cli import main
-from data_access.db import DatabaseUnavailable, get_engine
-from data_access.demo import is_demo_database
-from data_access.users import SYSTEM, add_user, users_frame, verify
+from dashboard.cli import main
+from data_access.db.bootstrap import ConfigurationError, cookie_key, prepare_database
+from data_access.db.demo import is_demo_database
+from data_access.db.engine import DatabaseUnavailable, get_engine
+from data_access.domain.users import SYSTEM
+from data_access.reads.users import users_frame, verify
+from data_access.writes.users import add_user
 
 
 def test_first_start_creates_and_fills_sqlite(tmp_path, monkeypatch):

@@ -7,14 +7,15 @@ import pytest
 from sqlalchemy import event
 
 from dashboard import reads
-from data_access.changelog import data_version
-from data_access.db import get_engine
-from data_access.group_meetings import open_meeting, start_meeting
-from data_access.permissions import Actor
-from data_access.plans import levels_frame, plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import create_tiltak, save_changes, set_archived
-from data_access.uow import Change
+from data_access.db.changelog import data_version
+from data_access.db.engine import get_engine
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.reads.group_meetings import open_meeting
+from data_access.reads.plans import levels_frame, plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.group_meetings import start_meeting
+from data_access.writes.tiltak import create_tiltak, save_changes, set_archived
 
 EDITOR = Actor("redaktor", "redaktor", "Redaktør")
 

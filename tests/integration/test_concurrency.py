@@ -16,21 +16,23 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 
-from data_access.arena_writes import update_arena
-from data_access.arenas import arenas_frame
-from data_access.changelog import as_text, log_frame
-from data_access.db import session_scope
-from data_access.errors import ConflictError
-from data_access.group_meetings import start_meeting
-from data_access.indicator_writes import set_value, update_indicator
-from data_access.indicators import indicators_frame, values_frame
-from data_access.meetings import MeetingUpdate, merge_meetings, stored_meetings, update_meeting
-from data_access.models import GroupMeeting
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import save_changes
-from data_access.uow import Change
+from data_access.db.changelog import as_text, log_frame
+from data_access.db.engine import session_scope
+from data_access.db.models import GroupMeeting
+from data_access.db.uow import Change
+from data_access.domain.errors import ConflictError
+from data_access.domain.meetings import MeetingUpdate, merge_meetings
+from data_access.domain.permissions import Actor
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.reads.meetings import stored_meetings
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.arenas import update_arena
+from data_access.writes.group_meetings import start_meeting
+from data_access.writes.indicators import set_value, update_indicator
+from data_access.writes.meetings import update_meeting
+from data_access.writes.tiltak import save_changes
 
 EDITORS, SAVES = 20, 50
 ADMIN = Actor("admin", "admin", "Ola")
@@ -190,7 +192,7 @@ def test_indicator_registry(demo_engine):
 
 def test_one_open_group_meeting_per_plan(demo_engine):
     """20 people press «Start møtet» at once: exactly one meeting opens, the others get a Norwegian refusal."""
-    from data_access.errors import ValidationError
+    from data_access.domain.errors import ValidationError
 
     plan_id = _plan(demo_engine)
     opened, refused, errors = [], [], []
@@ -233,8 +235,8 @@ def test_sqlite_lock_held_too_long_is_a_norwegian_fault_and_saves_nothing(templa
     """A writer that holds the lock past the busy timeout: the save waits, then says so; nothing is half-saved."""
     import sqlite3
 
-    from data_access import db
-    from data_access.errors import DatabaseFault
+    from data_access.db import engine as db
+    from data_access.domain.errors import DatabaseFault
 
     monkeypatch.setattr(db, "SQLITE_BUSY_MS", 300)
     url = templates.sqlite_copy("demo", tmp_path / "locked.db")

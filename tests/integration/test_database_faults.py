@@ -11,12 +11,13 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from data_access import db
-from data_access.bootstrap import prepare_database
-from data_access.db import DatabaseUnavailable, database_fault, fault_kind, make_engine, upgrade
-from data_access.errors import DatabaseFault
-from data_access.permissions import Actor
-from data_access.plans import create_plan, plans_frame
+from data_access.db import engine as db
+from data_access.db.bootstrap import prepare_database
+from data_access.db.engine import DatabaseUnavailable, database_fault, fault_kind, make_engine, upgrade
+from data_access.domain.errors import DatabaseFault
+from data_access.domain.permissions import Actor
+from data_access.reads.plans import plans_frame
+from data_access.writes.plans import create_plan
 from tests.private_postgres import private_postgres
 
 ADMIN = Actor("admin", "admin")

@@ -3,14 +3,15 @@
 import polars as pl
 from sqlalchemy import func, select
 
-from data_access.arenas import arena_frequency, arenas_frame
-from data_access.db import session_scope
-from data_access.demo import is_demo_database, load_demo
-from data_access.frequency import parse_frequency
-from data_access.indicators import indicators_frame, values_frame
-from data_access.models import IndicatorValue, Tiltak, User
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from data_access.db.demo import is_demo_database, load_demo
+from data_access.db.engine import session_scope
+from data_access.db.models import IndicatorValue, Tiltak, User
+from data_access.domain.arenas import arena_frequency
+from data_access.domain.frequency import parse_frequency
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
 
 
 def _plan_id(engine, key):

@@ -6,13 +6,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_access.demo import _demo_evaluation_date
-from data_access.indicators import indicators_frame
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import save_changes
-from data_access.uow import Change
+from data_access.db.demo import _demo_evaluation_date
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.reads.indicators import indicators_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.tiltak import save_changes
 
 SEEDS = Path("/work/shared/seeds")
 EDITOR = Actor("redaktor", "redaktor")

@@ -6,13 +6,13 @@ from datetime import datetime
 import openpyxl
 import polars as pl
 
-from data_access.cli import main
-from data_access.excel_export import plan_workbook, template_workbook
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import save_changes
-from data_access.uow import Change
+from dashboard.cli import main
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.formats.excel_export import plan_workbook, template_workbook
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.tiltak import save_changes
 
 SHEETS = ["Tiltak", "Møtearenaer", "Møter", "Indikatorer", "Indikatorverdier", "Endringslogg", "Veiledning"]
 

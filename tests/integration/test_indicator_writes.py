@@ -5,13 +5,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_access.changelog import log_frame
-from data_access.errors import ConflictError, ValidationError
-from data_access.indicator_import import ValueRow, parse_file, plan_import
-from data_access.indicator_writes import create_indicator, delete_value, import_values, set_value, update_indicator
-from data_access.indicators import indicators_frame, values_frame
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
+from data_access.db.changelog import log_frame
+from data_access.domain.errors import ConflictError, ValidationError
+from data_access.domain.permissions import Actor
+from data_access.formats.indicator_import import ValueRow, parse_file, plan_import
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.reads.plans import plans_frame
+from data_access.writes.indicators import create_indicator, delete_value, import_values, set_value, update_indicator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 RED = Actor("redaktor", "redaktor")
@@ -98,7 +98,7 @@ def test_registry_and_targets(demo_engine):
 
 
 def test_indicator_links_to_a_tiltak_of_its_own_plan(demo_engine):
-    from data_access.tiltak import tiltak_frame
+    from data_access.reads.tiltak import tiltak_frame
 
     plan_id, ind = _indicator(demo_engine, "skolefravaer")
     tiltak = tiltak_frame(demo_engine, plan_id).filter(pl.col("name") == "Bekymringsfullt fravær i barnehage og skole")

@@ -7,21 +7,29 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from data_access.actions import actions_frame, add_action, overdue_actions, set_closed
-from data_access.arenas import arenas_frame
-from data_access.changelog import log_frame
-from data_access.contacts import service_contacts, set_contact, tiltak_contacts
-from data_access.errors import AccessDenied, ValidationError
-from data_access.group_meetings import end_meeting, meetings_frame, minutes_for, open_meeting, start_meeting
-from data_access.group_year import group_arena, planned_group_dates, propose, set_group_arena
-from data_access.meetings import MeetingUpdate, add_meeting, merge_meetings, stored_meetings, update_meeting
-from data_access.minutes import from_json, to_docx
-from data_access.minutes_pdf import blocks_pdf
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import save_changes, undo_change
-from data_access.uow import Change
+from data_access.db.changelog import log_frame
+from data_access.db.uow import Change
+from data_access.domain.actions import overdue_actions
+from data_access.domain.errors import AccessDenied, ValidationError
+from data_access.domain.group_year import propose
+from data_access.domain.meetings import MeetingUpdate, merge_meetings
+from data_access.domain.permissions import Actor
+from data_access.formats.minutes import from_json, to_docx
+from data_access.formats.minutes_pdf import blocks_pdf
+from data_access.reads.actions import actions_frame
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.contacts import service_contacts, tiltak_contacts
+from data_access.reads.group_meetings import meetings_frame, minutes_for, open_meeting
+from data_access.reads.group_year import group_arena, planned_group_dates
+from data_access.reads.meetings import stored_meetings
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.actions import add_action, set_closed
+from data_access.writes.contacts import set_contact
+from data_access.writes.group_meetings import end_meeting, start_meeting
+from data_access.writes.group_year import set_group_arena
+from data_access.writes.meetings import add_meeting, update_meeting
+from data_access.writes.tiltak import save_changes, undo_change
 
 KARI = Actor("redaktor", "redaktor", "Kari")
 SLT = Actor("slt", "planlegger")

@@ -5,14 +5,17 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_access.arena_writes import create_arena, set_retired, update_arena
-from data_access.arenas import arena_frequency, arenas_frame
-from data_access.changelog import log_frame
-from data_access.errors import ConflictError, ValidationError
-from data_access.frequency import Frequency
-from data_access.meetings import MeetingUpdate, add_meeting, merge_meetings, stored_meetings, update_meeting
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
+from data_access.db.changelog import log_frame
+from data_access.domain.arenas import arena_frequency
+from data_access.domain.errors import ConflictError, ValidationError
+from data_access.domain.frequency import Frequency
+from data_access.domain.meetings import MeetingUpdate, merge_meetings
+from data_access.domain.permissions import Actor
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.meetings import stored_meetings
+from data_access.reads.plans import plans_frame
+from data_access.writes.arenas import create_arena, set_retired, update_arena
+from data_access.writes.meetings import add_meeting, update_meeting
 
 SLT = Actor("slt", "planlegger")
 REDAKTOR = Actor("redaktor", "redaktor")

@@ -8,18 +8,20 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from data_access.arena_writes import create_arena, update_arena
-from data_access.arenas import arenas_frame
-from data_access.db import session_scope
-from data_access.group_meetings import end_meeting, start_meeting
-from data_access.indicator_writes import create_indicator, set_value, update_indicator
-from data_access.indicators import indicators_frame
-from data_access.meetings import MeetingUpdate, add_meeting, update_meeting
-from data_access.models import Base
-from data_access.permissions import Actor
-from data_access.plans import create_plan, plans_frame
-from data_access.users import add_user
-from data_access.validation import ValidationError
+from data_access.db.engine import session_scope
+from data_access.db.models import Base
+from data_access.domain.meetings import MeetingUpdate
+from data_access.domain.permissions import Actor
+from data_access.domain.validation import ValidationError
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.indicators import indicators_frame
+from data_access.reads.plans import plans_frame
+from data_access.writes.arenas import create_arena, update_arena
+from data_access.writes.group_meetings import end_meeting, start_meeting
+from data_access.writes.indicators import create_indicator, set_value, update_indicator
+from data_access.writes.meetings import add_meeting, update_meeting
+from data_access.writes.plans import create_plan
+from data_access.writes.users import add_user
 
 ADMIN = Actor("admin", "admin")
 NUMBER = "151086-95088"  # a dash between the groups: let through before

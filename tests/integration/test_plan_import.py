@@ -8,18 +8,18 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from data_access.arenas import arenas_frame
-from data_access.changelog import log_frame
-from data_access.cli import main
-from data_access.db import session_scope
-from data_access.errors import AccessDenied
-from data_access.excel_export import plan_workbook
-from data_access.indicators import indicators_frame, values_frame
-from data_access.models import Base
-from data_access.permissions import Actor
-from data_access.plan_import_writes import ImportRefused, NewPlan, apply_import, preview
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
+from dashboard.cli import main
+from data_access.db.changelog import log_frame
+from data_access.db.engine import session_scope
+from data_access.db.models import Base
+from data_access.domain.errors import AccessDenied
+from data_access.domain.permissions import Actor
+from data_access.formats.excel_export import plan_workbook
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.indicators import indicators_frame, values_frame
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.plan_import import ImportRefused, NewPlan, apply_import, preview
 from tests.plan_books import PERSONAL_NUMBER, TILTAK_ROW, book, valid_book
 
 ADMIN = Actor("admin", "admin")
@@ -160,7 +160,7 @@ def test_cli_plan_import(demo_url, tmp_path, monkeypatch, capsys):
 
 
 def _engine_of(url):
-    from data_access.db import get_engine
+    from data_access.db.engine import get_engine
 
     return get_engine(url)
 

@@ -11,15 +11,15 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from config.settings import load_settings
-from data_access.actions import add_action
-from data_access.cli import main
-from data_access.contacts import set_contact
-from data_access.db import session_scope
-from data_access.models import SentReminder
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.reminders import ReminderError, collect, send_reminders
-from data_access.tiltak import overdue, tiltak_frame
+from dashboard.cli import main
+from data_access.db.engine import session_scope
+from data_access.db.models import SentReminder
+from data_access.domain.permissions import Actor
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import overdue, tiltak_frame
+from data_access.writes.actions import add_action
+from data_access.writes.contacts import set_contact
+from data_access.writes.reminders import ReminderError, collect, send_reminders
 
 KARI = Actor("redaktor", "redaktor", "Kari")
 TODAY = date.today()

@@ -10,15 +10,15 @@ import polars as pl
 import pytest
 from docx import Document
 
-from data_access.cli import main
-from data_access.indicator_writes import create_indicator, set_value
-from data_access.permissions import Actor
-from data_access.report import build_report, make_period
-from data_access.report_charts import render_charts
-from data_access.report_files import render_report
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import create_tiltak, save_changes, set_archived
-from data_access.uow import Change
+from dashboard.cli import main
+from data_access.db.uow import Change
+from data_access.domain.permissions import Actor
+from data_access.formats.report_charts import render_charts
+from data_access.formats.report_files import render_report
+from data_access.reads.report import build_report, make_period
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.indicators import create_indicator, set_value
+from data_access.writes.tiltak import create_tiltak, save_changes, set_archived
 from tests.conftest import IN_CI
 
 KARI = Actor("redaktor", "redaktor", "Kari")
@@ -28,7 +28,7 @@ LAST = TODAY.year - 1
 
 
 def _stange_id(engine) -> int:
-    from data_access.plans import plans_frame
+    from data_access.reads.plans import plans_frame
 
     plans = plans_frame(engine)
     return plans.filter(pl.col("key") == PLAN)["id"][0]
@@ -185,7 +185,7 @@ def test_official_figures_are_not_marked_as_examples(demo_engine, tmp_path):
     assert section.latest == "93,1 %" and section.change == "+0,7 %"
     assert section.status_words == "Bedre enn forrige · Ingen mål · Omtrent som landet"
     assert section.updated == TODAY, "the date the value was written in Laget"
-    from data_access.report_text import indicator_facts
+    from data_access.formats.report_text import indicator_facts
 
     facts = dict(indicator_facts(section))
     assert "Eksempeldata" not in " ".join(facts.values())
@@ -204,7 +204,7 @@ def test_bamble_report_with_its_own_level_words(demo_url, tmp_path, monkeypatch)
 
 
 def test_a_new_empty_plan_still_gives_a_report(empty_engine):
-    from data_access.plans import create_plan
+    from data_access.writes.plans import create_plan
 
     plan_id = create_plan(empty_engine, Actor("admin", "admin"), name="Forebyggingsplan 2026–2029", kommune="Åsnes",
                           start_year=2026, end_year=2029)

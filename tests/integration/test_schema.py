@@ -2,8 +2,8 @@
 
 from sqlalchemy import inspect
 
-from data_access.db import is_current, upgrade
-from data_access.models import Base
+from data_access.db.engine import is_current, upgrade
+from data_access.db.models import Base
 
 
 def test_migrations_create_every_table(empty_engine):

@@ -4,22 +4,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from data_access.errors import AccessDenied, NotFound, ValidationError
-from data_access.permissions import Actor
-from data_access.sessions import (
-    Policy,
-    check,
-    local_login_enabled,
-    locks_frame,
-    login,
-    logout,
-    set_local_login,
-    sign,
-    start_session,
-    unlock,
-    unsign,
-)
-from data_access.users import add_user, provision_oidc_user, set_password, update_user, users_frame
+from data_access.domain.errors import AccessDenied, NotFound, ValidationError
+from data_access.domain.permissions import Actor
+from data_access.domain.sessions import sign, unsign
+from data_access.reads.sessions import Policy, local_login_enabled, locks_frame
+from data_access.reads.users import users_frame
+from data_access.writes.sessions import check, login, logout, set_local_login, start_session, unlock
+from data_access.writes.users import add_user, provision_oidc_user, set_password, update_user
 
 ADMIN = Actor("admin", "admin")
 NOW = datetime(2026, 11, 25, 9, 0)

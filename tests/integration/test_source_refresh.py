@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data_access.cli import main
-from data_access.db import session_scope
-from data_access.models import ChangeLog, Indicator, IndicatorSource, IndicatorValue, Plan
-from data_access.source_client import SourceClient
-from data_access.source_refresh import refresh, save_source, sources_frame
-from data_access.users import SYSTEM
+from dashboard.cli import main
+from data_access.db.engine import session_scope
+from data_access.db.models import ChangeLog, Indicator, IndicatorSource, IndicatorValue, Plan
+from data_access.domain.users import SYSTEM
+from data_access.outside.source_client import SourceClient
+from data_access.writes.sources import refresh, save_source, sources_frame
 from tests.source_server import Answer, SourceServer, fhi_dataset, ssb_dataset
 
 PLAN = "stange-2023-2026"
@@ -227,8 +227,8 @@ def test_cli_refresh_exit_codes(demo_url, server, monkeypatch, capsys):
 
 
 def test_save_source_validates_checks_role_and_logs(demo_engine):
-    from data_access.errors import AccessDenied, ValidationError
-    from data_access.permissions import Actor
+    from data_access.domain.errors import AccessDenied, ValidationError
+    from data_access.domain.permissions import Actor
 
     with session_scope(demo_engine) as s:
         ind_id = s.scalar(select(Indicator.id).where(Indicator.key == "kriminalitet_unge"))
@@ -252,9 +252,9 @@ def test_save_source_validates_checks_role_and_logs(demo_engine):
 
 
 def test_region_codes_are_validated_and_admin_only(demo_engine):
-    from data_access.errors import AccessDenied, ValidationError
-    from data_access.permissions import Actor
-    from data_access.source_refresh import plan_regions, set_region_codes
+    from data_access.domain.errors import AccessDenied, ValidationError
+    from data_access.domain.permissions import Actor
+    from data_access.writes.sources import plan_regions, set_region_codes
 
     plan_id = _plan_id(demo_engine)
     assert plan_regions(demo_engine, plan_id)["kommune"] == ["3413", "0417"]

@@ -6,15 +6,15 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from data_access.changelog import log_frame
-from data_access.db import session_scope
-from data_access.errors import ConflictError, ValidationError
-from data_access.models import ChangeLog
-from data_access.permissions import Actor
-from data_access.plans import plans_frame
-from data_access.tiltak import tiltak_frame
-from data_access.tiltak_writes import create_tiltak, save_changes, set_archived, undo_change
-from data_access.uow import Change
+from data_access.db.changelog import log_frame
+from data_access.db.engine import session_scope
+from data_access.db.models import ChangeLog
+from data_access.db.uow import Change
+from data_access.domain.errors import ConflictError, ValidationError
+from data_access.domain.permissions import Actor
+from data_access.reads.plans import plans_frame
+from data_access.reads.tiltak import tiltak_frame
+from data_access.writes.tiltak import create_tiltak, save_changes, set_archived, undo_change
 
 KARI = Actor("redaktor", "redaktor", "Kari")
 OLA = Actor("admin", "admin", "Ola")
@@ -102,7 +102,7 @@ def test_compare_and_set_holds_when_version_changes_between_read_and_write(demo_
     """The version check is in the UPDATE itself, not only in Python."""
     from sqlalchemy import update
 
-    from data_access.models import Tiltak
+    from data_access.db.models import Tiltak
 
     plan_id, tiltak = _stange(demo_engine)
     t = tiltak.row(2, named=True)

@@ -2,8 +2,9 @@
 
 import pytest
 
-from data_access.permissions import Actor
-from data_access.users import add_user, get_actor, set_password, set_role, users_frame, verify
+from data_access.domain.permissions import Actor
+from data_access.reads.users import get_actor, users_frame, verify
+from data_access.writes.users import add_user, set_password, set_role
 
 ADMIN = Actor("admin", "admin")
 LEDER = Actor("leder", "leser")
@@ -47,8 +48,9 @@ def test_password_change_and_deactivation(demo_engine):
 
 
 def test_admin_creates_a_plan_for_another_kommune(demo_engine):
-    from data_access.plans import create_plan, levels_frame, plans_frame, protective_factors_frame
-    from data_access.validation import ValidationError
+    from data_access.domain.validation import ValidationError
+    from data_access.reads.plans import levels_frame, plans_frame, protective_factors_frame
+    from data_access.writes.plans import create_plan
 
     plan_id = create_plan(demo_engine, ADMIN, name="Forebyggende plan 2025–2028", kommune="Hamar",
                           start_year=2025, end_year=2028, level_labels={"universell": "Alle"},

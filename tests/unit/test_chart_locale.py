@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.calendar_charts import month_grid, year_wheel
-from data_access.chart_specs import indicator_chart, pyramid_chart, pyramid_data
+from data_access.formats.chart_specs import indicator_chart, pyramid_chart, pyramid_data
 
 LEVELS = pl.DataFrame({"slug": ["universell", "selektiv", "indikativ"], "label": ["U", "S", "I"],
                        "sort_order": [1, 2, 3]})

@@ -4,8 +4,8 @@ from datetime import date
 
 import polars as pl
 
-from data_access.editing import editor_changes
-from data_access.uow import Change
+from dashboard.editing import editor_changes
+from data_access.db.uow import Change
 
 SHOWN = pl.DataFrame({
     "id": [11, 12, 13], "version": [1, 4, 2], "Tiltak": ["A", "B", "C"],

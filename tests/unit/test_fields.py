@@ -6,9 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import String
 
-from data_access import fields
-from data_access.errors import ValidationError
-from data_access.models import (
+from data_access.db.models import (
     Arena,
     GroupMeeting,
     Indicator,
@@ -21,6 +19,8 @@ from data_access.models import (
     Tiltak,
     User,
 )
+from data_access.domain import fields
+from data_access.domain.errors import ValidationError
 
 COLUMNS = {
     ("tiltak", "services"): Service.name, ("plan", "level_label"): Level.label,

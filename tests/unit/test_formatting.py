@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from data_access import formatting as fmt
+from data_access.domain import formatting as fmt
 
 NBSP = "\u00a0"
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from data_access.frequency import (
+from data_access.domain.frequency import (
     Frequency,
     FrequencyError,
     expand,

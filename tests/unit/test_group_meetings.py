@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 import polars as pl
 
-from data_access.changelog import LOG_SCHEMA
-from data_access.group_meetings import build_minutes, propose_agenda
-from data_access.minutes import to_markdown
-from data_access.minutes_pdf import blocks_pdf, minutes_pdf
+from data_access.db.changelog import LOG_SCHEMA
+from data_access.domain.group_meetings import propose_agenda
+from data_access.formats.minutes import to_markdown
+from data_access.formats.minutes_pdf import blocks_pdf, minutes_pdf
+from data_access.reads.group_meetings import build_minutes
 
 TODAY = date(2026, 11, 22)
 TILTAK = pl.DataFrame({

@@ -6,15 +6,8 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from data_access.frequency import Frequency, expand
-from data_access.ics import (
-    PRODID,
-    ArenaCalendar,
-    CalendarMeeting,
-    IcsEvent,
-    arena_events,
-    build_calendar,
-)
+from data_access.domain.frequency import Frequency, expand
+from data_access.formats.ics import PRODID, ArenaCalendar, CalendarMeeting, IcsEvent, arena_events, build_calendar
 
 FREQS = {
     "weekly": Frequency("weekly"), "weekly-monday": Frequency("weekly", weekday=0),
@@ -202,7 +195,7 @@ def test_user_text_is_escaped_and_cannot_inject_properties():
 
     from icalendar import Calendar
 
-    from data_access.ics import IcsEvent, build_calendar
+    from data_access.formats.ics import IcsEvent, build_calendar
 
     evil = "Møte\r\nEND:VEVENT\nBEGIN:VEVENT\rUID:x;a,b\\c\x00\x0b <script>[x](https://evil)"
     ical = build_calendar([IcsEvent("u1", evil, evil, date(2026, 3, 2), location=evil, categories=[evil])],

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access.indicator_import import IndicatorImportError, parse_file, parse_number, plan_import
+from data_access.formats.indicator_import import IndicatorImportError, parse_file, parse_number, plan_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 
@@ -110,7 +110,7 @@ def test_plan_import_refuses_a_file_with_errors():
 def test_field_over_the_csv_limit_gives_a_norwegian_message():
     import csv
 
-    from data_access.indicator_import import IndicatorImportError, parse_file
+    from data_access.formats.indicator_import import IndicatorImportError, parse_file
 
     raw = ('"region";"år";"verdi"\n"3403 Hamar";"2021";"' + "x" * (csv.field_size_limit() + 1) + '"\n').encode()
     with pytest.raises(IndicatorImportError) as err:

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from data_access.indicator_status import BAD, GOOD, NEUTRAL, overview, status
+from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, overview, status
 
 
 def values(rows):

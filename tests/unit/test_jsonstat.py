@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access import jsonstat
+from data_access.formats import jsonstat
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonstat"
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from data_access.markup import escape_markdown, unescape_markdown
+from data_access.domain.markup import escape_markdown, unescape_markdown
 
 MD = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
 MD.linkify.set({"fuzzy_link": False})  # like GFM: bare "evil.com" is not a link, "www." and "https://" are
@@ -70,7 +70,7 @@ def test_plain_text_stays_readable_and_unescapes():
 
 
 def test_old_minutes_with_raw_user_text_are_defanged_and_escaped_ones_untouched():
-    from data_access.markup import defang_markdown
+    from data_access.domain.markup import defang_markdown
 
     old = ("# Referat\n\n**Deltakere:** [x](https://evil) ![](https://evil/x.png) <script>alert(1)</script> "
            "www.evil.example https://evil.example [y][1] [1] <https://evil>\n\n[1]: https://evil\n")

@@ -5,9 +5,9 @@ from datetime import date
 
 import polars as pl
 
-from data_access.arenas import ARENA_SCHEMA
-from data_access.frequency import Frequency, expand
-from data_access.meetings import (
+from data_access.domain.arenas import ARENA_SCHEMA
+from data_access.domain.frequency import Frequency, expand
+from data_access.domain.meetings import (
     MEETING_SCHEMA,
     default_year,
     find_conflicts,
@@ -112,7 +112,7 @@ def test_calendar_export_from_the_page_frames_matches_the_meetings_shown():
     from icalendar import Calendar
     from recurring_ical_events import of
 
-    from data_access.ics import build_calendar, calendars_from_frames
+    from data_access.formats.ics import build_calendar, calendars_from_frames
 
     planned = expand(Frequency("per_year", 5), 2026)
     s = stored((10, 1, planned[0], date(2026, 2, 12), "planlagt", "", 2),

@@ -3,7 +3,7 @@
 A Python callback (``map_elements``, ``map_batches``, ``map_rows``, ``apply``, ``map_groups``) runs on polars'
 thread pool and needs the GIL there; ``to_pandas`` and ``collect`` in another session's thread hold the GIL while
 they wait for that pool. Together they deadlock the whole web server (issue 23; pola-rs/polars 10970, 26821,
-27396). Format in plain Python with ``data_access.frames.python_column`` instead."""
+27396). Format in plain Python with ``data_access.domain.frames.python_column`` instead."""
 
 from __future__ import annotations
 

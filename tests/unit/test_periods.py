@@ -2,7 +2,7 @@
 
 import pytest
 
-from data_access.periods import PeriodError, parse_period, sort_key
+from data_access.domain.periods import PeriodError, parse_period, sort_key
 
 
 @pytest.mark.parametrize("text, label, kind", [

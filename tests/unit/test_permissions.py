@@ -2,7 +2,7 @@
 
 import pytest
 
-from data_access.permissions import GRANTS, Actor, Permission, can, require
+from data_access.domain.permissions import GRANTS, Actor, Permission, can, require
 
 
 def test_reader_may_write_nothing():

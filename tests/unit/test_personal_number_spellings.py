@@ -13,7 +13,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from stdnum.no import fodselsnummer
 
-from data_access.validation import ValidationError, check_free_text, find_personal_number, is_personal_number
+from data_access.domain.validation import ValidationError, check_free_text, find_personal_number, is_personal_number
 
 SEPARATORS = ["", " ", "  ", "-", " - ", ".", "/", "\t", "\n", "\r\n", "\u200b", "\u2009", "\u00a0", "\u202f",
               ": ", "_", ", ", "\u2013", "\u3000"]

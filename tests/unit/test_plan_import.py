@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from data_access.plan_import import read_workbook
+from data_access.formats.plan_import import read_workbook
 from tests.plan_books import PERSONAL_NUMBER, TILTAK_ROW, book, valid_book
 
 
@@ -167,10 +167,10 @@ def test_formatted_empty_rows_do_not_count_against_the_limit():
 def _existing(tiltak_rows=()):
     import polars as pl
 
-    from data_access.arenas import ARENA_SCHEMA
-    from data_access.indicators import INDICATOR_SCHEMA, VALUE_SCHEMA
-    from data_access.plan_import_compare import Existing
-    from data_access.tiltak import TILTAK_SCHEMA
+    from data_access.domain.arenas import ARENA_SCHEMA
+    from data_access.formats.plan_import_compare import Existing
+    from data_access.reads.indicators import INDICATOR_SCHEMA, VALUE_SCHEMA
+    from data_access.reads.tiltak import TILTAK_SCHEMA
 
     schema = {**TILTAK_SCHEMA, "services": pl.List(pl.String)}
     tiltak = pl.DataFrame([{**dict.fromkeys(schema), **r} for r in tiltak_rows], schema=schema)
@@ -179,7 +179,7 @@ def _existing(tiltak_rows=()):
 
 
 def test_compare_with_an_empty_plan_is_all_new():
-    from data_access.plan_import_compare import compare
+    from data_access.formats.plan_import_compare import compare
 
     changes = compare(read_workbook(valid_book()), _existing())
     assert {c.kind for c in changes.tiltak + changes.arenas + changes.indicators + changes.values} == {"ny"}
@@ -187,7 +187,7 @@ def test_compare_with_an_empty_plan_is_all_new():
 
 
 def test_compare_matches_by_name_ignoring_case_and_spaces():
-    from data_access.plan_import_compare import compare
+    from data_access.formats.plan_import_compare import compare
 
     same = {"id": 7, "version": 3, "name": "tett  OPPFØLGING", "level": "selektiv", "status": "i_gang",
             "description": "", "status_note": "", "next_step": "", "services": ["PPT"],

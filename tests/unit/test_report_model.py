@@ -5,11 +5,11 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from data_access.changelog import LOG_SCHEMA
-from data_access.errors import ValidationError
-from data_access.formatting import fmt_date, fmt_int, fmt_number, fmt_value
-from data_access.meetings import MEETING_SCHEMA
-from data_access.report import (
+from data_access.db.changelog import LOG_SCHEMA
+from data_access.domain.errors import ValidationError
+from data_access.domain.formatting import fmt_date, fmt_int, fmt_number, fmt_value
+from data_access.domain.meetings import MEETING_SCHEMA
+from data_access.reads.report import (
     ReportPeriod,
     changes_in_period,
     count_table,
@@ -154,13 +154,14 @@ def test_report_and_chart_specs_import_without_streamlit():
     import subprocess
     import sys
 
-    code = ("import sys, data_access.report_pdf, data_access.report_docx, data_access.chart_specs, data_access.cli; "
+    code = ("import sys, data_access.formats.report_pdf, data_access.formats.report_docx, "
+            "data_access.formats.chart_specs, dashboard.cli; "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_pyramid_png_is_rendered_from_the_app_spec():
-    from data_access.chart_specs import png, pyramid_chart, pyramid_data
+    from data_access.formats.chart_specs import png, pyramid_chart, pyramid_data
 
     t = tiltak((1, "A", "universell", "i_gang", False)).with_columns(
         pl.lit("I gang").alias("status_label"), pl.lit(2).alias("status_order"))
@@ -173,7 +174,7 @@ def test_pyramid_png_is_rendered_from_the_app_spec():
 def test_file_names_say_kommune_and_period():
     from types import SimpleNamespace
 
-    from data_access.report_files import file_name
+    from data_access.formats.report_files import file_name
 
     year = SimpleNamespace(kommune="Bø i Telemark", period=make_period(2025))
     span = SimpleNamespace(kommune="Stange", period=make_period(start=date(2025, 3, 1), end=date(2026, 2, 28)))

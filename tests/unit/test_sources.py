@@ -2,10 +2,10 @@
 
 import pytest
 
-from data_access import jsonstat
-from data_access.errors import ValidationError
-from data_access.source_client import RateLimiter, retry_after
-from data_access.sources import (
+from data_access.domain.errors import ValidationError
+from data_access.formats import jsonstat
+from data_access.outside.source_client import RateLimiter, retry_after
+from data_access.outside.sources import (
     SourceError,
     fhi_body,
     is_newer,
@@ -171,7 +171,7 @@ def test_retry_after_seconds_and_http_date():
 
 
 def test_form_text_round_trip_and_bad_lines():
-    from data_access.sources import definition_from_form, definition_to_form
+    from data_access.outside.sources import definition_from_form, definition_to_form
 
     raw = definition_from_form(table="12944", values="Alder=00-17\nContentsCode=AndelPersoner",
                                regions="kommune=3413,0417; land=0", decimals="1", unit="percent")

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from data_access.tiltak import status_counts
+from data_access.reads.tiltak import status_counts
 
 
 def test_status_counts_cover_every_status_in_use_and_sum_to_total():

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from data_access.validation import (
+from data_access.domain.validation import (
     ValidationError,
     check_free_text,
     find_personal_number,

@@ -1,0 +1,54 @@
+"""Who may do what. Every write in ``data_access`` calls ``require`` first, whatever the UI shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from data_access.domain.errors import AccessDenied
+
+ROLES: dict[str, str] = {
+    "leser": "Leser (ledere og politikere)",
+    "redaktor": "Redaktør (implementeringsgruppa)",
+    "planlegger": "Planlegger (SLT-koordinator)",
+    "admin": "Administrator",
+}
+
+
+class Permission(Enum):
+    EDIT_TILTAK = "endre tiltak"
+    EDIT_INDICATORS = "endre indikatorer"
+    EDIT_ARENAS = "endre møtearenaer og møter"
+    RUN_GROUP_MEETING = "lede møter i implementeringsgruppa"
+    EDIT_CONTACTS = "endre kontaktpersoner"
+    MANAGE_USERS = "administrere brukere"
+    MANAGE_PLANS = "administrere planer"
+
+
+GRANTS: dict[str, frozenset[Permission]] = {
+    "leser": frozenset(),
+    "redaktor": frozenset({Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING,
+                           Permission.EDIT_CONTACTS}),
+    "planlegger": frozenset({Permission.EDIT_ARENAS}),
+    "admin": frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in person a write is made on behalf of."""
+
+    username: str
+    role: str
+    name: str = ""
+
+
+def can(actor: Actor | None, permission: Permission) -> bool:
+    return actor is not None and permission in GRANTS.get(actor.role, frozenset())
+
+
+def require(actor: Actor | None, permission: Permission) -> None:
+    """Refuse the write with a Norwegian message unless the actor's role grants it."""
+    if not can(actor, permission):
+        who = f"«{actor.username}» ({ROLES.get(actor.role, actor.role)})" if actor else "Du"
+        raise AccessDenied(f"{who} har ikke tilgang til å {permission.value}.")

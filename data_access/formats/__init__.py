@@ -1,0 +1,1 @@
+"""Files in and out: Excel, iCalendar, JSON-stat, minutes and the yearly report (PDF, Word)."""

@@ -1,0 +1,117 @@
+"""Vega-Lite chart specs (altair), built from polars frames without Streamlit.
+
+The app shows them with ``st.altair_chart`` and the yearly report renders the very same specs to PNG with
+vl-convert (``png``), so the report and the screen agree.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from data_access.domain import formatting as fmt
+from data_access.domain.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS
+
+# Less steep than 3:2:1 so the top tier's label («Indikativ (rød): 4 tiltak») fits inside it on a 390 px phone.
+TIER_WIDTH = {"universell": 3.0, "selektiv": 2.4, "indikativ": 1.85}
+TEXT_COLOR = {"universell": "white", "selektiv": "black", "indikativ": "white"}
+NUMBER_FORMAT = ",.2~f"  # d3: thousands grouped, up to two decimals; the locale makes it 1 234,5
+
+
+def norsk(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Norwegian numbers and dates on axes, legends and tooltips (Vega-Lite ``config.locale``)."""
+    return chart.configure(locale=fmt.VEGA_LOCALE)
+
+
+def localized(spec: dict) -> dict:
+    """The same for a spec already turned into a dict (cached specs)."""
+    return {**spec, "config": {**spec.get("config", {}), "locale": fmt.VEGA_LOCALE}}
+
+
+def pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
+    """One row per level: its size in the pyramid, colour, count and status breakdown as text."""
+    rows = []
+    for level in levels.iter_rows(named=True):
+        part = tiltak.filter(pl.col("level") == level["slug"])
+        by_status = (part.group_by("status_label", "status_order").agg(pl.len().alias("n"))
+                     .sort("status_order"))
+        status_text = " · ".join(f"{r['status_label']} {r['n']}" for r in by_status.iter_rows(named=True))
+        width = TIER_WIDTH[level["slug"]]
+        rows.append({
+            "level": level["slug"], "label": level["label"], "tier": level["sort_order"],
+            "x0": -width / 2, "x1": width / 2, "count": part.height,
+            "color": LEVEL_COLORS[level["slug"]], "text_color": TEXT_COLOR[level["slug"]],
+            "title": f"{level['label']} ({LEVEL_COLOR_WORDS[level['slug']]}): {part.height} tiltak",
+            "statuses": status_text or "Ingen tiltak",
+        })
+    return pl.DataFrame(rows)
+
+
+def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
+    """Three tiers, universell widest at the bottom; every tier carries its name, count and statuses."""
+    base = alt.Chart(data)
+    y = alt.Y("tier:O", sort="descending", axis=None, scale=alt.Scale(paddingInner=0.08))
+    bars = base.mark_bar(cornerRadius=4).encode(
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.51, 1.51])), x2="x1:Q", y=y,
+        color=alt.Color("color:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("title:N", title="Nivå"), alt.Tooltip("statuses:N", title="Status")],
+    )
+    if selectable:
+        pick = alt.selection_point(fields=["level"], name="niva", on="click")
+        bars = bars.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+    title = base.mark_text(fontSize=14, fontWeight="bold", dy=-9).encode(
+        x=alt.datum(0), y=y, text="title:N", color=alt.Color("text_color:N", scale=None))
+    detail = base.mark_text(fontSize=12, dy=11).encode(
+        x=alt.datum(0), y=y, text="statuses:N", color=alt.Color("text_color:N", scale=None))
+    return norsk((bars + title + detail).properties(height=330))
+
+
+GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}
+
+
+def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None,
+                    target_is_example: bool = False) -> alt.Chart:
+    """Kommune against fylke and land; example values are dashed and say so in legend and tooltip."""
+    data = values.with_columns(
+        pl.col("geo").replace_strict(GEO_LABELS, default=pl.col("geo")).alias("Geografi"),
+        pl.when(pl.col("is_example")).then(pl.lit("Eksempeldata")).otherwise(pl.lit("Oppgitt tall"))
+        .alias("Datatype"),
+    ).filter(pl.col("value").is_not_null())
+    order = data.sort("period_order")["period"].unique(maintain_order=True).to_list()
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", sort=order, title="Periode"),
+        y=alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT)),
+        color=alt.Color("Geografi:N", sort=list(GEO_LABELS.values()),
+                        scale=alt.Scale(domain=list(GEO_LABELS.values()), range=["#1565c0", "#8e24aa", "#616161"])),
+        tooltip=[alt.Tooltip("Geografi:N"), alt.Tooltip("geo_name:N", title="Sted"),
+                 alt.Tooltip("period:N", title="Periode"),
+                 alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT),
+                 alt.Tooltip("source:N", title="Kilde"), alt.Tooltip("Datatype:N")],
+    )
+    lines = base.mark_line(strokeWidth=2).encode(
+        strokeDash=alt.StrokeDash("Datatype:N", scale=alt.Scale(domain=["Oppgitt tall", "Eksempeldata"],
+                                                               range=[[1, 0], [5, 4]]), title="Datatype"),
+        detail="Geografi:N")
+    points = base.mark_point(filled=True, size=60).encode(
+        shape=alt.Shape("Datatype:N", scale=alt.Scale(domain=["Oppgitt tall", "Eksempeldata"],
+                                                      range=["circle", "triangle"]), legend=None))
+    layers = lines + points
+    if target is not None:
+        label = f"Mål: {fmt.number(target)}" + (" (eksempeldata)" if target_is_example else "")
+        rule = alt.Chart(pl.DataFrame({"target": [target], "label": [label]})).mark_rule(
+            strokeDash=[2, 2], color="#2e7d32").encode(y="target:Q", tooltip=[alt.Tooltip("label:N", title="Mål")])
+        layers = layers + rule
+    return norsk(layers.properties(height=260))
+
+
+NB_FORMAT = {"decimal": ",", "thousands": " ", "grouping": [3], "currency": ["", " kr"]}  # d3 has no nb-NO
+
+
+def png(chart: alt.TopLevelMixin | dict, *, width: int | None = None, scale: float = 2.0) -> bytes:
+    """The chart as PNG via vl-convert (bundled Vega, no browser, no network)."""
+    import vl_convert as vlc
+
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    if width is not None:
+        spec = {**spec, "width": width}
+    return vlc.vegalite_to_png(spec, scale=scale, format_locale=NB_FORMAT)

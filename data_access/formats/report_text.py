@@ -1,0 +1,64 @@
+"""The report's words, shared by the PDF and the Word renderer so both say the same thing."""
+
+from __future__ import annotations
+
+from data_access.domain.formatting import fmt_date, fmt_int, fmt_value
+from data_access.domain.vocabulary import EXAMPLE_LABEL
+from data_access.reads.report import EXAMPLE, IndicatorSection, Report
+
+SECTIONS = {
+    "numbers": "1 Tilstanden i tall",
+    "pyramid": "2 Tiltakspyramiden",
+    "tiltak": "3 Tiltak per nivå",
+    "overdue": "4 Evalueringer som er forfalt",
+    "meetings": "5 Møter: avholdt mot planlagt",
+    "indicators": "6 Indikatorer",
+}
+
+
+def title_facts(report: Report) -> list[tuple[str, str]]:
+    return [("Kommune", report.kommune), ("Periode", report.period.label), ("Status per", fmt_date(report.as_of)),
+            ("Utarbeidet", f"{fmt_date(report.generated)} i Laget")]
+
+
+def example_note(report: Report) -> str:
+    demo = " Planen er en demoplan bygd på kommunens plandokument." if report.is_demo else ""
+    return (f"Rapporten inneholder {EXAMPLE_LABEL.lower()}, merket «{EXAMPLE}» ved hvert tall og hver figur "
+            f"det gjelder.{demo}")
+
+
+def tiltak_intro(report: Report) -> str:
+    parts = [f"Tiltakene per nivå med status per {fmt_date(report.as_of)}, ansvarlige tjenester, statusnotat og "
+             f"hva som ble endret i perioden (fra endringsloggen)."]
+    parts.append(f"Nye tiltak i perioden: {', '.join(report.new_tiltak) if report.new_tiltak else 'ingen'}.")
+    parts.append("Arkiverte tiltak i perioden: "
+                 f"{', '.join(report.archived_tiltak) if report.archived_tiltak else 'ingen'}.")
+    parts.append(f"Statusendringer i perioden: {fmt_int(report.status_changes)}.")
+    return " ".join(parts)
+
+
+def meeting_note(report: Report) -> str:
+    return (f"Møter i perioden per møtearena og nivå. «Planlagt hittil» er møtene etter arenaens hyppighet fram til "
+            f"{fmt_date(report.as_of)}, uten avlyste; «Avholdt» er møtene SLT-koordinator har merket som avholdt; "
+            "«Gjenstår» er planlagte møter senere i perioden.")
+
+
+def indicator_facts(ind: IndicatorSection) -> list[tuple[str, str]]:
+    st = ind.status
+    latest = ind.latest + (f" ({st.latest_period})" if st.latest_period else "")
+    if st.latest_is_example:
+        latest += f" – {EXAMPLE}"
+    change = ind.change + (f" (fra {st.previous_period})" if st.previous_period else "")
+    if st.change is not None and ind.has_example:
+        change += f" – {EXAMPLE}"
+    land = fmt_value(st.land_value, ind.unit)
+    if st.land_value is not None and ind.has_example:
+        land += f" – {EXAMPLE}"
+    dated = f"Siste periode {st.latest_period or '–'}"
+    if ind.updated:
+        dated += f"; sist oppdatert i Laget {fmt_date(ind.updated)}"
+    rows = [("Siste verdi", latest), ("Endring", change), ("Status", ind.status_words), ("Landet", land),
+            ("Mål", ind.target), ("Retning", ind.better_label or "–"), ("Kilde", ind.source), ("Dato", dated)]
+    if ind.has_example:
+        rows.append(("Merknad", EXAMPLE_LABEL))
+    return rows

@@ -1,0 +1,1 @@
+"""Queries: each takes an engine or a reading session and returns frames or models; no writes."""

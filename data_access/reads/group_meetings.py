@@ -1,0 +1,146 @@
+"""Møtemodus: meetings of the implementation group, their agenda and their minutes (referat).
+
+This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
+
+A meeting is started with a date and participants; every change saved while it is open carries its id,
+so the minutes can say exactly what was decided. Ending the meeting stores the minutes with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from data_access.db.changelog import FIELD_LABELS, log_frame, readable
+from data_access.db.engine import session_scope
+from data_access.db.models import GroupMeeting, Plan, User
+from data_access.domain.errors import NotFound
+from data_access.domain.frames import to_frame
+from data_access.domain.group_meetings import MEETING_SCHEMA, _action_rows
+from data_access.domain.validation import format_date
+
+
+def _select():
+    return select(GroupMeeting.id, GroupMeeting.plan_id, GroupMeeting.meeting_date, GroupMeeting.participants,
+                  GroupMeeting.started_by, GroupMeeting.started_at, GroupMeeting.ended_at, GroupMeeting.minutes_md,
+                  GroupMeeting.minutes_json)
+
+
+def meetings_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
+    with session_scope(engine) as s:
+        rows = s.execute(_select().where(GroupMeeting.plan_id == plan_id)
+                         .order_by(GroupMeeting.started_at.desc())).all()
+    return to_frame(rows, MEETING_SCHEMA)
+
+
+def open_meeting(engine: Engine, plan_id: int) -> dict | None:
+    """The plan's meeting that is running now, shared by everyone in the room."""
+    frame = meetings_frame(engine, plan_id).filter(pl.col("ended_at").is_null())
+    return frame.row(0, named=True) if frame.height else None
+
+
+def minutes_for(engine: Engine, meeting_id: int, summary: str = "", *,
+                ended_at: datetime | None = None) -> list:
+    """The minutes of one meeting as blocks, from the database; also the preview before ending."""
+    from data_access.reads.actions import actions_frame
+    from data_access.reads.group_year import planned_group_dates
+    from data_access.reads.tiltak import tiltak_frame
+
+    with session_scope(engine) as s:
+        row = s.get(GroupMeeting, meeting_id)
+        if row is None:
+            raise NotFound("Fant ikke møtet.")
+        meeting = {"id": row.id, "plan_id": row.plan_id, "meeting_date": row.meeting_date,
+                   "participants": row.participants, "started_by": row.started_by,
+                   "started_at": row.started_at, "ended_at": ended_at or row.ended_at}
+        plan = s.get(Plan, row.plan_id)
+        kommune, plan_name = plan.kommune, plan.name
+        leader = s.scalar(select(User.name).where(User.username == row.started_by)) or row.started_by
+    tiltak = tiltak_frame(engine, meeting["plan_id"], include_archived=True)
+    info = {r["id"]: (r["name"], r["level_label"], r["level_order"]) for r in tiltak.iter_rows(named=True)}
+    actions = actions_frame(engine, meeting["plan_id"])
+    planned = planned_group_dates(engine, meeting["plan_id"], meeting["meeting_date"].year)
+    return build_minutes(meeting, log_frame(engine, group_meeting_id=meeting_id), info, summary,
+                         kommune=kommune, plan_name=plan_name, leader=leader,
+                         opened=actions.filter(pl.col("opened_meeting_id") == meeting_id),
+                         closed=actions.filter(pl.col("closed_meeting_id") == meeting_id),
+                         planned_dates=planned)
+
+
+def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
+    """Tiltak changed outside any meeting since the last one ended (all changes if none has been held)."""
+    ended = meetings_frame(engine, plan_id).filter(pl.col("ended_at").is_not_null())
+    since = ended["ended_at"].max() if ended.height else None
+    log = log_frame(engine, plan_id=plan_id, entity="tiltak", since=since)
+    return set(log.filter(pl.col("group_meeting_id").is_null())["entity_id"].to_list())
+
+
+OTHER_ENTITIES = {"arena": "Møtearena", "meeting": "Møte i kalenderen", "indicator": "Indikator",
+                  "indicator_value": "Indikatorverdi", "service": "Tjeneste", "plan": "Plan",
+                  "tiltak_contact": "Kontaktperson for tiltak", "service_contact": "Kontaktperson for tjeneste",
+                  "action": "Oppfølgingspunkt", "tiltak": "Tiltak"}
+
+
+def _change_text(r: dict) -> str:
+    label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
+    who = r["name"] or r["username"]
+    if r["action"] == "create":
+        return f"Nytt tiltak opprettet ({who})."
+    if r["action"] in {"archive", "restore"}:
+        return f"{'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who})."
+    verb = "Angret: " if r["action"] == "undo" else ""
+    return (f"{verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
+            f"{readable(r['field'], r['new_value'], '(tomt)')} ({who}, {r['at']:%H:%M})")
+
+
+def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | tuple], summary: str = "", *,
+                  kommune: str = "", plan_name: str = "", leader: str = "", opened: pl.DataFrame | None = None,
+                  closed: pl.DataFrame | None = None, planned_dates: list[date] | None = None) -> list:
+    """A readable referat as blocks (see ``data_access.formats.minutes``): who met, every decision grouped by level
+    and tiltak (oldest first), other changes, and the actions opened and closed.
+
+    ``tiltak`` maps id to name, or to (name, level label, level order) for grouping by level.
+    """
+    blocks: list = [["h1", f"Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}"]]
+    if kommune:
+        blocks.append(["meta", "Kommune", f"{kommune} kommune"])
+    if plan_name:
+        blocks.append(["meta", "Plan", plan_name])
+    blocks.append(["meta", "Møteleder", leader or meeting["started_by"]])
+    blocks.append(["meta", "Deltakere", meeting["participants"] or "ikke registrert"])
+    start, end = meeting.get("started_at"), meeting.get("ended_at")
+    if start:
+        blocks.append(["meta", "Tid", f"{start:%H:%M}–{end:%H:%M}" if end else f"startet {start:%H:%M}"])
+    if planned_dates and meeting["meeting_date"] not in planned_dates:
+        blocks.append(["meta", "Merknad", "Møtet ble holdt på en annen dag enn gruppas planlagte møter."])
+    if summary.strip():
+        blocks += [["h2", "Oppsummering"], ["p", summary.strip()]]
+    info = {i: (v, "", 0) if isinstance(v, str) else tuple(v) for i, v in tiltak.items()}
+    tiltak_changes = changes.filter(pl.col("entity") == "tiltak").sort("at", "id")
+    blocks.append(["h2", f"Vedtak og endringer ({tiltak_changes.height})"])
+    if tiltak_changes.is_empty():
+        blocks.append(["p", "Ingen tiltak ble endret i møtet."])
+    ids = list(dict.fromkeys(tiltak_changes["entity_id"].to_list()))
+    ids.sort(key=lambda i: info.get(i, ("", "", 99))[2])
+    level = None
+    for tiltak_id in ids:
+        name, level_label, _ = info.get(tiltak_id, (f"Tiltak {tiltak_id}", "", 99))
+        if level_label and level_label != level:
+            level = level_label
+            blocks.append(["h3", level_label])
+        blocks.append(["h4" if level_label else "h3", name])
+        blocks += [["li", _change_text(r)]
+                   for r in tiltak_changes.filter(pl.col("entity_id") == tiltak_id).iter_rows(named=True)]
+    other = changes.filter(~pl.col("entity").is_in(["tiltak", "action"])).sort("at", "id")
+    if other.height:
+        blocks.append(["h2", f"Andre endringer ({other.height})"])
+        blocks += [["li", f"{OTHER_ENTITIES.get(r['entity'], r['entity'])} {r['entity_id']}: {_change_text(r)}"]
+                   for r in other.iter_rows(named=True)]
+    headers = ["Frist", "Oppfølgingspunkt", "Ansvarlig", "Tiltak"]
+    for title, frame in (("Oppfølgingspunkter åpnet", opened), ("Oppfølgingspunkter lukket", closed)):
+        rows = _action_rows(frame)
+        blocks.append(["h2", f"{title} ({len(rows)})"])
+        blocks.append(["table", headers, rows] if rows else ["p", "Ingen."])
+    return blocks

@@ -1,0 +1,48 @@
+"""The implementation group's own year: its arena in the calendar and the meetings planned there.
+
+This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
+
+The group's arena is the one flagged ``is_group_arena``; when no arena of the plan is flagged, the arena whose
+name mentions «implementeringsgruppe» (the Stange plan's «Implementeringsgruppe for forebyggende plan") is used.
+Its planned meetings are the calendar's (frequency plus meetings the SLT coordinator added or moved), minus
+cancelled ones, so Møtemodus can propose today's meeting or the next one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from data_access.db.engine import session_scope
+from data_access.db.models import Arena
+from data_access.domain.group_year import NAME_HINT
+from data_access.domain.meetings import merge_meetings
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.meetings import stored_meetings
+
+
+def group_arena(engine: Engine, plan_id: int) -> dict | None:
+    """The group's arena (flagged, else found by name), or None."""
+    with session_scope(engine) as s:
+        rows = s.execute(select(Arena.id, Arena.name, Arena.is_group_arena)
+                         .where(Arena.plan_id == plan_id, Arena.retired_at.is_(None))
+                         .order_by(Arena.sort_order, Arena.id)).all()
+    flagged = [r for r in rows if r.is_group_arena]
+    named = [r for r in rows if NAME_HINT in r.name.lower()]
+    chosen = (flagged or named or [None])[0]
+    return {"id": chosen.id, "name": chosen.name, "flagged": bool(flagged)} if chosen else None
+
+
+def planned_group_dates(engine: Engine, plan_id: int, *years: int) -> list[date]:
+    """The dates the group's arena meets in the given years (cancelled meetings left out), sorted."""
+    arena = group_arena(engine, plan_id)
+    if arena is None:
+        return []
+    arenas = arenas_frame(engine, plan_id).filter(pl.col("id") == arena["id"])
+    dates: list[date] = []
+    for year in years:
+        meetings = merge_meetings(arenas, stored_meetings(engine, plan_id, year), year)
+        dates += meetings.filter(pl.col("state") != "avlyst")["date"].to_list()
+    return sorted(set(dates))

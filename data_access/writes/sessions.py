@@ -1,0 +1,228 @@
+"""Server-side login sessions and the failed-login limiter.
+
+This part holds the writes; its siblings in ``domain/`` and ``reads/`` hold the rest.
+
+The browser cookie holds only a random token (signed with ``LAGET_COOKIE_KEY``); the database keeps its
+SHA-256 hash with the user, the absolute expiry and the last activity, and every Streamlit run checks it.
+So logout, a password change, a role change and deactivation end every session of the user at once, and a
+copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``).
+
+Failed logins are counted per username and per client address in the database (not in the Streamlit
+session, which an attacker simply drops): each failure doubles the wait before the next try, and the fifth
+locks that key for 15 minutes. An administrator can lift a lock. Every write here runs in ``session_scope``
+and the admin writes call ``permissions.require``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import bcrypt
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data_access.db.engine import session_scope
+from data_access.db.models import AppMeta, AuthSession, LoginFailure, User
+from data_access.domain.errors import AccessDenied, ValidationError
+from data_access.domain.permissions import Actor, Permission, require
+from data_access.domain.sessions import (
+    _DUMMY_HASH,
+    FORGET_FAILURES,
+    KEEP_ENDED,
+    LOCAL,
+    LOCAL_LOGIN_KEY,
+    OIDC,
+    TOUCH_EVERY,
+    WRONG_LOGIN,
+    SessionUser,
+    _clock,
+    _keys,
+    _now,
+    token_hash,
+)
+from data_access.reads.sessions import Policy, _check_not_locked, _local_login_enabled, known
+
+
+def _record_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
+    """Count one failure on every key; returns the lock time if this failure locked a key."""
+    try:
+        return _count_failure(engine, keys, policy, now)
+    except IntegrityError:  # two first failures for the same key at once: the second one updates instead
+        return _count_failure(engine, keys, policy, now)
+
+
+def _count_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
+    locked = None
+    with session_scope(engine) as s:
+        for key in keys:
+            row = s.get(LoginFailure, key, with_for_update=True)
+            if row is None:
+                row = LoginFailure(key=key, failures=0, last_failure_at=now)
+                s.add(row)
+            elif (row.locked_until and row.locked_until <= now) or now - row.last_failure_at > FORGET_FAILURES:
+                row.failures, row.locked_until = 0, None  # an expired lock, or a day without failures: start over
+            row.failures += 1
+            row.last_failure_at = now
+            if row.failures >= policy.max_failures and row.locked_until is None:
+                row.locked_until = now + policy.lock
+                locked = row.locked_until
+    return locked
+
+
+def set_local_login(engine: Engine, actor: Actor, enabled: bool, actor_method: str | None) -> None:
+    """Turn password sign-in on or off. Off only by an admin who is signed in through OIDC (no lock-out)."""
+    require(actor, Permission.MANAGE_USERS)
+    if not enabled and actor_method != OIDC:
+        raise ValidationError("Logg inn med OpenID Connect selv før du slår av innlogging med passord, "
+                              "så du ikke stenger deg ute.")
+    _write_local_login(engine, actor, enabled)
+
+
+def _write_local_login(engine: Engine, actor: Actor, enabled: bool) -> None:
+    from data_access.db.uow import UnitOfWork
+
+    with UnitOfWork(engine, actor, None, None) as uow:
+        meta = uow.s.get(AppMeta, LOCAL_LOGIN_KEY)
+        old = meta is None or meta.value != "av"
+        if meta is None:
+            uow.s.add(AppMeta(key=LOCAL_LOGIN_KEY, value="på" if enabled else "av"))
+        else:
+            meta.value = "på" if enabled else "av"
+        if old != enabled:
+            uow.log("app", 0, "update", "local_login", old, enabled)
+
+
+def force_local_login(engine: Engine) -> None:
+    """From the command line (``laget auth local-login on``): the way back if OIDC stops working."""
+    _write_local_login(engine, Actor("system", "admin", "Kommandolinje"), True)
+
+
+def login(engine: Engine, username: str, password: str, *, client_address: str | None = None,
+          client: str = "", policy: Policy | None = None, now: datetime | None = None) -> tuple[str, SessionUser]:
+    """Check the password within the failure limits; on success start a new session and return its token.
+
+    Raises ``AccessDenied`` while a key is locked or must wait, ``ValidationError`` for wrong credentials.
+    A new random token on every login means a session id is never carried across a login (fixation).
+    """
+    policy = policy or Policy()
+    now = now or _now()
+    username = (username or "").strip().lower()
+    keys = _keys(username, client_address)
+    with session_scope(engine) as s:
+        if not _local_login_enabled(s):
+            raise AccessDenied("Innlogging med brukernavn og passord er slått av. Bruk kommunens innlogging.")
+        _check_not_locked(s, keys, policy, now)
+        user = s.scalar(select(User).where(User.username == username, User.active, User.auth_method == LOCAL))
+        stored = user.password_hash if user else _DUMMY_HASH
+    raw = (password or "").encode()
+    ok = len(raw) <= 72 and bcrypt.checkpw(raw, stored.encode()) and user is not None
+    if not ok:
+        locked = _record_failure(engine, keys, policy, now)
+        if locked:
+            raise AccessDenied(f"{WRONG_LOGIN} For mange mislykkede innlogginger: sperret til kl. {_clock(locked)}. "
+                               "Vent, eller be en administrator oppheve sperren.")
+        raise ValidationError(WRONG_LOGIN)
+    with session_scope(engine) as s:
+        s.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        s.execute(delete(AuthSession).where(AuthSession.expires_at < now - KEEP_ENDED))
+        token = _start(s, user.id, LOCAL, client, policy, now)
+        session_id = s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
+    return token, SessionUser(Actor(user.username, user.role, user.name), LOCAL, session_id)
+
+
+def _start(s: Session, user_id: int, method: str, client: str, policy: Policy, now: datetime,
+           token: str | None = None) -> str:
+    token = token or secrets.token_urlsafe(32)
+    s.add(AuthSession(token_hash=token_hash(token), user_id=user_id, method=method, created_at=now,
+                      last_seen=now, expires_at=now + policy.lifetime, client=client[:300]))
+    s.flush()
+    active = s.scalars(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None),
+                                                 AuthSession.expires_at > now)
+                       .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())).all()
+    for old in active[policy.max_sessions:]:  # too many parallel sessions: the oldest ones end
+        old.revoked_at, old.revoke_reason = now, "for mange økter"
+    return token
+
+
+def start_session(engine: Engine, username: str, method: str, *, client: str = "", policy: Policy | None = None,
+                  token: str | None = None, now: datetime | None = None) -> str:
+    """Start a session for an active user who has already proven who they are (OIDC, tests)."""
+    policy = policy or Policy()
+    now = now or _now()
+    try:
+        with session_scope(engine) as s:
+            user = s.scalar(select(User).where(User.username == username, User.active))
+            if user is None:
+                raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
+            return _start(s, user.id, method, client, policy, now, token)
+    except IntegrityError:
+        if token and known(engine, token):  # two tabs started the same OIDC sign-in at once: one row wins
+            return token
+        raise
+
+
+def check(engine: Engine, token: str | None, policy: Policy | None = None,
+          now: datetime | None = None) -> SessionUser | None:
+    """The user behind ``token`` if the session is live; None when it is unknown, ended, expired or idle."""
+    if not token:
+        return None
+    policy = policy or Policy()
+    now = now or _now()
+    from data_access.db.changelog import _version, _version_columns
+
+    local = select(AppMeta.value).where(AppMeta.key == LOCAL_LOGIN_KEY).scalar_subquery()
+    with session_scope(engine) as s:  # one statement: the session, its user, the login switch, the data version
+        row = s.execute(select(AuthSession, User, local, *_version_columns())
+                        .join(User, User.id == AuthSession.user_id)
+                        .where(AuthSession.token_hash == token_hash(token))).first()
+        if row is None:
+            return None
+        sess, user, local_login = row[:3]
+        if sess.revoked_at is not None:
+            return None
+        reason = None
+        if not user.active:
+            reason = "deaktivert"
+        elif sess.method == LOCAL and local_login == "av":
+            reason = "passordinnlogging av"
+        elif now >= sess.expires_at:
+            reason = "utløpt"
+        elif now - sess.last_seen > policy.idle:
+            reason = "inaktiv"
+        if reason:
+            sess.revoked_at, sess.revoke_reason = now, reason
+            return None
+        if now - sess.last_seen >= TOUCH_EVERY:
+            sess.last_seen = now
+        return SessionUser(Actor(user.username, user.role, user.name), sess.method, sess.id, _version(row[3:]))
+
+
+def end_user_sessions(s: Session, user_id: int, reason: str, now: datetime | None = None) -> int:
+    """End every live session of a user inside the caller's transaction; returns how many ended."""
+    result = s.execute(update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+                       .values(revoked_at=now or _now(), revoke_reason=reason))
+    return result.rowcount or 0
+
+
+def logout(engine: Engine, token: str | None) -> None:
+    """«Logg ut» ends every session of the user, in every browser (the issue asks for all of them)."""
+    if not token:
+        return
+    with session_scope(engine) as s:
+        user_id = s.scalar(select(AuthSession.user_id).where(AuthSession.token_hash == token_hash(token)))
+        if user_id is not None:
+            end_user_sessions(s, user_id, "logget ut")
+
+
+def unlock(engine: Engine, actor: Actor, key: str) -> None:
+    """An administrator lifts a lock (and forgets the failures) for a username or a client."""
+    require(actor, Permission.MANAGE_USERS)
+    if ":" not in key:
+        key = f"bruker:{key.strip().lower()}"
+    from data_access.db.uow import UnitOfWork
+
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
+        if uow.s.execute(delete(LoginFailure).where(LoginFailure.key == key)).rowcount:
+            uow.log("login_lock", 0, "delete", "locked", key, None)
