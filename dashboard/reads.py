@@ -19,21 +19,26 @@ from typing import Any, TypeVar
 import polars as pl
 from sqlalchemy import Engine
 
+from data_access.db.changelog import changes_between
 from data_access.db.engine import get_engine
+from data_access.reads.arenas import arenas_frame
+from data_access.reads.group_meetings import meetings_frame, open_meeting
+from data_access.reads.plans import levels_frame, plans_frame, protective_factors_frame, services_frame
+from data_access.reads.tiltak import tiltak_frame
 
 T = TypeVar("T")
 MAX_ENTRIES = 256
 GROUP_MEETINGS = "group_meetings"  # not in the change log; version[1:] tells when they changed
 # Which change-log entities each read depends on; reads not listed are read again after any write.
-DEPENDS: dict[str, frozenset[str]] = {
-    "data_access.reads.tiltak.tiltak_frame": frozenset({"tiltak", "plan"}),
-    "data_access.reads.plans.plans_frame": frozenset({"plan"}),
-    "data_access.reads.plans.levels_frame": frozenset({"plan"}),
-    "data_access.reads.plans.services_frame": frozenset({"plan"}),
-    "data_access.reads.plans.protective_factors_frame": frozenset({"plan"}),
-    "data_access.reads.arenas.arenas_frame": frozenset({"arena", "plan"}),
-    "data_access.reads.group_meetings.open_meeting": frozenset({GROUP_MEETINGS}),
-    "data_access.reads.group_meetings.meetings_frame": frozenset({GROUP_MEETINGS}),
+DEPENDS: dict[Callable[..., Any], frozenset[str]] = {
+    tiltak_frame: frozenset({"tiltak", "plan"}),
+    plans_frame: frozenset({"plan"}),
+    levels_frame: frozenset({"plan"}),
+    services_frame: frozenset({"plan"}),
+    protective_factors_frame: frozenset({"plan"}),
+    arenas_frame: frozenset({"arena", "plan"}),
+    open_meeting: frozenset({GROUP_MEETINGS}),
+    meetings_frame: frozenset({GROUP_MEETINGS}),
 }
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _latest: OrderedDict[Hashable, tuple[tuple, Any]] = OrderedDict()  # read -> (version, value), newest version
@@ -52,17 +57,16 @@ def cached_read(url: str, version: tuple, fn: Callable[..., T], *args: Any, **kw
     """``fn(engine, *args, **kwargs)`` for the database at ``url``, computed once per data version."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     read = (url, name, _hashable(args), _hashable(kwargs))
-    return memo((version, *read), lambda: _refresh(url, version, read, name, fn, args, kwargs))
+    return memo((version, *read), lambda: _refresh(url, version, read, fn, args, kwargs))
 
 
-def _refresh(url: str, version: tuple, read: Hashable, name: str, fn: Callable[..., T], args: tuple,
-             kwargs: dict) -> T:
+def _refresh(url: str, version: tuple, read: Hashable, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     engine = get_engine(url)
     with _lock:
         old = _latest.get(read)
     value = None
-    if old is not None and name in DEPENDS and old[0] < version:
-        value = _carry_forward(engine, url, old[0], version, name, old[1], args, kwargs)
+    if old is not None and fn in DEPENDS and old[0] < version:
+        value = _carry_forward(engine, url, old[0], version, fn, old[1], args, kwargs)
     if value is None:
         value = fn(engine, *args, **kwargs)
     with _lock:
@@ -73,19 +77,17 @@ def _refresh(url: str, version: tuple, read: Hashable, name: str, fn: Callable[.
     return value
 
 
-def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, name: str, value: Any, args: tuple,
-                   kwargs: dict) -> Any:
+def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, fn: Callable[..., Any], value: Any,
+                   args: tuple, kwargs: dict) -> Any:
     """The old value if nothing it depends on changed, the tiltak frame patched, or None to read again."""
-    from data_access.db.changelog import changes_between
-
-    depends = DEPENDS[name]
+    depends = DEPENDS[fn]
     if old[1:] != new[1:] and GROUP_MEETINGS in depends:
         return None
     changes = memo(("changes", url, old[0], new[0]), lambda: changes_between(engine, old[0], new[0]))
     relevant = [c for c in changes if c[0] in depends]
     if not relevant:
         return value
-    if name == "data_access.reads.tiltak.tiltak_frame":
+    if fn is tiltak_frame:
         return _patch_tiltak(engine, value, relevant, args, kwargs)
     return None
 
@@ -93,8 +95,6 @@ def _carry_forward(engine: Engine, url: str, old: tuple, new: tuple, name: str, 
 def _patch_tiltak(engine: Engine, frame: pl.DataFrame, changes: list[tuple], args: tuple,
                   kwargs: dict) -> pl.DataFrame | None:
     """Re-read only the tiltak whose fields changed; rows that appear, vanish or move level mean a full read."""
-    from data_access.reads.tiltak import tiltak_frame
-
     if any(c[0] != "tiltak" or c[2] not in ("update", "undo") or c[3] in ("level", "archived") for c in changes):
         return None
     ids = sorted({c[1] for c in changes})

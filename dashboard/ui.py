@@ -89,14 +89,6 @@ def meeting_banner(ctx: PageContext) -> None:
                 "Endringer du lagrer nå, kommer med i referatet.")
 
 
-@st.cache_data(max_entries=50, show_spinner=False)
-def cached_pdf(markdown: str, title: str) -> bytes:
-    """Render minutes to PDF once per text, not on every rerun."""
-    from data_access.formats.minutes_pdf import minutes_pdf
-
-    return minutes_pdf(markdown, title)
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def pyramid_spec(rows: tuple[tuple, ...], columns: tuple[str, ...]) -> dict:
     """The pyramid's Vega-Lite spec. Building and validating an altair chart costs ~70 ms, more than the rest

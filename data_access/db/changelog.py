@@ -135,23 +135,10 @@ def data_version(engine: Engine) -> tuple[int, int, int, str]:
 
     Every write to plan data is logged (highest change-log id); group meetings and the fetcher's book-keeping
     are not logged, so their highest id, how many meetings have ended and the last fetch time are added.
-    Users are not part of it: the logged-in user is read fresh every rerun (``version_and_actor``).
+    Users are not part of it: the logged-in user is read fresh every rerun (``reads.sessions.check``).
     """
     with read_connection(engine) as conn:
         return _version(conn.execute(select(*_version_columns())).one())
-
-
-def version_and_actor(engine: Engine, username: str | None):
-    """``data_version`` and the active user ``username`` as an Actor (None if unknown or deactivated), in one
-    statement: what every rerun asks the database before it reuses cached frames."""
-    from data_access.domain.permissions import Actor
-
-    user = select(User.role, User.name).where(User.username == username, User.active)
-    q = select(*_version_columns(), user.with_only_columns(User.role).scalar_subquery(),
-               user.with_only_columns(User.name).scalar_subquery())
-    with read_connection(engine) as conn:
-        row = conn.execute(q).one()
-    return _version(row), (Actor(username, row[4], row[5]) if username and row[4] else None)
 
 
 def changes_between(engine: Engine, after_id: int, upto_id: int) -> list[tuple[str, int, str, str | None]]:

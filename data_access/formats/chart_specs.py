@@ -23,11 +23,6 @@ def norsk(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(locale=fmt.VEGA_LOCALE)
 
 
-def localized(spec: dict) -> dict:
-    """The same for a spec already turned into a dict (cached specs)."""
-    return {**spec, "config": {**spec.get("config", {}), "locale": fmt.VEGA_LOCALE}}
-
-
 def pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
     """One row per level: its size in the pyramid, colour, count and status breakdown as text."""
     rows = []

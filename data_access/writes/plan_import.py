@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import polars as pl
 from sqlalchemy import Engine, select
 
 from data_access.db.models import Arena, Indicator, IndicatorValue, Plan, ProtectiveFactor, Service, Tiltak
@@ -256,6 +255,3 @@ class _Writer:
 def _k(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
-
-def errors_frame(errors: list[RowError]) -> pl.DataFrame:
-    return ImportPlan(errors=errors).error_frame()
