@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.db.engine import read_connection, session_scope
+from data_access.db.engine import Source, read_connection, reading
 from data_access.db.models import ChangeLog, GroupMeeting, User
 from data_access.domain.frames import to_frame
 
@@ -81,7 +81,7 @@ LOG_SCHEMA = {
 }
 
 
-def log_frame(engine: Engine | Session, *, plan_id: int | None = None, entity: str | None = None,
+def log_frame(source: Source, *, plan_id: int | None = None, entity: str | None = None,
               entity_ids: Sequence[int] | None = None, since: datetime | None = None,
               until: datetime | None = None, usernames: Sequence[str] | None = None,
               group_meeting_id: int | None = None, limit: int | None = None) -> pl.DataFrame:
@@ -108,9 +108,7 @@ def log_frame(engine: Engine | Session, *, plan_id: int | None = None, entity: s
         q = q.where(ChangeLog.group_meeting_id == group_meeting_id)
     if limit:
         q = q.limit(limit)
-    if isinstance(engine, Session):  # inside a unit of work: read what this transaction sees
-        return to_frame(engine.execute(q).all(), LOG_SCHEMA)
-    with session_scope(engine) as s:
+    with reading(source) as s:  # inside a unit of work (``uow.s``): what this transaction sees
         rows = s.execute(q).all()
     return to_frame(rows, LOG_SCHEMA)
 
@@ -137,7 +135,7 @@ def data_version(engine: Engine) -> tuple[int, int, int, str]:
     are not logged, so their highest id, how many meetings have ended and the last fetch time are added.
     Users are not part of it: the logged-in user is read fresh every rerun (``reads.sessions.check``).
     """
-    with read_connection(engine) as conn:
+    with read_connection(engine) as conn:  # every rerun asks this: no session, no snapshot setup
         return _version(conn.execute(select(*_version_columns())).one())
 
 

@@ -174,6 +174,36 @@ def is_current(engine: Engine) -> bool:
         return set(MigrationContext.configure(conn).get_current_heads()) == heads
 
 
+Source = Engine | Session  # what a read takes: an engine (it reads on its own) or the session of a reading or a write
+
+
+@contextmanager
+def reading(source: Source) -> Iterator[Session]:
+    """One consistent snapshot for every read inside it: ``with reading(engine) as r:`` and pass ``r`` to each
+    read, so a report, an import preview or the minutes show one state of the database, not several.
+
+    Given a session (an outer reading, or a unit of work's ``uow.s``), the reads join that transaction. Given an
+    engine, a read-only transaction is opened (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: one deferred
+    transaction, whose WAL snapshot holds from its first read) and always rolled back: a reading never writes.
+    A database fault becomes ``DatabaseFault``."""
+    if isinstance(source, Session):
+        yield source
+        return
+    session = sessionmaker(source, expire_on_commit=False)()
+    try:
+        if source.dialect.name == "postgresql":
+            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        yield session
+    except DBAPIError as exc:
+        if (fault := database_fault(exc)) is not None:
+            raise fault from exc
+        raise
+    finally:
+        with suppress(SQLAlchemyError):
+            session.rollback()
+            session.close()
+
+
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
     """A plain connection for fast reads; a database fault becomes ``DatabaseFault`` as in ``session_scope``."""

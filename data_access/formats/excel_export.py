@@ -14,6 +14,7 @@ import xlsxwriter
 from sqlalchemy import Engine
 
 from data_access.db.changelog import ACTION_LABELS, FIELD_LABELS, log_frame, readable
+from data_access.db.engine import Source, reading
 from data_access.domain.frames import python_column
 from data_access.domain.meetings import STATES, merge_meetings
 from data_access.domain.vocabulary import ARENA_LEVELS, BETTER, GEOS, UNITS
@@ -63,16 +64,19 @@ def _empty(name: str) -> pl.DataFrame:
     return pl.DataFrame(schema={c.field: kinds.get(c.kind, pl.String) for c in wb.COLUMNS[name]})
 
 
-def plan_frames(engine: Engine, plan_id: int, year: int) -> dict[str, pl.DataFrame]:
-    """The export's sheets as frames (field names as columns), fed by the ordinary query functions."""
-    levels = levels_frame(engine, plan_id)
+def plan_frames(source: Source, plan_id: int, year: int) -> dict[str, pl.DataFrame]:
+    """The export's sheets as frames (field names as columns), fed by the ordinary query functions, all read
+    in one snapshot so the sheets agree with each other."""
+    with reading(source) as r:
+        levels = levels_frame(r, plan_id)
+        tiltak = tiltak_frame(r, plan_id, include_archived=True)
+        arenas = arenas_frame(r, plan_id, include_retired=True)
+        indicators = indicators_frame(r, plan_id)
+        values = values_frame(r, plan_id)
+        stored = stored_meetings(r, plan_id, year)
+        log = log_frame(r, plan_id=plan_id)
     level_labels = dict(zip(levels["slug"].to_list(), levels["label"].to_list(), strict=True))
-    tiltak = tiltak_frame(engine, plan_id, include_archived=True)
-    arenas = arenas_frame(engine, plan_id, include_retired=True)
-    indicators = indicators_frame(engine, plan_id)
-    values = values_frame(engine, plan_id)
-    meetings = merge_meetings(arenas.filter(~pl.col("retired")), stored_meetings(engine, plan_id, year), year)
-    log = log_frame(engine, plan_id=plan_id)
+    meetings = merge_meetings(arenas.filter(~pl.col("retired")), stored, year)
     names = {("tiltak", i): n for i, n in tiltak.select("id", "name").iter_rows()}
     names |= {("arena", i): n for i, n in arenas.select("id", "name").iter_rows()}
     names |= {("indicator", i): n for i, n in indicators.select("id", "name").iter_rows()}

@@ -13,16 +13,16 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import ActionItem, Service, Tiltak
 from data_access.domain.actions import ACTION_SCHEMA, responsible
 from data_access.domain.frames import to_frame
 from data_access.domain.validation import format_date
 
 
-def actions_frame(engine: Engine, plan_id: int, *, open_only: bool = False,
+def actions_frame(source: Source, plan_id: int, *, open_only: bool = False,
                   tiltak_id: int | None = None) -> pl.DataFrame:
     """The plan's actions, earliest deadline first; open ones before closed ones."""
     q = (select(ActionItem.id, ActionItem.plan_id, ActionItem.text, Service.name, ActionItem.responsible_person,
@@ -37,7 +37,7 @@ def actions_frame(engine: Engine, plan_id: int, *, open_only: bool = False,
         q = q.where(ActionItem.closed_at.is_(None))
     if tiltak_id is not None:
         q = q.where(ActionItem.tiltak_id == tiltak_id)
-    with session_scope(engine) as s:
+    with reading(source) as s:
         rows = s.execute(q).all()
     return to_frame(rows, ACTION_SCHEMA)
 

@@ -8,22 +8,22 @@ from __future__ import annotations
 import json
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import Arena
 from data_access.domain.arenas import ARENA_SCHEMA, LEVEL_ORDER
 from data_access.domain.frames import to_frame
 
 
-def arenas_frame(engine: Engine, plan_id: int, *, include_retired: bool = False) -> pl.DataFrame:
+def arenas_frame(source: Source, plan_id: int, *, include_retired: bool = False) -> pl.DataFrame:
     q = (select(Arena.id, Arena.plan_id, Arena.name, Arena.level, Arena.purpose, Arena.leader, Arena.participants,
                 Arena.frequency_text, Arena.frequency, Arena.is_new, Arena.start_date, Arena.end_date,
                 Arena.retired_at.is_not(None), Arena.version)
          .where(Arena.plan_id == plan_id).order_by(Arena.sort_order, Arena.id))
     if not include_retired:
         q = q.where(Arena.retired_at.is_(None))
-    with session_scope(engine) as s:
+    with reading(source) as s:
         rows = [(*r[:8], json.dumps(r[8] or {}), *r[9:]) for r in s.execute(q).all()]
     frame = to_frame(rows, ARENA_SCHEMA)
     return frame.with_columns(

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from data_access.db.changelog import FIELD_LABELS, log_frame, readable
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import GroupMeeting, Plan, User
 from data_access.domain.errors import NotFound
 from data_access.domain.frames import to_frame
@@ -28,27 +28,27 @@ def _select():
                   GroupMeeting.minutes_json)
 
 
-def meetings_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
-    with session_scope(engine) as s:
+def meetings_frame(source: Source, plan_id: int) -> pl.DataFrame:
+    with reading(source) as s:
         rows = s.execute(_select().where(GroupMeeting.plan_id == plan_id)
                          .order_by(GroupMeeting.started_at.desc())).all()
     return to_frame(rows, MEETING_SCHEMA)
 
 
-def open_meeting(engine: Engine, plan_id: int) -> dict | None:
+def open_meeting(source: Source, plan_id: int) -> dict | None:
     """The plan's meeting that is running now, shared by everyone in the room."""
-    frame = meetings_frame(engine, plan_id).filter(pl.col("ended_at").is_null())
+    frame = meetings_frame(source, plan_id).filter(pl.col("ended_at").is_null())
     return frame.row(0, named=True) if frame.height else None
 
 
-def minutes_for(engine: Engine, meeting_id: int, summary: str = "", *,
+def minutes_for(source: Source, meeting_id: int, summary: str = "", *,
                 ended_at: datetime | None = None) -> list:
     """The minutes of one meeting as blocks, from the database; also the preview before ending."""
     from data_access.reads.actions import actions_frame
     from data_access.reads.group_year import planned_group_dates
     from data_access.reads.tiltak import tiltak_frame
 
-    with session_scope(engine) as s:
+    with reading(source) as s:  # one snapshot; inside «Avslutt møtet» the unit of work's own transaction
         row = s.get(GroupMeeting, meeting_id)
         if row is None:
             raise NotFound("Fant ikke møtet.")
@@ -58,22 +58,22 @@ def minutes_for(engine: Engine, meeting_id: int, summary: str = "", *,
         plan = s.get(Plan, row.plan_id)
         kommune, plan_name = plan.kommune, plan.name
         leader = s.scalar(select(User.name).where(User.username == row.started_by)) or row.started_by
-    tiltak = tiltak_frame(engine, meeting["plan_id"], include_archived=True)
-    info = {r["id"]: (r["name"], r["level_label"], r["level_order"]) for r in tiltak.iter_rows(named=True)}
-    actions = actions_frame(engine, meeting["plan_id"])
-    planned = planned_group_dates(engine, meeting["plan_id"], meeting["meeting_date"].year)
-    return build_minutes(meeting, log_frame(engine, group_meeting_id=meeting_id), info, summary,
-                         kommune=kommune, plan_name=plan_name, leader=leader,
+        tiltak = tiltak_frame(s, meeting["plan_id"], include_archived=True)
+        info = {r["id"]: (r["name"], r["level_label"], r["level_order"]) for r in tiltak.iter_rows(named=True)}
+        actions = actions_frame(s, meeting["plan_id"])
+        planned = planned_group_dates(s, meeting["plan_id"], meeting["meeting_date"].year)
+        log = log_frame(s, group_meeting_id=meeting_id)
+    return build_minutes(meeting, log, info, summary, kommune=kommune, plan_name=plan_name, leader=leader,
                          opened=actions.filter(pl.col("opened_meeting_id") == meeting_id),
                          closed=actions.filter(pl.col("closed_meeting_id") == meeting_id),
                          planned_dates=planned)
 
 
-def changed_since_last_meeting(engine: Engine, plan_id: int) -> set[int]:
+def changed_since_last_meeting(source: Source, plan_id: int) -> set[int]:
     """Tiltak changed outside any meeting since the last one ended (all changes if none has been held)."""
-    ended = meetings_frame(engine, plan_id).filter(pl.col("ended_at").is_not_null())
+    ended = meetings_frame(source, plan_id).filter(pl.col("ended_at").is_not_null())
     since = ended["ended_at"].max() if ended.height else None
-    log = log_frame(engine, plan_id=plan_id, entity="tiltak", since=since)
+    log = log_frame(source, plan_id=plan_id, entity="tiltak", since=since)
     return set(log.filter(pl.col("group_meeting_id").is_null())["entity_id"].to_list())
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import Arena
 from data_access.domain.group_year import NAME_HINT
 from data_access.domain.meetings import merge_meetings
@@ -23,9 +23,9 @@ from data_access.reads.arenas import arenas_frame
 from data_access.reads.meetings import stored_meetings
 
 
-def group_arena(engine: Engine, plan_id: int) -> dict | None:
+def group_arena(source: Source, plan_id: int) -> dict | None:
     """The group's arena (flagged, else found by name), or None."""
-    with session_scope(engine) as s:
+    with reading(source) as s:
         rows = s.execute(select(Arena.id, Arena.name, Arena.is_group_arena)
                          .where(Arena.plan_id == plan_id, Arena.retired_at.is_(None))
                          .order_by(Arena.sort_order, Arena.id)).all()
@@ -35,14 +35,14 @@ def group_arena(engine: Engine, plan_id: int) -> dict | None:
     return {"id": chosen.id, "name": chosen.name, "flagged": bool(flagged)} if chosen else None
 
 
-def planned_group_dates(engine: Engine, plan_id: int, *years: int) -> list[date]:
+def planned_group_dates(source: Source, plan_id: int, *years: int) -> list[date]:
     """The dates the group's arena meets in the given years (cancelled meetings left out), sorted."""
-    arena = group_arena(engine, plan_id)
+    arena = group_arena(source, plan_id)
     if arena is None:
         return []
-    arenas = arenas_frame(engine, plan_id).filter(pl.col("id") == arena["id"])
+    arenas = arenas_frame(source, plan_id).filter(pl.col("id") == arena["id"])
     dates: list[date] = []
     for year in years:
-        meetings = merge_meetings(arenas, stored_meetings(engine, plan_id, year), year)
+        meetings = merge_meetings(arenas, stored_meetings(source, plan_id, year), year)
         dates += meetings.filter(pl.col("state") != "avlyst")["date"].to_list()
     return sorted(set(dates))

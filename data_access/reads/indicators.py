@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import Indicator, IndicatorValue, Level, Tiltak
 from data_access.domain.frames import to_frame
 from data_access.domain.periods import sort_key
@@ -24,8 +24,8 @@ VALUE_SCHEMA = {
 }
 
 
-def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
-    with session_scope(engine) as s:
+def indicators_frame(source: Source, plan_id: int) -> pl.DataFrame:
+    with reading(source) as s:
         rows = s.execute(select(Indicator.id, Indicator.key, Indicator.name, Indicator.description,
                                 Indicator.unit, Indicator.better, Indicator.source, Indicator.target_value,
                                 Indicator.target_year, Indicator.target_is_example, Level.label, Indicator.tiltak_id,
@@ -36,7 +36,7 @@ def indicators_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     return to_frame(rows, INDICATOR_SCHEMA)
 
 
-def values_frame(engine: Engine, plan_id: int, indicator_ids: list[int] | None = None) -> pl.DataFrame:
+def values_frame(source: Source, plan_id: int, indicator_ids: list[int] | None = None) -> pl.DataFrame:
     """Values of a plan's indicators (or of the given ones) with a ``period_order`` for sorting."""
     q = (select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.geo, IndicatorValue.geo_name,
                 IndicatorValue.value, IndicatorValue.source, IndicatorValue.is_example, IndicatorValue.version,
@@ -44,7 +44,7 @@ def values_frame(engine: Engine, plan_id: int, indicator_ids: list[int] | None =
          .join(Indicator, Indicator.id == IndicatorValue.indicator_id).where(Indicator.plan_id == plan_id))
     if indicator_ids is not None:
         q = q.where(IndicatorValue.indicator_id.in_(indicator_ids))
-    with session_scope(engine) as s:
+    with reading(source) as s:
         rows = s.execute(q).all()
     frame = to_frame(rows, VALUE_SCHEMA)
     order = {p: i for i, p in enumerate(sorted(set(frame["period"].to_list()), key=sort_key))}

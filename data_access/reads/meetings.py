@@ -13,16 +13,16 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import Arena, Meeting
 from data_access.domain.frames import to_frame
 from data_access.domain.meetings import MEETING_SCHEMA, merge_meetings
 
 
-def stored_meetings(engine: Engine, plan_id: int, year: int) -> pl.DataFrame:
-    with session_scope(engine) as s:
+def stored_meetings(source: Source, plan_id: int, year: int) -> pl.DataFrame:
+    with reading(source) as s:
         rows = s.execute(select(Meeting.id, Meeting.arena_id, Meeting.planned_date, Meeting.date, Meeting.state,
                                 Meeting.note, Meeting.version)
                          .join(Arena, Arena.id == Meeting.arena_id)
@@ -45,10 +45,10 @@ def next_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, today: date, *, pe
             .head(limit))
 
 
-def upcoming_meetings(engine: Engine, plan_id: int, today: date, *, per_arena: int = 2,
+def upcoming_meetings(source: Source, plan_id: int, today: date, *, per_arena: int = 2,
                       limit: int = 10) -> pl.DataFrame:
     """``next_meetings`` read from the database (Oversikt's «Neste møter»)."""
     from data_access.reads.arenas import arenas_frame
 
-    stored = pl.concat([stored_meetings(engine, plan_id, year) for year in (today.year, today.year + 1)])
-    return next_meetings(arenas_frame(engine, plan_id), stored, today, per_arena=per_arena, limit=limit)
+    stored = pl.concat([stored_meetings(source, plan_id, year) for year in (today.year, today.year + 1)])
+    return next_meetings(arenas_frame(source, plan_id), stored, today, per_arena=per_arena, limit=limit)

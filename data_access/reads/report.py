@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from data_access.db.changelog import LIST_SEP, log_frame, readable
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import ChangeLog, IndicatorValue, Plan
 from data_access.domain.errors import NotFound
 from data_access.domain.formatting import fmt_date, fmt_int, fmt_value
@@ -296,8 +297,8 @@ def meeting_tables(meetings: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, p
 
 # ------------------------------------------------------------------------------ gathering --
 
-def _plan(engine: Engine, plan_key: str | None, plan_id: int | None) -> Plan:
-    with session_scope(engine) as s:
+def _plan(source: Source, plan_key: str | None, plan_id: int | None) -> Plan:
+    with reading(source) as s:
         q = select(Plan).where(Plan.key == plan_key) if plan_key else select(Plan).where(Plan.id == plan_id)
         plan = s.scalar(q)
         if plan is None:
@@ -307,8 +308,8 @@ def _plan(engine: Engine, plan_key: str | None, plan_id: int | None) -> Plan:
         return plan
 
 
-def _value_updates(engine: Engine, plan_id: int) -> dict[int, date]:
-    with session_scope(engine) as s:
+def _value_updates(source: Source, plan_id: int) -> dict[int, date]:
+    with reading(source) as s:
         rows = s.execute(select(IndicatorValue.indicator_id, func.max(ChangeLog.at))
                          .join(ChangeLog, (ChangeLog.entity_id == IndicatorValue.id)
                                & (ChangeLog.entity == "indicator_value"))
@@ -316,23 +317,23 @@ def _value_updates(engine: Engine, plan_id: int) -> dict[int, date]:
     return {i: at.date() for i, at in rows if at}
 
 
-def _meetings(engine: Engine, plan_id: int, period: ReportPeriod) -> pl.DataFrame:
-    arenas = arenas_frame(engine, plan_id)
-    parts = [merge_meetings(arenas, stored_meetings(engine, plan_id, year), year)
+def _meetings(source: Source, plan_id: int, period: ReportPeriod) -> pl.DataFrame:
+    arenas = arenas_frame(source, plan_id)
+    parts = [merge_meetings(arenas, stored_meetings(source, plan_id, year), year)
              for year in range(period.start.year, period.end.year + 1)]
     frame = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
     return frame.filter(pl.col("date").is_between(period.start, period.end)) if frame.height else frame
 
 
-def _indicator_sections(engine: Engine, plan_id: int, period: ReportPeriod) -> list[IndicatorSection]:
-    indicators = indicators_frame(engine, plan_id)
-    values = values_frame(engine, plan_id)
+def _indicator_sections(source: Source, plan_id: int, period: ReportPeriod) -> list[IndicatorSection]:
+    indicators = indicators_frame(source, plan_id)
+    values = values_frame(source, plan_id)
     if values.height:  # nothing from after the period: a report for 2024 shows what was known for 2024
         end_year = {p: sort_key(p)[0] for p in values["period"].unique().to_list()}
         values = values.filter(pl.col("period").replace_strict(end_year, return_dtype=pl.Int64)
                                <= period.end.year)
     by_id = values.partition_by("indicator_id", as_dict=True) if values.height else {}
-    updated = _value_updates(engine, plan_id)
+    updated = _value_updates(source, plan_id)
     sections = []
     for ind in indicators.iter_rows(named=True):
         part = by_id.get((ind["id"],), values.clear())
@@ -349,19 +350,28 @@ def _indicator_sections(engine: Engine, plan_id: int, period: ReportPeriod) -> l
     return sections
 
 
-def build_report(engine: Engine, *, period: ReportPeriod, plan_key: str | None = None, plan_id: int | None = None,
+def build_report(source: Source, *, period: ReportPeriod, plan_key: str | None = None, plan_id: int | None = None,
                  today: date | None = None) -> Report:
-    """Everything the report shows, for one plan and period. No Streamlit, no rendering."""
+    """Everything the report shows, for one plan and period. No Streamlit, no rendering.
+
+    Read in one snapshot (``reading``): every figure comes from the same state of the database, also while
+    the group goes on saving."""
+    with reading(source) as r:
+        return _report(r, period=period, plan_key=plan_key, plan_id=plan_id, today=today)
+
+
+def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan_id: int | None,
+            today: date | None) -> Report:
     today = today or date.today()
-    plan = _plan(engine, plan_key, plan_id)
+    plan = _plan(source, plan_key, plan_id)
     as_of = min(period.end, today)
     since = datetime.combine(period.start, datetime.min.time())
     until = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
-    levels = levels_frame(engine, plan.id)
-    statuses = statuses_frame(engine)
-    log = log_frame(engine, plan_id=plan.id, entity="tiltak", since=since)
+    levels = levels_frame(source, plan.id)
+    statuses = statuses_frame(source)
+    log = log_frame(source, plan_id=plan.id, entity="tiltak", since=since)
     in_period, later = log.filter(pl.col("at") < until), log.filter(pl.col("at") >= until)
-    everything = tiltak_frame(engine, plan.id, include_archived=True)
+    everything = tiltak_frame(source, plan.id, include_archived=True)
     at_end = relabel(state_at(everything, later), levels, statuses)
     changes = changes_in_period(in_period)
     names = dict(zip(everything["id"].to_list(), everything["name"].to_list(), strict=True))
@@ -381,7 +391,7 @@ def build_report(engine: Engine, *, period: ReportPeriod, plan_key: str | None =
                  for r in part.iter_rows(named=True)]
         sections.append(LevelSection(lv["slug"], lv["label"], LEVEL_COLOR_WORDS.get(lv["slug"], ""), lines))
 
-    eval_log = log_frame(engine, plan_id=plan.id, entity="tiltak", until=until)
+    eval_log = log_frame(source, plan_id=plan.id, entity="tiltak", until=until)
     set_in_laget = set(eval_log.filter(pl.col("field") == "next_evaluation")["entity_id"].to_list())
     late = overdue(active, as_of)
     late = late.with_columns(example_evaluations(late, plan.is_demo, set_in_laget)).select(
@@ -389,8 +399,8 @@ def build_report(engine: Engine, *, period: ReportPeriod, plan_key: str | None =
         pl.col("services").list.join(", ").alias("Ansvar"), pl.col("next_evaluation").alias("Evalueres"),
         "Eksempeldata")
 
-    per_arena, per_level = meeting_tables(_meetings(engine, plan.id, period), as_of)
-    indicators = _indicator_sections(engine, plan.id, period)
+    per_arena, per_level = meeting_tables(_meetings(source, plan.id, period), as_of)
+    indicators = _indicator_sections(source, plan.id, period)
 
     counts = count_table(active, levels, statuses)
     figures = [KeyFigure("Tiltak i planen", fmt_int(active.height))]

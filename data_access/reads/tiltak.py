@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.db import changelog
-from data_access.db.engine import read_connection
+from data_access.db.engine import Source, reading
 from data_access.db.models import ChangeLog, Level, ProtectiveFactor, Service, Status, Tiltak, tiltak_services
 from data_access.db.uow import Conflict
 from data_access.domain.errors import FieldError, ValidationError
@@ -29,7 +29,7 @@ TILTAK_SCHEMA = {
 }
 
 
-def tiltak_frame(engine: Engine, plan_id: int, *, include_archived: bool = False,
+def tiltak_frame(source: Source, plan_id: int, *, include_archived: bool = False,
                  ids: Sequence[int] | None = None) -> pl.DataFrame:
     """All tiltak of a plan (or only ``ids``) with level, status and a ``services`` list column, in plan order.
 
@@ -52,7 +52,7 @@ def tiltak_frame(engine: Engine, plan_id: int, *, include_archived: bool = False
     if ids is not None:
         q = q.where(Tiltak.id.in_(list(ids)))
         sq = sq.where(tiltak_services.c.tiltak_id.in_(list(ids)))
-    with read_connection(engine) as conn:
+    with reading(source) as conn:
         rows = conn.execute(q).all()
         links = conn.execute(sq).all()
     frame = to_frame(rows, TILTAK_SCHEMA)

@@ -14,10 +14,10 @@ import re
 
 import bcrypt
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import Source, reading
 from data_access.db.models import User
 from data_access.domain.errors import NotFound
 from data_access.domain.frames import to_frame
@@ -41,12 +41,12 @@ def _free_username(s: Session, provider: str, wanted: str) -> str:
     return candidate
 
 
-def verify(engine: Engine, username: str, password: str) -> Actor | None:
+def verify(source: Source, username: str, password: str) -> Actor | None:
     """Check a local password (no limits, no session): for scripts and tests. The app uses sessions.login."""
     raw = (password or "").encode()
     if len(raw) > MAX_PASSWORD_BYTES:
         return None
-    with session_scope(engine) as s:
+    with reading(source) as s:
         user = s.scalar(select(User).where(User.username == username.strip().lower(), User.active,
                                            User.auth_method == LOCAL))
         if user and bcrypt.checkpw(raw, user.password_hash.encode()):
@@ -54,17 +54,17 @@ def verify(engine: Engine, username: str, password: str) -> Actor | None:
     return None
 
 
-def get_actor(engine: Engine, username: str | None) -> Actor | None:
+def get_actor(source: Source, username: str | None) -> Actor | None:
     if not username:
         return None
-    with session_scope(engine) as s:
+    with reading(source) as s:
         user = s.scalar(select(User).where(User.username == username, User.active))
         return Actor(user.username, user.role, user.name) if user else None
 
 
-def users_frame(engine: Engine) -> pl.DataFrame:
+def users_frame(source: Source) -> pl.DataFrame:
     """Every user with role, active flag and how they sign in (``auth_method`` as a Norwegian label)."""
-    with session_scope(engine) as s:
+    with reading(source) as s:
         rows = s.execute(select(User.username, User.name, User.email, User.role, User.active, User.auth_method)
                          .order_by(User.username)).all()
     frame = to_frame(rows, {"username": pl.String, "name": pl.String, "email": pl.String, "role": pl.String,

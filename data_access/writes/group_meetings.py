@@ -49,8 +49,8 @@ def end_meeting(engine: Engine, actor: Actor, meeting_id: int, tiltak_names: dic
                                .values(ended_at=uow.now).execution_options(synchronize_session=False))
         if closed.rowcount != 1:
             raise ValidationError("Møtet er allerede avsluttet.", field="meeting")
-        # Every change of the meeting is committed already, so the minutes can be read from the database.
-        blocks = minutes_for(engine, meeting_id, summary, ended_at=uow.now)
+        # Every change of the meeting is committed already; the minutes are read in this same transaction.
+        blocks = minutes_for(uow.s, meeting_id, summary, ended_at=uow.now)
         markdown = to_markdown(blocks)
         uow.s.execute(update(GroupMeeting).where(GroupMeeting.id == meeting_id)
                       .values(minutes_md=markdown, minutes_json=to_json(blocks)))
