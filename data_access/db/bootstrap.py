@@ -7,9 +7,10 @@ from sqlalchemy import Engine
 from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, MIN_COOKIE_KEY_LENGTH, Settings
 from data_access.db.demo import is_demo_database, is_empty, load_demo
 from data_access.db.engine import check_connection, get_engine, is_current, upgrade
+from data_access.domain.errors import LagetError
 
 
-class ConfigurationError(RuntimeError):
+class ConfigurationError(LagetError, RuntimeError):
     """A setting makes it unsafe to start; the message says which, in Norwegian."""
 
 

@@ -35,6 +35,8 @@ from typing import Literal
 import holidays
 from dateutil.easter import easter
 
+from data_access.domain.errors import ValidationError
+
 Kind = Literal["weekly", "biweekly", "monthly", "per_year", "as_needed"]
 KINDS = ("weekly", "biweekly", "monthly", "per_year", "as_needed")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
@@ -47,7 +49,7 @@ SCHOOL_BREAK_WEEKS = frozenset({8, 9, 40, 41})  # vinterferie and høstferie, wh
 HINT = "Skriv f.eks. «Ukentlig», «Hver 14. dag», «Månedlig», «5 ganger i året», «Årlig» eller «Ved behov»."
 
 
-class FrequencyError(ValueError):
+class FrequencyError(ValidationError):
     """A frequency that cannot be understood or is inconsistent; the message is Norwegian."""
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from data_access.domain.errors import ValidationError
 
-class PeriodError(ValueError):
+
+class PeriodError(ValidationError):
     """A period we cannot read; the message is Norwegian."""
 
 
