@@ -133,7 +133,7 @@ def data_version(engine: Engine) -> tuple[int, int, int, str]:
 
     Every write to plan data is logged (highest change-log id); group meetings and the fetcher's book-keeping
     are not logged, so their highest id, how many meetings have ended and the last fetch time are added.
-    Users are not part of it: the logged-in user is read fresh every rerun (``reads.sessions.check``).
+    Users are not part of it: the logged-in user is read fresh every rerun (``writes.sessions.check``).
     """
     with read_connection(engine) as conn:  # every rerun asks this: no session, no snapshot setup
         return _version(conn.execute(select(*_version_columns())).one())
