@@ -1,13 +1,14 @@
 """Runtime settings and their defaults.
 
 Every setting is an environment variable so the same code runs on a laptop (SQLite, demo data)
-and on a shared server (PostgreSQL). The table in README.md documents them; keep both in step.
+and on a shared server (PostgreSQL). Each default is written once, in ``Settings``; ``SETTINGS`` names the
+variable of each field, and tests/test_docs.py checks that the README's table lists every one with its default.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///data/laget.db"
@@ -27,9 +28,11 @@ DEFAULT_OIDC_ROLE_MAP: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str
-    cookie_key: str | None
-    cookie_name: str = "laget_auth"
+    """Every setting with its one default; ``SETTINGS`` names the variable that sets each field."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    cookie_key: str | None = None
+    cookie_name: str = "laget_auth"  # not a setting: the cookie's name
     load_demo: bool = True
     login_delay_seconds: float = 0.5
     stale_months: int = 6
@@ -85,39 +88,58 @@ def resolve_database_url(url: str) -> str:
     return url
 
 
-def load_settings(env: dict[str, str] | None = None, secrets: dict[str, str] | None = None) -> Settings:
-    """Read settings from ``env`` (default ``os.environ``), falling back to Streamlit ``secrets``."""
+# variable -> Settings field; the type of the field's default says how the text is read
+SETTINGS: dict[str, str] = {
+    "DATABASE_URL": "database_url",
+    "LAGET_COOKIE_KEY": "cookie_key",
+    "LAGET_LOAD_DEMO": "load_demo",
+    "LAGET_SESSION_HOURS": "session_hours",
+    "LAGET_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "LAGET_MAX_SESSIONS": "max_sessions",
+    "LAGET_LOGIN_DELAY": "login_delay_seconds",
+    "LAGET_TRUST_X_FORWARDED_FOR": "trust_forwarded_for",
+    "LAGET_OIDC_ROLE_CLAIM": "oidc_role_claim",
+    "LAGET_OIDC_ROLE_MAP": "oidc_role_map",
+    "LAGET_OIDC_DEFAULT_LESER": "oidc_default_leser",
+    "LAGET_STALE_MONTHS": "stale_months",
+    "LAGET_SSB_API_URL": "ssb_api_url",
+    "LAGET_FHI_API_URL": "fhi_api_url",
+    "LAGET_SOURCE_TIMEOUT": "source_timeout",
+    "LAGET_SMTP_HOST": "smtp_host",
+    "LAGET_SMTP_PORT": "smtp_port",
+    "LAGET_SMTP_USER": "smtp_user",
+    "LAGET_SMTP_PASSWORD": "smtp_password",
+    "LAGET_SMTP_FROM": "smtp_from",
+    "LAGET_SMTP_STARTTLS": "smtp_starttls",
+    "LAGET_BASE_URL": "base_url",
+    "LAGET_STUCK_RUN_SECONDS": "stuck_run_seconds",
+    "LAGET_FREEZE_EXIT_SECONDS": "freeze_exit_seconds",
+}
+DEFAULTS = Settings()
+
+
+def _parse(field: str, raw: object) -> object:
+    """The text of a variable (or a secrets.toml value) as the field's type, from the type of its default."""
+    default = getattr(DEFAULTS, field)
+    if field == "oidc_role_map":
+        return parse_role_map(raw)
+    if isinstance(default, bool):
+        return _flag(str(raw), default)
+    if isinstance(default, int | float):
+        return type(default)(str(raw).strip())
+    return str(raw)
+
+
+def load_settings(env: dict[str, str] | None = None, secrets: dict[str, object] | None = None) -> Settings:
+    """Read settings from ``env`` (default ``os.environ``), falling back to Streamlit ``secrets``; an empty or
+    missing variable keeps the default."""
     env = dict(os.environ if env is None else env)
     secrets = secrets or {}
-
-    def get(name: str) -> str | None:
-        return env.get(name) or (str(secrets[name]) if name in secrets else None)
-
-    role_map = env.get("LAGET_OIDC_ROLE_MAP") or secrets.get("LAGET_OIDC_ROLE_MAP")
-
-    return Settings(
-        database_url=resolve_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
-        cookie_key=get("LAGET_COOKIE_KEY"),
-        load_demo=_flag(get("LAGET_LOAD_DEMO"), True),
-        login_delay_seconds=float(get("LAGET_LOGIN_DELAY") or 0.5),
-        stale_months=int(get("LAGET_STALE_MONTHS") or 6),
-        ssb_api_url=get("LAGET_SSB_API_URL") or DEFAULT_SSB_API_URL,
-        fhi_api_url=get("LAGET_FHI_API_URL") or DEFAULT_FHI_API_URL,
-        source_timeout=float(get("LAGET_SOURCE_TIMEOUT") or 30.0),
-        smtp_host=get("LAGET_SMTP_HOST") or "",
-        smtp_port=int(get("LAGET_SMTP_PORT") or 587),
-        smtp_user=get("LAGET_SMTP_USER") or "",
-        smtp_password=get("LAGET_SMTP_PASSWORD") or "",
-        smtp_from=get("LAGET_SMTP_FROM") or "",
-        smtp_starttls=_flag(get("LAGET_SMTP_STARTTLS"), True),
-        base_url=(get("LAGET_BASE_URL") or "http://localhost:8501").rstrip("/"),
-        session_hours=float(get("LAGET_SESSION_HOURS") or 8.0),
-        session_idle_minutes=float(get("LAGET_SESSION_IDLE_MINUTES") or 30.0),
-        max_sessions=int(get("LAGET_MAX_SESSIONS") or 5),
-        oidc_role_claim=get("LAGET_OIDC_ROLE_CLAIM") or "roles",
-        oidc_role_map=parse_role_map(role_map) if role_map else DEFAULT_OIDC_ROLE_MAP,
-        oidc_default_leser=_flag(get("LAGET_OIDC_DEFAULT_LESER"), False),
-        trust_forwarded_for=_flag(get("LAGET_TRUST_X_FORWARDED_FOR"), False),
-        stuck_run_seconds=float(get("LAGET_STUCK_RUN_SECONDS") or 120.0),
-        freeze_exit_seconds=float(get("LAGET_FREEZE_EXIT_SECONDS") or 180.0),
-    )
+    values = {}
+    for name, field in SETTINGS.items():
+        raw = env.get(name) or secrets.get(name)
+        if raw is not None and str(raw).strip() != "" or isinstance(raw, dict):
+            values[field] = _parse(field, raw)
+    settings = replace(DEFAULTS, **values)
+    return replace(settings, database_url=resolve_database_url(settings.database_url),
+                   base_url=settings.base_url.rstrip("/"))

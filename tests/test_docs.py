@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import DEFAULTS, SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PACKAGES = ("data_access", "dashboard", "config", "pages", "tests", "benchmarks", "scripts")
@@ -50,3 +52,32 @@ def test_every_cited_file_exists(path: str) -> None:
 @pytest.mark.parametrize("name", cited_names(README))
 def test_every_cited_name_exists(name: str) -> None:
     resolve(name)
+
+
+def settings_table(text: str) -> dict[str, str]:
+    """The README's settings table: variable -> its default cell (pure)."""
+    section = text.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]*) \|", section, re.M)}
+
+
+def shown(default: object) -> str:
+    """A default as the README writes it: `1`/`0` for flags, `8` for 8.0, – for nothing (pure)."""
+    if isinstance(default, bool):
+        return f"`{int(default)}`"
+    if isinstance(default, float):
+        return f"`{default:g}`"
+    if isinstance(default, tuple):
+        return "=".join(default[0])
+    if default in (None, ""):
+        return "–"
+    return f"`{default}`"
+
+
+def test_the_settings_table_lists_exactly_the_settings() -> None:
+    assert sorted(settings_table(README)) == sorted(SETTINGS)
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_the_readme_gives_each_default(name: str) -> None:
+    cell, default = settings_table(README).get(name, ""), getattr(DEFAULTS, SETTINGS[name])
+    assert shown(default) in cell or (default is None and cell.startswith("none")), (name, cell, default)
