@@ -39,6 +39,8 @@ class Settings:
     ssb_api_url: str = DEFAULT_SSB_API_URL
     fhi_api_url: str = DEFAULT_FHI_API_URL
     source_timeout: float = 30.0
+    source_deadline: float = 60.0
+    source_run_deadline: float = 900.0
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
@@ -105,6 +107,8 @@ SETTINGS: dict[str, str] = {
     "LAGET_SSB_API_URL": "ssb_api_url",
     "LAGET_FHI_API_URL": "fhi_api_url",
     "LAGET_SOURCE_TIMEOUT": "source_timeout",
+    "LAGET_SOURCE_DEADLINE": "source_deadline",
+    "LAGET_SOURCE_RUN_DEADLINE": "source_run_deadline",
     "LAGET_SMTP_HOST": "smtp_host",
     "LAGET_SMTP_PORT": "smtp_port",
     "LAGET_SMTP_USER": "smtp_user",

@@ -65,9 +65,18 @@ def _reminders(dry_run: bool) -> int:
         print(f"Feil: {exc}", file=sys.stderr)
         return 3
     verb = "ville blitt sendt" if dry_run else "sendt"
-    print(f"Påminnelser {verb}: {len(result.sent)}. Allerede sendt i dag: {len(result.skipped)}.")
+    for email in result.sent:
+        print(f"{'Ville sendt' if dry_run else 'Sendt'}: {email}")
+    for email, reason in result.refused:
+        print(f"Avvist av e-posttjeneren: {email} ({reason})", file=sys.stderr)
+    print(f"Påminnelser {verb}: {len(result.sent)}. Allerede sendt i dag: {len(result.skipped)}."
+          + (f" Avvist: {len(result.refused)}." if result.refused else ""))
     for what in result.unreachable:
         print(f"Uten kontaktperson: {what}", file=sys.stderr)
+    if result.refused:
+        print(f"{len(result.refused)} påminnelser ble avvist og er ikke sendt; rett adressene (Per tjeneste / "
+              "Tiltak) og kjør på nytt, så prøves bare de igjen.", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -249,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             from data_access.db.backup import backup_to_file
             from data_access.domain.users import SYSTEM
 
-            counts = backup_to_file(_engine(), SYSTEM, args.file)
+            # never _engine(): a backup must not migrate the database it copies
+            counts = backup_to_file(get_engine(load_settings().database_url), SYSTEM, args.file)
             print(f"Sikkerhetskopi skrevet til {args.file}: {_rows(counts)}.")
         elif args.command == "restore":
             from data_access.db.backup import restore_from_file

@@ -14,6 +14,7 @@ from data_access.domain import formatting as fmt
 from data_access.domain.fields import INDICATOR, INDICATOR_VALUE
 from data_access.domain.frames import python_column
 from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
+from data_access.domain.markup import escape_markdown
 from data_access.domain.vocabulary import BETTER, GEOS, UNITS
 from data_access.formats.chart_specs import NUMBER_FORMAT, indicator_chart
 from data_access.reads.indicators import indicators_frame, values_frame
@@ -139,7 +140,8 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
 
 def import_preview(planned: list, indicator_name: str) -> None:
     """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI."""
-    st.markdown(f"**Forhåndsvisning:** {len(planned)} verdier til «{indicator_name}»")
+    what = escape_markdown(f"{len(planned)} verdier til «{indicator_name}»", inline=True)
+    st.markdown(f"**Forhåndsvisning:** {what}")
     grid(pl.DataFrame({"Periode": [r.period for r in planned],
                        "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
                        "Verdi": [fmt.value(r.value, "") if r.value is not None else fmt.MISSING for r in planned],

@@ -12,7 +12,7 @@ from dashboard.context import PageContext
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply, save_one
-from dashboard.ui import attempt, conflict_panel, flash, show_error, snapshot
+from dashboard.ui import attempt, conflict_panel, flash, plain, show_error, snapshot
 from data_access.db.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db.uow import Change
 from data_access.domain.errors import LagetError
@@ -106,8 +106,9 @@ def walk_agenda(ctx: PageContext, ids: list[int], tiltak: pl.DataFrame, meeting_
     left, right = st.columns([3, 2])
     with left:
         st.text(f"{row['name']} · {row['level_label']} · {row['status_label']}")
-        st.caption(f"På agendaen fordi: {reasons.get(row['id'], '–')} · Ansvar: {', '.join(row['services']) or '–'}"
-                   f" · Neste evaluering: {format_date(row['next_evaluation']) or '–'}")
+        st.caption(plain(f"På agendaen fordi: {reasons.get(row['id'], '–')} · Ansvar: "
+                         f"{', '.join(row['services']) or '–'} · Neste evaluering: "
+                         f"{format_date(row['next_evaluation']) or '–'}"))
         _walk_form(ctx, row, meeting_id)
         mine = actions.filter(pl.col("tiltak_id") == row["id"])
         if mine.height:

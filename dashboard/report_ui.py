@@ -39,6 +39,36 @@ def report_file(ctx: PageContext, period: ReportPeriod, fmt: str) -> bytes:
     return _file(*_key(ctx, period), fmt)
 
 
+FAILED = "_report_failed"
+
+
+def deferred_file(ctx: PageContext, period: ReportPeriod, fmt: str):
+    """The download button's callable. It runs outside the page run, where nothing can be drawn and Streamlit
+    would only log a failure (the click «did nothing»), so a failure is kept in the session's own dict and
+    shown the one way (``show_failures``) on the page's next run; the click still fails in the browser."""
+    failures = st.session_state.setdefault(FAILED, {})  # the dict itself: reachable from the download thread
+
+    def build() -> bytes:
+        try:
+            data = report_file(ctx, period, fmt)
+        except Exception as exc:
+            failures[fmt] = exc
+            raise
+        failures.pop(fmt, None)
+        return data
+
+    return build
+
+
+def show_failures() -> None:
+    """A report file that failed since the last run, with its Norwegian message (``show_error``)."""
+    from dashboard.ui import show_error
+
+    for exc in list(st.session_state.get(FAILED, {}).values()):
+        show_error(exc)
+    st.session_state.get(FAILED, {}).clear()
+
+
 def contents(report: Report) -> pl.DataFrame:
     """The preview: each chapter and what it holds, as plain text rows (user text is never Markdown)."""
     from data_access.domain.formatting import fmt_int

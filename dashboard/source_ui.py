@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.indicator_ui import import_preview
 from dashboard.tables import grid
-from dashboard.ui import flash, show_error
+from dashboard.ui import flash, plain, show_error
 from data_access.domain.errors import LagetError
 from data_access.domain.frames import python_column
 from data_access.domain.validation import format_date
@@ -21,15 +21,17 @@ from data_access.writes.sources import plan_regions, preview, refresh, save_sour
 
 
 @st.cache_resource(show_spinner=False)
-def _client(ssb_url: str, fhi_url: str, timeout: float):
-    """One client per process, so every session shares the rate limit (SSB: 30 requests a minute)."""
+def _client(ssb_url: str, fhi_url: str, timeout: float, deadline: float, run_deadline: float):
+    """One client per process, so every session shares the rate limit (SSB: 30 requests a minute); its
+    deadlines are per thread, so two sessions fetching at once do not share them."""
     from data_access.outside.source_client import SourceClient
 
-    return SourceClient(ssb_url, fhi_url, timeout=timeout)
+    return SourceClient(ssb_url, fhi_url, timeout=timeout, indicator_deadline=deadline, run_deadline=run_deadline)
 
 
 def client(ctx: PageContext):
-    return _client(ctx.settings.ssb_api_url, ctx.settings.fhi_api_url, ctx.settings.source_timeout)
+    s = ctx.settings
+    return _client(s.ssb_api_url, s.fhi_api_url, s.source_timeout, s.source_deadline, s.source_run_deadline)
 
 
 def _when(value) -> str:
@@ -55,7 +57,7 @@ def freshness(src: dict | None) -> None:
     if src["new_figures"]:
         st.markdown(":blue-badge[:material/update: Nye tall] Kilden har en nyere periode enn Laget har.")
     if src["last_error"]:
-        st.error(f"Siste henting feilet: {src['last_error']}", icon=":material/error:")
+        st.error(plain(f"Siste henting feilet: {src['last_error']}"), icon=":material/error:")
 
 
 def failures(sources: pl.DataFrame) -> None:
@@ -142,14 +144,14 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
                 return
             with st.spinner("Henter fra kilden …"):
                 fetched = preview(ctx.engine, client(ctx), ind["id"], kind, raw)
-            st.success(f"Hentet fra {fetched.definition.label}: {len(fetched.parsed.rows)} rader. Verdi: "
-                       f"«{fetched.parsed.value_label}». Siste periode hos kilden: "
-                       f"{fetched.latest_source_period or 'ukjent'}. Ingenting er lagret ennå.")
+            st.success(plain(f"Hentet fra {fetched.definition.label}: {len(fetched.parsed.rows)} rader. Verdi: "
+                             f"«{fetched.parsed.value_label}». Siste periode hos kilden: "
+                             f"{fetched.latest_source_period or 'ukjent'}. Ingenting er lagret ennå."))
             import_preview(fetched.planned, ind["name"])
             return
         changed = save_source(ctx.engine, ctx.actor, ind["id"], kind or None, raw)
-    except SourceError as exc:
-        st.error(f"Testen feilet: {exc}", icon=":material/error:")
+    except SourceError as exc:  # may quote the server's own words: shown literally
+        st.error(plain(f"Testen feilet: {exc}"), icon=":material/error:")
         return
     except LagetError as exc:
         show_error(exc)

@@ -107,7 +107,7 @@ def _follow_up(ctx: PageContext, row: dict) -> None:
     from data_access.reads.contacts import tiltak_contacts
 
     contact = ctx.read(tiltak_contacts, ctx.plan_id).get(row["id"])
-    st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact
+    st.caption(plain(f"Kontaktperson: {contact[0]} ({contact[1]})") if contact
                else "Kontaktperson: ikke egen (kontaktpersonene til de ansvarlige tjenestene gjelder)")
     contact_form(ctx, tiltak_id=row["id"], current=contact)
     actions = ctx.read(actions_frame, ctx.plan_id, open_only=True, tiltak_id=row["id"])

@@ -48,12 +48,12 @@ if meeting is None:
         st.info("Planen har ingen møtearena for implementeringsgruppa i møtekalenderen, så Laget kjenner ikke "
                 "gruppas planlagte møter.")
     elif proposed == today:
-        st.success(f"I dag er det planlagt møte i {arena['name']}.")
+        st.success(plain(f"I dag er det planlagt møte i {arena['name']}."))
     elif proposed:
-        st.info(f"Neste planlagte møte i {arena['name']} er {format_date(proposed)}. Starter du et møte i dag, "
-                "står det i referatet at møtet ble holdt på en annen dag enn planlagt.")
+        st.info(plain(f"Neste planlagte møte i {arena['name']} er {format_date(proposed)}. Starter du et møte i "
+                      "dag, står det i referatet at møtet ble holdt på en annen dag enn planlagt."))
     else:
-        st.info(f"{arena['name']} har ingen planlagte møter framover i møtekalenderen.")
+        st.info(plain(f"{arena['name']} har ingen planlagte møter framover i møtekalenderen."))
     st.write("Start et møte i implementeringsgruppa. Laget foreslår en agenda, og alle endringer som lagres "
              "mens møtet pågår – fra alle sider – kommer med i referatet.")
     with st.form("start_meeting"):

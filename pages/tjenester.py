@@ -9,7 +9,7 @@ from dashboard.contact_ui import contact_form
 from dashboard.context import page_context
 from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import date_column, example_note, excel_download, plan_header
+from dashboard.ui import date_column, example_note, excel_download, plain, plan_header
 from data_access.domain.actions import for_service, overdue_actions
 from data_access.reads.actions import actions_frame, actions_table
 from data_access.reads.contacts import service_contacts
@@ -35,7 +35,7 @@ services = overview["Tjeneste"].to_list()
 service = bound(st.selectbox, "Vis tiltakene til", key="service_view", param="tjeneste", options=services,
                 default=services[0])
 contact = ctx.read(service_contacts).get(service)
-st.caption(f"Kontaktperson: {contact[0]} ({contact[1]})" if contact else "Kontaktperson: ikke registrert")
+st.caption(plain(f"Kontaktperson: {contact[0]} ({contact[1]})") if contact else "Kontaktperson: ikke registrert")
 mine = tiltak.filter(pl.col("services").list.contains(service)).with_columns(
     pl.when(pl.col("next_evaluation").is_not_null() & (pl.col("next_evaluation") < today)
             & (pl.col("status") != "avsluttet")).then(pl.lit("Forsinket")).otherwise(pl.lit("")).alias("Forsinket"))

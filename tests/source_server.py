@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,12 +18,17 @@ from urllib.parse import parse_qs, urlsplit
 
 @dataclass
 class Answer:
-    """One answer; ``body`` may be a function of the request (``Seen``) for answers that depend on it."""
+    """One answer; ``body`` may be a function of the request (``Seen``) for answers that depend on it, and that
+    function may also return a whole ``Answer``. ``raw`` is sent as it is instead of ``body`` as JSON;
+    ``delay`` stalls before anything is sent; ``trickle`` sends the whole response (status line and headers
+    too) one byte at a time with that many seconds between the bytes, as a server behind a broken proxy does."""
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None
+    trickle: float = 0.0
 
 
 @dataclass
@@ -39,6 +43,7 @@ class SourceServer:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], list[Answer]] = {}
         self.requests: list[Seen] = []
+        self.closing = threading.Event()  # ends stalls and trickles when the test is done
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,16 +59,26 @@ class SourceServer:
                 queue = server.routes.get((method, parts.path))
                 answer = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Answer(
                     404, {"title": "Not Found", "status": 404, "detail": f"No route {parts.path}"})
-                if answer.delay:
-                    time.sleep(answer.delay)
                 body = answer.body(server.requests[-1]) if callable(answer.body) else answer.body
-                payload = json.dumps(body).encode()
+                if isinstance(body, Answer):
+                    answer = body
+                    body = answer.body(server.requests[-1]) if callable(answer.body) else answer.body
+                if answer.delay and server.closing.wait(answer.delay):
+                    return
+                payload = answer.raw if answer.raw is not None else json.dumps(body).encode()
+                ctype = "application/problem+json" if answer.status >= 400 else "application/json"
+                headers = {"Content-Type": f"{ctype}; charset=utf-8", "Content-Length": str(len(payload)),
+                           **answer.headers}
                 try:
+                    if answer.trickle:
+                        head = f"HTTP/1.1 {answer.status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                        for i, byte in enumerate((head + "\r\n").encode() + payload):
+                            if i and server.closing.wait(answer.trickle):
+                                return
+                            self.wfile.write(bytes([byte]))
+                        return
                     self.send_response(answer.status)
-                    ctype = "application/problem+json" if answer.status >= 400 else "application/json"
-                    self.send_header("Content-Type", f"{ctype}; charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    for k, v in answer.headers.items():
+                    for k, v in headers.items():
                         self.send_header(k, v)
                     self.end_headers()
                     self.wfile.write(payload)
@@ -90,6 +105,7 @@ class SourceServer:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

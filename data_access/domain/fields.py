@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from data_access.domain.errors import FieldError, ValidationError
-from data_access.domain.validation import check_free_text, parse_norwegian_date
+from data_access.domain.validation import check_free_text, check_list_text, parse_norwegian_date
 
 Parser = Callable[[Any], Any]
 
@@ -86,6 +86,7 @@ def _parse(spec: Field, value: Any) -> Any:
         items = [str(v).strip() for v in _iterable(value) if str(v).strip()]
         for item in items:
             check_free_text(item, spec.label, max_length=spec.max_length or 200)
+        check_list_text(items, spec.label)  # a number split over two items
         if spec.required and not items:
             raise ValidationError(f"«{spec.label}» må fylles ut.")
         return items

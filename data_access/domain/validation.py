@@ -12,20 +12,27 @@ guard must still treat as identity numbers, so for those only the date is checke
 - FH-numbers (felles hjelpenummer, first digit 8 or 9): no date by design;
 - numbers whose birth century stdnum cannot place, or that it places in the future (a typo is still refused).
 Eleven digits whose control digits do not add up (an order number, an account number) are accepted.
+
+A list field (Ansvar, Deltakere) is also checked as one text, its items joined with every separator between them
+removed (``check_list_text``): a number typed as «130725, 61354» in «Deltakere (skilt med komma)» or split over
+two lines of a grid cell arrives as two harmless items. For that joined text only python-stdnum's own
+fødselsnummer/D-nummer/H-nummer check counts (no Tenor, FH or date-only leniency), so ordinary lists of services,
+years and phone numbers stay accepted.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from stdnum.no import fodselsnummer
 
 from data_access.domain.errors import ValidationError
 
-__all__ = ["ValidationError", "check_free_text", "find_personal_number", "format_date", "parse_norwegian_date"]
+__all__ = ["ValidationError", "check_free_text", "check_list_text", "find_personal_number", "format_date",
+           "parse_norwegian_date"]
 
 DATE_FORMATS = (re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
                 re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"))
@@ -117,13 +124,34 @@ def find_personal_number(text: str | None) -> str | None:
     return None
 
 
+def find_personal_number_in_list(items: Iterable[object]) -> str | None:
+    """The first identity number in the list's items read as one text with no separator between them, or None;
+    only numbers python-stdnum itself accepts count here (see the module docstring)."""
+    joined = "".join("" if item is None else str(item) for item in items)
+    for number in _candidates(joined):
+        if fodselsnummer.is_valid(number):
+            return number
+    return None
+
+
+def _refuse(field_label: str) -> ValidationError:
+    return ValidationError(
+        f"«{field_label}» ser ut til å inneholde et fødselsnummer eller D-nummer. Laget skal aldri inneholde "
+        "opplysninger om enkeltbarn – fjern nummeret og prøv igjen.", field=field_label)
+
+
+def check_list_text(items: Iterable[object], field_label: str) -> None:
+    """Refuse a list whose items, joined, spell an identity number (each item is checked on its own by
+    ``check_free_text``)."""
+    if find_personal_number_in_list(items):
+        raise _refuse(field_label)
+
+
 def check_free_text(text: str | None, field_label: str, *, max_length: int) -> None:
     """Refuse identity numbers and over-long text, with a Norwegian message naming the field."""
     text = text or ""
     if find_personal_number(text):
-        raise ValidationError(
-            f"«{field_label}» ser ut til å inneholde et fødselsnummer eller D-nummer. Laget skal aldri inneholde "
-            "opplysninger om enkeltbarn – fjern nummeret og prøv igjen.", field=field_label)
+        raise _refuse(field_label)
     if len(text) > max_length:
         raise ValidationError(f"«{field_label}» kan være høyst {max_length} tegn (nå {len(text)}).",
                               field=field_label)

@@ -113,7 +113,8 @@ def plan_frames(source: Source, plan_id: int, year: int) -> dict[str, pl.DataFra
 
 def _book(build) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # user text stays text: «=HYPERLINK(…)» is not a formula and «https://…» not a live link in Excel
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     build(book)
     book.close()
     return buffer.getvalue()

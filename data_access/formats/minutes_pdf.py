@@ -5,6 +5,7 @@ Every page carries «Side n av m» in the footer."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -24,6 +25,30 @@ def register_fonts(pdf: FPDF) -> tuple[str, bool]:
             pdf.add_font("DejaVu", "B", str(bold))
             return "DejaVu", True
     return "Helvetica", False
+
+
+def fitted_rows(pdf: FPDF, rows: list[list[str]], col_widths: Sequence[float] | None, *, line_height: float,
+                padding: float, max_height: float | None = None) -> list[list[str]]:
+    """``rows`` for ``pdf.table`` with none taller than a page: fpdf2 cannot split a table row over two pages and
+    refuses the whole document («The row with index 1 is too high …») when one cell holds a long text, e.g. a
+    1,000-character word in a narrow column. Such a row becomes several rows, each cell's wrapped lines shared
+    out in page-sized pieces (the other cells of a continuation row are empty). Long words are broken by
+    fpdf2's own line breaking, as in the table. Call with the table's body font set."""
+    widths = list(col_widths or [1.0] * max((len(r) for r in rows), default=1))
+    total = sum(widths)
+    limit = max_height if max_height is not None else 0.7 * (pdf.h - pdf.t_margin - pdf.b_margin)
+    per_row = max(1, int((limit - 2 * padding) // line_height))
+    out: list[list[str]] = []
+    for row in rows:
+        lines = [pdf.multi_cell(max(1.0, pdf.epw * widths[i % len(widths)] / total - 2 * padding), line_height,
+                                text or "", dry_run=True, output="LINES") for i, text in enumerate(row)]
+        height = max((len(cell) for cell in lines), default=1)
+        if height <= per_row:
+            out.append(row)
+            continue
+        for start in range(0, height, per_row):
+            out.append(["\n".join(cell[start:start + per_row]) for cell in lines])
+    return out
 
 
 class _Pdf(FPDF):
@@ -73,11 +98,13 @@ def blocks_pdf(blocks: list, title: str = "Referat") -> bytes:
                 pdf.ln(2)
         elif kind == "table":
             pdf.set_font(family, "", 9)
-            with pdf.table(text_align="LEFT", line_height=5) as table:
-                for row in [block[1], *block[2]]:
+            body = fitted_rows(pdf, [[_clean(text or "–", ok) for text in row] for row in block[2]], None,
+                               line_height=5, padding=1)
+            with pdf.table(text_align="LEFT", line_height=5, padding=1) as table:
+                for row in [[_clean(text or "–", ok) for text in block[1]], *body]:
                     cells = table.row()
                     for text in row:
-                        cells.cell(_clean(text or "–", ok))
+                        cells.cell(text)
             pdf.ln(2)
     return bytes(pdf.output())
 

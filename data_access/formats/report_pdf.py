@@ -12,7 +12,7 @@ from fpdf.fonts import FontFace
 
 from data_access.domain.formatting import fmt_date, fmt_int
 from data_access.domain.vocabulary import EXAMPLE_LABEL
-from data_access.formats.minutes_pdf import register_fonts
+from data_access.formats.minutes_pdf import fitted_rows, register_fonts
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
     SECTIONS,
@@ -57,8 +57,17 @@ def _toc(pdf: ReportPDF, outline: list) -> None:
         link = pdf.add_link(page=section.page_number)
         pdf.set_x(pdf.l_margin + indent)
         width = pdf.epw - indent - 14
-        pdf.cell(width, 6.5, section.name, link=link)
+        pdf.cell(width, 6.5, _fit(pdf, section.name, width), link=link)
         pdf.cell(14, 6.5, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+
+
+def _fit(pdf: ReportPDF, text: str, width: float) -> str:
+    """One line of the table of contents: a name too long for it (a 200-character word) ends in «…»."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "…") > width - 2:
+        text = text[:-1]
+    return text + "…"
 
 
 def _heading(pdf: ReportPDF, text: str, level: int, keep: float = 40) -> None:
@@ -87,6 +96,7 @@ def _example(pdf: ReportPDF, text: str = EXAMPLE_LABEL) -> None:
 def _table(pdf: ReportPDF, header: list[str] | None, rows: list[list[str]], widths: tuple[float, ...],
            align: str | tuple[str, ...] = "LEFT", size: float = 8.5) -> None:
     pdf.set_font(pdf.family_name, "", size)
+    rows = fitted_rows(pdf, rows, widths, line_height=4.4, padding=1.2)
     with pdf.table(col_widths=widths, text_align=align, line_height=4.4, padding=1.2, repeat_headings=1,
                    headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
                    first_row_as_headings=header is not None, borders_layout="HORIZONTAL_LINES") as table:

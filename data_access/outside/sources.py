@@ -11,13 +11,15 @@ code used is kept with the value.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from data_access.domain.errors import ValidationError
+from data_access.domain.errors import LagetError, ValidationError
 from data_access.domain.periods import PeriodError, parse_period, sort_key
+from data_access.domain.validation import check_free_text, check_list_text
 from data_access.domain.vocabulary import GEOS, UNITS
 from data_access.formats.indicator_import import ParsedFile, ParsedRow, RowError
 from data_access.formats.jsonstat import Dataset
@@ -30,8 +32,11 @@ SAME_YEAR = re.compile(r"^(\d{4})_(\1)$")
 DEFAULT_MARKER = ".."  # a cell with neither value nor status: not available
 
 
-class SourceError(ValueError):
-    """A fetch failed or the answer does not fit the definition; the message is Norwegian and names the table."""
+class SourceError(LagetError, ValueError):
+    """A fetch failed or the answer does not fit the definition; the message is Norwegian and names the table.
+
+    The one error of fetching figures: network, deadline, error answers and answers of the wrong shape alike,
+    so ``refresh`` records it per indicator and the UI shows it the one way (``show_error``)."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,24 @@ def parse_definition(kind: str, raw: Mapping[str, Any]) -> SourceDefinition:
             raise ValidationError("Antall desimaler må være et helt tall fra 0 til 6.", field="decimals")
     else:
         decimals = None
-    return SourceDefinition(kind, table, region_dim, time_dim, values, source, time, codelists,
+    defn = SourceDefinition(kind, table, region_dim, time_dim, values, source, time, codelists,
                             parse_regions(raw.get("regions")), unit, decimals)
+    _guard(defn)
+    return defn
+
+
+GUARD_LABEL = "Kildedefinisjonen"
+
+
+def _guard(defn: SourceDefinition) -> None:
+    """The personal-data guard over every text of a definition (codes are free text the user types), and over
+    each list of codes read as one text: an identity number never hides in a source either."""
+    texts = [defn.table, defn.source, defn.region_dim, defn.time_dim, defn.time, *defn.values, *defn.values.values(),
+             *defn.codelists, *defn.codelists.values(), *(c for codes in defn.regions.values() for c in codes)]
+    for text in texts:
+        check_free_text(text, GUARD_LABEL, max_length=200)
+    for codes in [list(defn.values.values()), list(defn.values), *defn.regions.values()]:
+        check_list_text(codes, GUARD_LABEL)
 
 
 def all_codes(regions: Mapping[str, list[str]]) -> list[str]:
@@ -216,15 +237,26 @@ def is_newer(source_period: str | None, held_period: str | None) -> bool:
     return held_period is None or sort_key(source_period) > sort_key(held_period)
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
+MAX_MARKER = 5  # IndicatorValue.marker: SSB's «.», «..», «:», FHI's flags
+
+
+def _number(value: Any, where: str) -> float | None:
+    """A cell's value as a number, None when it has none. Text where a number belongs is an error for the
+    indicator, never a missing-value marker: markers come from ``status`` (a «..» in ``value`` would otherwise
+    hide a changed table as «not available» for every period)."""
+    if value is None or value == "":
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            raise SourceError(f"{where}: verdien «{str(value)[:20]}» er tekst, ikke et tall. Ingenting er lagret.") \
+                from None
+    if not math.isfinite(number):
+        raise SourceError(f"{where}: verdien «{value}» er ikke et endelig tall. Ingenting er lagret.")
+    return number
 
 
 def check_layout(defn: SourceDefinition, ds: Dataset) -> None:
@@ -252,6 +284,8 @@ def to_parsed(defn: SourceDefinition, ds: Dataset, regions: Mapping[str, list[st
     metric = defn.values.get(metric_dims[0]) if metric_dims else None
     unit = ds.unit(metric) if metric else {}
     decimals = defn.decimals if defn.decimals is not None else unit.get("decimals")
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 10:
+        decimals = None  # the source's own decimals only when they make sense
     cells = {(c.coords[defn.region_dim], c.coords[defn.time_dim]): c for c in ds.cells()}
     label = ds.dimension(metric_dims[0]).label_of(metric) if metric else ds.label
     out = ParsedFile(defn.kind, label or defn.label)
@@ -268,14 +302,19 @@ def to_parsed(defn: SourceDefinition, ds: Dataset, regions: Mapping[str, list[st
         for period_code in time_dim.codes:
             line += 1
             options = [cells[(c, period_code)] for c in present if (c, period_code) in cells]
-            chosen = next((c for c in options if _number(c.value) is not None), options[0] if options else None)
-            if chosen is None:
+            numbers = [_number(c.value, f"{defn.label}, {region_dim.label_of(c.coords[defn.region_dim])} "
+                                        f"{time_dim.label_of(period_code)}") for c in options]
+            pick = next((i for i, n in enumerate(numbers) if n is not None), 0 if options else None)
+            if pick is None:
                 continue
+            chosen, value = options[pick], numbers[pick]
             code = chosen.coords[defn.region_dim]
-            value = _number(chosen.value)
             if value is not None and isinstance(decimals, int):
                 value = round(value, decimals)
             marker = None if value is not None else (chosen.status or DEFAULT_MARKER)
+            if marker is not None and len(marker) > MAX_MARKER:
+                raise SourceError(f"{defn.label}: statusmerket «{marker[:20]}» for {time_dim.label_of(period_code)} "
+                                  "er ikke et merke for manglende tall. Ingenting er lagret.")
             try:
                 period = parse_period(period_text(period_code))
             except PeriodError as exc:

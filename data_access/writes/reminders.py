@@ -6,9 +6,14 @@ Who is reminded of what:
 - an open action whose deadline has passed: the contact of its responsible service, else the contact of the
   tiltak it concerns (an action with only a person's name has no address and is listed as unreachable).
 
-``laget reminders`` is meant for a daily cron. A reminder is marked sent (table ``sent_reminders``, keyed by
-e-mail and date) only after the SMTP server accepted it, so a failed run can simply be repeated, and a second
-run the same day sends nothing twice.
+``laget reminders`` is meant for a daily cron, possibly on two hosts or replicas at once. Each contact is
+delivered to on its own: before sending, a run *claims* the (e-mail, day) row of ``sent_reminders`` in its own
+committed transaction, and the table's unique constraint lets only one run have it (on SQLite and PostgreSQL
+alike: the second INSERT waits for the first to commit and then fails), so two runs never both send. When the
+server refuses the address (e.g. ``550``) or the message, the claim is given back and the refusal, with the
+server's reason, is recorded in the run's result (and printed by the CLI); the other contacts are still sent to,
+and a repeated run tries the refused ones again. Only a lost connection ends the run early. A run that dies
+between claiming and sending leaves the claim: that contact is not reminded again that day (at most once).
 """
 
 from __future__ import annotations
@@ -17,18 +22,19 @@ import contextlib
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from email.message import EmailMessage
 from urllib.parse import urlencode
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, delete, select
 
 from config.settings import Settings
 from data_access.db.engine import session_scope
 from data_access.db.models import SentReminder
+from data_access.db.uow import UnitOfWork
 from data_access.domain.actions import overdue_actions, responsible
 from data_access.domain.errors import LagetError
+from data_access.domain.permissions import Actor
 from data_access.domain.validation import format_date
 from data_access.reads.actions import actions_frame
 from data_access.reads.contacts import service_contacts, tiltak_contacts
@@ -36,6 +42,7 @@ from data_access.reads.plans import plans_frame
 from data_access.reads.tiltak import overdue, tiltak_frame
 
 SMTP_TIMEOUT = 20  # seconds; a hanging server must not hang the cron job
+SENDER = Actor("system", "admin", "Påminnelser")  # book-keeping of sent reminders, not user data
 
 
 class ReminderError(LagetError):
@@ -129,13 +136,35 @@ def already_sent(engine: Engine, today: date) -> set[str]:
         return {e.lower() for e in s.scalars(select(SentReminder.email).where(SentReminder.sent_on == today))}
 
 
-def _mark_sent(engine: Engine, reminder: Reminder, today: date) -> None:
-    try:
-        with session_scope(engine) as s:
-            s.add(SentReminder(email=reminder.email.lower(), sent_on=today, sent_at=datetime.now(),
-                               items=len(reminder.items)))
-    except IntegrityError:  # a parallel run marked it first; it was sent either way
-        pass
+def _claim(engine: Engine, reminder: Reminder, today: date) -> bool:
+    """Take the (e-mail, day) row before sending; False when another run has it. Committed at once, so a
+    parallel run sees it (its own INSERT waits on ours, then fails on the unique constraint)."""
+    with UnitOfWork(engine, SENDER, None, None) as uow:
+        return uow.insert_new(SentReminder(email=reminder.email.lower(), sent_on=today, sent_at=uow.now,
+                                           items=len(reminder.items)))
+
+
+def _release(engine: Engine, reminder: Reminder, today: date) -> None:
+    """Give the claim back after a refusal, so a later run (once the address is fixed) tries again."""
+    with UnitOfWork(engine, SENDER, None, None) as uow:
+        uow.s.execute(delete(SentReminder).where(SentReminder.email == reminder.email.lower(),
+                                                 SentReminder.sent_on == today))
+
+
+def _refusal(exc: smtplib.SMTPException) -> str | None:
+    """The server's reason when it refused this one message (recipient or content), None for anything that
+    ends the connection (then the run stops)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        reasons = [f"{code} {_text(msg)}".strip() for code, msg in exc.recipients.values()]
+        return "; ".join(reasons) or "mottakeren ble avvist"
+    if isinstance(exc, smtplib.SMTPDataError | smtplib.SMTPResponseException) \
+            and not isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}".strip()
+    return None
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
@@ -163,13 +192,14 @@ def _connect(settings: Settings) -> smtplib.SMTP:
 @dataclass
 class RunResult:
     sent: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # already reminded today
+    skipped: list[str] = field(default_factory=list)  # already reminded today (by this or another run)
     unreachable: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, the server's reason)
 
 
 def send_reminders(engine: Engine, settings: Settings, today: date, *, dry_run: bool = False,
                    out: Callable[[str], None] = print) -> RunResult:
-    """Send (or with ``dry_run`` print) today's reminders; each contact at most once a day."""
+    """Send (or with ``dry_run`` print) today's reminders; each contact at most once a day, across runs."""
     reminders, unreachable = collect(engine, today, settings.base_url)
     result = RunResult(unreachable=unreachable)
     done = already_sent(engine, today)
@@ -186,12 +216,21 @@ def send_reminders(engine: Engine, settings: Settings, today: date, *, dry_run: 
     smtp = _connect(settings)
     try:
         for r in due:
+            if not _claim(engine, r, today):
+                result.skipped.append(r.email)  # a parallel run has it
+                continue
             try:
                 smtp.send_message(compose(r, sender, today))
             except (OSError, smtplib.SMTPException) as exc:
-                raise ReminderError(f"E-posttjeneren avviste påminnelsen til {r.email} ({type(exc).__name__}). "
-                                    f"{len(result.sent)} påminnelser ble sendt før feilen.") from exc
-            _mark_sent(engine, r, today)
+                _release(engine, r, today)
+                reason = _refusal(exc) if isinstance(exc, smtplib.SMTPException) else None
+                if reason is None:
+                    raise ReminderError(
+                        f"Forbindelsen til e-posttjeneren brøt under påminnelsen til {r.email} "
+                        f"({type(exc).__name__}). {len(result.sent)} påminnelser ble sendt før feilen; kjør "
+                        "på nytt for resten.") from exc
+                result.refused.append((r.email, reason))
+                continue
             result.sent.append(r.email)
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):

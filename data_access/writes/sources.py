@@ -10,7 +10,10 @@ import. A failed fetch writes nothing but the failure itself (``last_error``), w
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,7 +55,8 @@ class Fetched:
 
 
 def client_from_settings(settings: Any) -> SourceClient:
-    return SourceClient(settings.ssb_api_url, settings.fhi_api_url, timeout=settings.source_timeout)
+    return SourceClient(settings.ssb_api_url, settings.fhi_api_url, timeout=settings.source_timeout,
+                        indicator_deadline=settings.source_deadline, run_deadline=settings.source_run_deadline)
 
 
 # reads -----------------------------------------------------------------------------------------------------
@@ -174,7 +178,9 @@ def preview(engine: Engine, client: SourceClient, indicator_id: int, kind: str,
         if ind is None:
             raise NotFound("Fant ikke indikatoren.")
         plan_id = ind.plan_id
-    return fetch(client, defn, plan_regions(engine, plan_id), defn.label)
+    regions = plan_regions(engine, plan_id)
+    with client.deadline(client.indicator_deadline):
+        return fetch(client, defn, regions, defn.label)
 
 
 def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str | None = None,
@@ -193,15 +199,39 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
         todo = [(src.indicator_id, src.kind, dict(src.definition), name, plan_id)
                 for src, name, plan_id in s.execute(q.order_by(Plan.sort_order, Indicator.sort_order)).all()]
     outcomes = []
+    run_end = None if client.run_deadline is None else time.monotonic() + client.run_deadline
     for ind_id, kind, raw, name, plan_id in todo:
         try:
-            defn = parse_definition(kind, raw)
-            fetched = fetch(client, defn, plan_regions(engine, plan_id), defn.label)
+            with _deadline(client, run_end):
+                defn = parse_definition(kind, raw)
+                fetched = fetch(client, defn, plan_regions(engine, plan_id), defn.label)
             result = import_values(engine, actor, ind_id, fetched.planned)
-        except (SourceError, LagetError) as exc:  # one indicator's failure never stops the others
-            _record(engine, ind_id, now, str(exc))
-            outcomes.append(Outcome(ind_id, name, False, str(exc)))
+        except LagetError as exc:  # one indicator's failure never stops the others
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the other indicators their figures
+            logging.getLogger("laget").exception("Unexpected error fetching indicator %s", ind_id)
+            message = (f"Uventet feil under hentingen ({type(exc).__name__}); meld fra til den som drifter "
+                       "Laget. Ingenting er lagret.")
+        else:
+            _record(engine, ind_id, now, None, fetched.latest_source_period)
+            outcomes.append(Outcome(ind_id, name, True, result.summary(), result))
             continue
-        _record(engine, ind_id, now, None, fetched.latest_source_period)
-        outcomes.append(Outcome(ind_id, name, True, result.summary(), result))
+        _record(engine, ind_id, now, message)
+        outcomes.append(Outcome(ind_id, name, False, message))
     return outcomes
+
+
+@contextmanager
+def _deadline(client: SourceClient, run_end: float | None) -> Iterator[None]:
+    """The indicator's deadline: its own (``LAGET_SOURCE_DEADLINE``) or what is left of the run's, whichever
+    ends first; once the run's is spent, the remaining indicators fail at once, each recorded."""
+    limit, setting, shown = client.indicator_deadline, "LAGET_SOURCE_DEADLINE", client.indicator_deadline
+    if run_end is not None:
+        left = run_end - time.monotonic()
+        if left <= 0:
+            raise SourceError(f"Ikke hentet: hele hentingen nådde tidsgrensen på {client.run_deadline:g} sekunder "
+                              "(LAGET_SOURCE_RUN_DEADLINE). Ingenting er lagret.")
+        if limit is None or left < limit:
+            limit, setting, shown = left, "LAGET_SOURCE_RUN_DEADLINE", client.run_deadline
+    with client.deadline(limit, setting, shown):
+        yield

@@ -42,3 +42,36 @@ def test_reader_chooses_a_year_and_a_date_range(open_page):
 def test_every_role_sees_the_rapport_page(open_page, user):
     at = open_page(user)
     assert "Rapport" in at.session_state["_laget_pages"]
+
+
+def test_a_failed_download_is_shown_the_one_way_on_the_next_run(open_page):
+    from data_access.formats.report_files import ReportError
+
+    at = open_page("leder", "rapport")
+    at.session_state["_report_failed"] = {"pdf": ReportError("Rapporten kunne ikke lages som PDF (ValueError).")}
+    at.run()
+    assert [e.value for e in at.error] == ["Rapporten kunne ikke lages som PDF (ValueError)."]
+    at.run()
+    assert not at.error, "shown once"
+
+
+def test_the_download_callable_keeps_its_failure_for_the_page(open_page, monkeypatch):
+    from dashboard import report_ui
+
+    open_page("leder", "rapport")
+    failures: dict = {}
+
+    class State(dict):
+        def setdefault(self, key, default):
+            return failures
+
+    monkeypatch.setattr(report_ui.st, "session_state", State())
+
+    def broken(ctx, period, fmt):
+        raise ValueError("fpdf")
+
+    monkeypatch.setattr(report_ui, "report_file", broken)
+    build = report_ui.deferred_file(None, None, "pdf")  # what the «Last ned PDF» click runs, outside the page
+    with pytest.raises(ValueError):
+        build()
+    assert isinstance(failures["pdf"], ValueError), "kept for show_failures on the next run"

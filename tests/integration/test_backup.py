@@ -130,7 +130,7 @@ def test_too_long_value_from_sqlite_is_named_not_a_raw_error(templates, tmp_path
     sqlite = make_engine(templates.sqlite_copy("demo", tmp_path / "long.db"))
     with sqlite.begin() as conn:  # SQLite does not enforce VARCHAR lengths; PostgreSQL does
         conn.execute(text("UPDATE users SET name = :n WHERE username = 'leder'"), {"n": "x" * 151})
-    with pytest.raises(ValidationError, match="«name» i tabellen «users» har 151 tegn"):
+    with pytest.raises(ValidationError, match=r"tabellen «users».*kolonnen «name».*har 151 tegn, men kan ha høyst 150"):
         restore(empty_engine, SYSTEM, io.BytesIO(_backup(sqlite)))
     assert _count(empty_engine) == 0
     sqlite.dispose()

@@ -93,3 +93,26 @@ def test_duplicate_protective_factors_get_a_norwegian_message(demo_engine):
     with pytest.raises(ValidationError, match="Beskyttelsesfaktoren «god skole» står to ganger"):
         create_plan(demo_engine, ADMIN, name="Plan", kommune="Hamar", protective_factors=["God skole", "god skole "])
     assert _counts(demo_engine) == before
+
+
+@pytest.mark.parametrize("participants", ["130725, 61354", ["130725", "61354"], ["130725", " 613", "54 "]])
+def test_a_number_split_over_list_items_is_refused_and_nothing_saved(demo_engine, participants):
+    plan_id, arena, _ = _stange(demo_engine)
+    before = _counts(demo_engine)
+    with pytest.raises(ValidationError, match="«Deltakere» ser ut til å inneholde et fødselsnummer"):
+        create_arena(demo_engine, ADMIN, plan_id, name="Ny arena", level="kommune", participants=participants)
+    with pytest.raises(ValidationError, match="fødselsnummer"):
+        update_arena(demo_engine, ADMIN, arena["id"], arena["version"], {"participants": participants})
+    assert _counts(demo_engine) == before
+
+
+def test_an_identity_number_in_a_source_code_is_refused_and_nothing_saved(demo_engine):
+    from data_access.writes.sources import save_source
+
+    _, _, indicator = _stange(demo_engine)
+    before = _counts(demo_engine)
+    for definition in ({"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "15108695088"}},
+                       {"table": "12944", "values": {"ContentsCode": "151086", "Alder": "95088"}}):
+        with pytest.raises(ValidationError, match="«Kildedefinisjonen» ser ut til å inneholde et fødselsnummer"):
+            save_source(demo_engine, ADMIN, indicator["id"], "ssb", definition)
+    assert _counts(demo_engine) == before

@@ -1,6 +1,8 @@
 """`laget reminders` against a real SMTP server (aiosmtpd) started in the test, on both backends."""
 
+import asyncio
 import socket
+import threading
 from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import default
@@ -12,8 +14,8 @@ from sqlalchemy import func, select
 
 from config.settings import load_settings
 from dashboard.cli import main
-from data_access.db.engine import session_scope
-from data_access.db.models import SentReminder
+from data_access.db.engine import make_engine, session_scope
+from data_access.db.models import SentReminder, Service
 from data_access.domain.permissions import Actor
 from data_access.reads.plans import plans_frame
 from data_access.reads.tiltak import overdue, tiltak_frame
@@ -133,3 +135,118 @@ def test_collect_lists_items_without_contact(demo_engine):
     reminders, unreachable = collect(demo_engine, TODAY, "https://x.no")
     assert reminders == []
     assert len(unreachable) >= overdue(tiltak_frame(demo_engine, plan_id), TODAY).height
+
+
+class Refuse(Keep):
+    """Keeps messages, but refuses the addresses in ``refused`` at RCPT TO with 550, as a real server does."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class Slow(Keep):
+    """Accepts slowly, so two runs started together overlap for the whole run."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _server(handler):
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    return controller
+
+
+def test_a_refused_address_does_not_stop_the_others_and_is_recorded(demo_engine, capsys):
+    _setup(demo_engine)
+    handler = Refuse({"eva.li@stange.kommune.no"})  # sorts before per.hansen: today the run stopped there
+    controller = _server(handler)
+    try:
+        settings = _settings(controller.port)
+        result = send_reminders(demo_engine, settings, TODAY)
+        assert result.sent == ["per.hansen@stange.kommune.no"]
+        assert [email for email, _ in result.refused] == ["eva.li@stange.kommune.no"]
+        assert result.refused[0][1].startswith("550") and "Mailbox unavailable" in result.refused[0][1]
+        assert [rcpt for rcpt, _ in handler.messages] == [["per.hansen@stange.kommune.no"]]
+        with session_scope(demo_engine) as s:
+            assert list(s.scalars(select(SentReminder.email))) == ["per.hansen@stange.kommune.no"]
+        handler.refused.clear()  # the address was fixed: the next run sends only to her
+        again = send_reminders(demo_engine, settings, TODAY)
+        assert again.sent == ["eva.li@stange.kommune.no"] and again.refused == []
+        assert sorted(r[0] for r, _ in handler.messages) == ["eva.li@stange.kommune.no",
+                                                             "per.hansen@stange.kommune.no"]
+    finally:
+        controller.stop()
+
+
+def test_cli_shows_each_recipient_and_the_servers_reason(demo_engine, demo_url, monkeypatch, capsys):
+    _setup(demo_engine)
+    controller = _server(Refuse({"eva.li@stange.kommune.no"}))
+    try:
+        for key, value in {"DATABASE_URL": demo_url, "LAGET_SMTP_HOST": "127.0.0.1", "LAGET_SMTP_STARTTLS": "0",
+                           "LAGET_SMTP_FROM": "laget@stange.kommune.no", "LAGET_SMTP_PORT": str(controller.port),
+                           "LAGET_BASE_URL": "https://x.no"}.items():
+            monkeypatch.setenv(key, value)
+        assert main(["reminders"]) == 3
+        captured = capsys.readouterr()
+        assert "Sendt: per.hansen@stange.kommune.no" in captured.out and "Avvist: 1." in captured.out
+        assert "Avvist av e-posttjeneren: eva.li@stange.kommune.no (550 5.1.1 Mailbox unavailable)" in captured.err
+        assert "Traceback" not in captured.err
+    finally:
+        controller.stop()
+
+
+def _many_contacts(engine, n: int = 14) -> list[str]:
+    """``n`` services, each with its own contact and an overdue action item."""
+    plan_id = plans_frame(engine).filter(pl.col("key") == "stange-2023-2026")["id"][0]
+    with session_scope(engine) as s:
+        services = list(s.scalars(select(Service.name).order_by(Service.name)))[:n]
+    assert len(services) == n, "the demo has enough services"
+    emails = [f"kontakt{i:02}@stange.kommune.no" for i in range(n)]
+    for service, email in zip(services, emails, strict=True):
+        set_contact(engine, KARI, service=service, name=f"Kontakt {email[7:9]}", email=email)
+        add_action(engine, KARI, plan_id, text=f"Følge opp {service}", service=service,
+                   deadline=TODAY - timedelta(days=2))
+    return emails
+
+
+@pytest.mark.parametrize("runs", [2, 3])
+def test_parallel_runs_send_each_contact_exactly_one_mail(demo_engine, demo_url, runs):
+    emails = _many_contacts(demo_engine)
+    handler = Slow()
+    controller = _server(handler)
+    settings = _settings(controller.port, demo_url)
+    barrier = threading.Barrier(runs)
+    results, errors = [], []
+
+    def run() -> None:
+        engine = make_engine(demo_url)  # its own engine and connections, like another cron host
+        try:
+            barrier.wait()
+            results.append(send_reminders(engine, settings, TODAY))
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        controller.stop()
+    assert errors == []
+    received = sorted(r[0] for r, _ in handler.messages)
+    assert received == sorted(emails), "each contact exactly one e-mail"
+    assert sorted(e for r in results for e in r.sent) == sorted(emails)
+    assert _sent_count(demo_engine) == len(emails)

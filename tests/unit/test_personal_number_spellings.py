@@ -106,3 +106,111 @@ def test_ordinary_plan_text_is_accepted():
                  "Kontonummer 1234.56.78903", "Saksnr. 2024/1234-5", "Org.nr. 974 760 673",
                  "Ungdata 2021: 45 %, 2023: 47 %", "Versjon 2.3.1 av 12.05.2026"):
         assert find_personal_number(text) is None, text
+
+
+# ---- list fields (Ansvar, Deltakere) and indicator source definitions ------------------------------------
+
+
+@st.composite
+def stdnum_numbers(draw) -> str:
+    """A number python-stdnum accepts (fødselsnummer, D- or H-nummer): what the joined-list check counts."""
+    number = draw(valid_numbers())
+    assume(fodselsnummer.is_valid(number))
+    return number
+
+
+@st.composite
+def split_over_items(draw, number: str) -> list[str]:
+    """``number`` cut into 2–4 list items, each perhaps with blanks or a dash around it, among other items."""
+    cuts = sorted(draw(st.sets(st.integers(1, len(number) - 1), min_size=1, max_size=3)))
+    parts = [number[a:b] for a, b in zip([0, *cuts], [*cuts, len(number)], strict=True)]
+    pad = st.sampled_from(["", " ", "  ", "-", "\t"])
+    items = [draw(pad) + p + draw(pad) for p in parts]
+    before = draw(st.lists(st.sampled_from(["Helsestasjon", "PPT", "Barnevern", "NAV"]), max_size=2))
+    after = draw(st.lists(st.sampled_from(["Skole", "Barnehage", "Kultur"]), max_size=2))
+    return before + items + after
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+@example(data=None)
+def test_a_number_split_over_list_items_is_refused(data):
+    from data_access.domain.fields import ARENA, TILTAK
+    from data_access.domain.validation import check_list_text
+
+    if data is None:  # the issue's example: «Deltakere (skilt med komma)» = 130725, 61354
+        items, raw = ["130725", "61354"], "130725, 61354"
+    else:
+        items = data.draw(split_over_items(data.draw(stdnum_numbers())))
+        raw = ", ".join(items)
+    assert all(find_personal_number(i) is None for i in items), "each item alone is harmless"
+    with pytest.raises(ValidationError, match="«Deltakere» ser ut til å inneholde et fødselsnummer"):
+        check_list_text(items, "Deltakere")
+    for value in (items, raw):
+        _, errors = ARENA.clean({"participants": value})
+        assert [e.field for e in errors] == ["participants"], value
+    _, errors = TILTAK.clean({"services": items})
+    assert [e.field for e in errors] == ["services"]
+
+
+SERVICES = ["Helsestasjon", "PPT", "Barnevern", "NAV", "Skole 1–4", "Barnehage 0-6 år", "Kulturskolen",
+            "Familiens hus", "BUP", "Ungdomsklubb 13-18"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SERVICES), max_size=8),
+       st.lists(st.integers(1990, 2040).map(str), max_size=6),
+       st.lists(st.text(alphabet="0123456789", min_size=8, max_size=8), max_size=3),
+       st.randoms())
+def test_ordinary_lists_of_services_years_and_phones_are_accepted(services, years, phones, rnd):
+    from data_access.domain.fields import ARENA
+    from data_access.domain.validation import find_personal_number_in_list
+
+    items = services + years + [f"Tlf {p}" for p in phones]
+    rnd.shuffle(items)
+    assert find_personal_number_in_list(items) is None, items
+    _, errors = ARENA.clean({"participants": [i for i in services + years]})
+    assert errors == [], services + years
+
+
+def test_lists_of_years_and_numbered_groups_are_accepted():
+    from data_access.domain.validation import find_personal_number_in_list
+
+    for items in (["2019", "2020", "2021", "2022"], ["2023", "2024"], ["1", "2", "3", "4", "5"],
+                  ["Klasse 1", "Klasse 10"], ["0-5 år", "6-12 år", "13-17 år"], ["112", "113", "110"],
+                  ["Helsestasjon", "PPT"], ["3413", "0417"], ["34", "04", "0"]):
+        assert find_personal_number_in_list(items) is None, items
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_identity_numbers_in_source_definitions_are_refused(data):
+    from data_access.outside.sources import parse_definition
+
+    number = data.draw(stdnum_numbers())
+    place = data.draw(st.sampled_from(["code", "split code", "codelist", "dimension", "fhi source", "regions"]))
+    raw: dict = {"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "00-17"}}
+    kind = "ssb"
+    if place == "code":
+        raw["values"]["Alder"] = number
+    elif place == "split code":
+        raw["values"] = {"ContentsCode": number[:6], "Alder": number[6:]}
+    elif place == "codelist":
+        raw["codelists"] = {"Region": f"agg_{number}"}
+    elif place == "dimension":
+        raw["values"][f"V{number}"] = "1"
+    elif place == "fhi source":
+        kind, raw = "fhi", {"source": number, "table": "175", "values": {"KJONN": "0"}}
+    else:
+        raw["regions"] = {"kommune": [number[:4], number[4:8], number[8:]]}
+    with pytest.raises(ValidationError, match="«Kildedefinisjonen» ser ut til å inneholde et fødselsnummer"):
+        parse_definition(kind, raw)
+
+
+def test_ordinary_source_definitions_are_accepted():
+    from data_access.outside.sources import parse_definition
+
+    parse_definition("ssb", {"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "00-17"},
+                             "regions": {"kommune": ["3413", "0417"], "fylke": ["34", "04"], "land": ["0"]},
+                             "time": "from(2015)"})
+    parse_definition("fhi", {"source": "nokkel", "table": "175", "values": {"KJONN": "0", "MEASURE_TYPE": "MEIS"}})
