@@ -35,6 +35,7 @@ class Settings:
     cookie_name: str = "laget_auth"  # not a setting: the cookie's name
     load_demo: bool = True
     login_delay_seconds: float = 0.5
+    login_delay_max_seconds: float = 60.0
     stale_months: int = 6
     ssb_api_url: str = DEFAULT_SSB_API_URL
     fhi_api_url: str = DEFAULT_FHI_API_URL
@@ -54,7 +55,7 @@ class Settings:
     oidc_role_claim: str = "roles"
     oidc_role_map: tuple[tuple[str, str], ...] = DEFAULT_OIDC_ROLE_MAP
     oidc_default_leser: bool = False
-    trust_forwarded_for: bool = False
+    trusted_proxies: int = 0  # reverse proxies in front of Laget that append to X-Forwarded-For
     stuck_run_seconds: float = 120.0
     freeze_exit_seconds: float = 180.0
 
@@ -99,7 +100,8 @@ SETTINGS: dict[str, str] = {
     "LAGET_SESSION_IDLE_MINUTES": "session_idle_minutes",
     "LAGET_MAX_SESSIONS": "max_sessions",
     "LAGET_LOGIN_DELAY": "login_delay_seconds",
-    "LAGET_TRUST_X_FORWARDED_FOR": "trust_forwarded_for",
+    "LAGET_LOGIN_DELAY_MAX": "login_delay_max_seconds",
+    "LAGET_TRUSTED_PROXIES": "trusted_proxies",
     "LAGET_OIDC_ROLE_CLAIM": "oidc_role_claim",
     "LAGET_OIDC_ROLE_MAP": "oidc_role_map",
     "LAGET_OIDC_DEFAULT_LESER": "oidc_default_leser",
@@ -144,6 +146,9 @@ def load_settings(env: dict[str, str] | None = None, secrets: dict[str, object] 
         raw = env.get(name) or secrets.get(name)
         if raw is not None and str(raw).strip() != "" or isinstance(raw, dict):
             values[field] = _parse(field, raw)
+    old_flag = env.get("LAGET_TRUST_X_FORWARDED_FOR") or secrets.get("LAGET_TRUST_X_FORWARDED_FOR")
+    if "trusted_proxies" not in values and _flag(None if old_flag is None else str(old_flag), False):
+        values["trusted_proxies"] = 1  # the older LAGET_TRUST_X_FORWARDED_FOR=1 means one proxy
     settings = replace(DEFAULTS, **values)
     return replace(settings, database_url=resolve_database_url(settings.database_url),
                    base_url=settings.base_url.rstrip("/"))

@@ -25,7 +25,9 @@ from data_access.domain.errors import DatabaseFault  # noqa: E402
 from data_access.domain.permissions import ROLES  # noqa: E402
 from data_access.reads.plans import plans_frame  # noqa: E402
 
-st.set_page_config(page_title="Laget", page_icon=":material/diversity_3:", layout="wide")
+# A local icon: a Material icon as page_icon is fetched from fonts.gstatic.com, which the CSP (and a closed
+# network) does not allow.
+st.set_page_config(page_title="Laget", page_icon=Path(__file__).with_name("favicon.svg"), layout="wide")
 
 settings = current_settings()
 # A real server only: AppTest has no runtime and no health endpoint to report to.

@@ -8,8 +8,6 @@ shows the login form again.
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -29,29 +27,78 @@ SET_COOKIE_KEY = "_laget_set_cookie"
 CLEAR_COOKIE_KEY = "_laget_clear_cookie"
 
 
-def client_info(trust_forwarded_for: bool = False) -> tuple[str | None, str]:
-    """The client's address (for the per-client failure limit) and a short description for the session row.
+def forwarded_client(direct: str | None, forwarded: list[str], trusted_proxies: int) -> str | None:
+    """The client's address behind ``trusted_proxies`` reverse proxies (pure).
 
-    Behind a reverse proxy every connection comes from the proxy; with ``LAGET_TRUST_X_FORWARDED_FOR`` the
-    first address in the proxy's X-Forwarded-For header is used instead (only set it behind such a proxy).
+    Every proxy appends the address it got the request from to X-Forwarded-For, so only the right-most
+    ``trusted_proxies`` entries were written by proxies we trust; the client writes whatever it likes to the
+    left of them. The client is therefore the entry ``trusted_proxies`` from the right (the last one behind a
+    single nginx). With 0 proxies, without the header, or when that entry is not an IP address, the
+    connection's own address is used. Several X-Forwarded-For headers count as one list, in order.
+    """
+    if trusted_proxies <= 0:
+        return direct
+    entries = [e.strip() for value in forwarded for e in value.split(",") if e.strip()]
+    if not entries:
+        return direct
+    return _ip(entries[max(0, len(entries) - trusted_proxies)]) or direct
+
+
+def _ip(value: str) -> str | None:
+    """An address as a proxy may write it ("203.0.113.7", "203.0.113.7:5123", "[2001:db8::1]:443"), normalised."""
+    import ipaddress
+
+    host = value.strip()
+    if host.startswith("[") and "]" in host:
+        host = host[1:host.index("]")]
+    elif host.count(":") == 1:
+        host = host.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
+
+
+def client_info(trusted_proxies: int = 0) -> tuple[str | None, str]:
+    """The client's address (for the failed-login limits) and a short description for the session row.
+
+    Behind a reverse proxy every connection comes from the proxy; ``LAGET_TRUSTED_PROXIES`` says how many
+    proxies stand in front, and the address is read from X-Forwarded-For counting from the right
+    (``forwarded_client``). Only set it behind such proxies: without one, clients could name any address.
     """
     try:
         address = st.context.ip_address
         headers = st.context.headers
         agent = headers.get("User-Agent", "") or ""
-        forwarded = headers.get("X-Forwarded-For", "") or ""
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
-        address, agent, forwarded = None, "", ""
-    if trust_forwarded_for and forwarded.strip():
-        address = forwarded.split(",")[0].strip()
+        forwarded = headers.get_all("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no request context
+        address, agent, forwarded = None, "", []
+    address = address if isinstance(address, str) else None  # AppTest's context is a mock
+    forwarded = [f for f in forwarded if isinstance(f, str)] if isinstance(forwarded, list) else []
+    address = forwarded_client(address, forwarded, trusted_proxies)
     return address, f"{address or '?'} {agent}"[:300]
+
+
+# Static, so that the reverse proxy's Content-Security-Policy can allow exactly this script by its hash
+# (deploy/nginx/laget.conf; tests/unit/test_csp.py keeps the two in step); the cookie comes from the element
+# before it.
+COOKIE_SCRIPT = """
+document.querySelectorAll("[data-laget-cookie]").forEach(function (mark) {
+  document.cookie = mark.getAttribute("data-laget-cookie") + "=" + mark.getAttribute("data-value")
+    + "; path=/; max-age=" + mark.getAttribute("data-max-age") + "; SameSite=Strict"
+    + (location.protocol === "https:" ? "; Secure" : "");
+  mark.remove();
+});
+"""
 
 
 def _cookie_script(name: str, value: str, max_age: int) -> None:
     """Set or clear the login cookie in the browser (Streamlit has no server-side cookie setter)."""
-    js = (f"document.cookie = {json.dumps(name)} + '=' + {json.dumps(value)} + '; path=/; max-age={max_age}"
-          "; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');")
-    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+    from html import escape
+
+    mark = (f'<span data-laget-cookie="{escape(name)}" data-value="{escape(value)}" data-max-age="{int(max_age)}" '
+            'hidden></span>')
+    st.html(f"{mark}<script>{COOKIE_SCRIPT}</script>", unsafe_allow_javascript=True)
 
 
 def current_user(engine: Engine, settings: Settings, key: str) -> SessionUser | None:
@@ -99,7 +146,7 @@ def login_page(engine: Engine, settings: Settings, key: str) -> None:
             password = st.text_input("Passord", type="password", autocomplete="current-password")
             submitted = st.form_submit_button("Logg inn")
         if submitted:
-            address, client = client_info(settings.trust_forwarded_for)
+            address, client = client_info(settings.trusted_proxies)
             try:
                 token, user = sessions_writes.login(engine, username, password, client_address=address, client=client,
                                              policy=sessions_reads.policy_from(settings))

@@ -4,23 +4,27 @@
   told ``lang="nb"`` (WCAG 3.1.1).
 - On a phone the sidebar covers the page and stays open after a page is chosen; it is closed when the page
   changes and the window is narrower than Streamlit's mobile breakpoint.
-The script is part of the element's HTML, so it runs again only when the page changes.
+The script runs again only when the page changes (the element's HTML names the page).
 """
 
 from __future__ import annotations
 
-import json
+from html import escape
 
 import streamlit as st
 
 MOBILE_WIDTH = 768  # Streamlit's breakpoint for the overlay sidebar
 
 
-def script(page_key: str) -> str:
-    return f"""<script>
+# Static, so that the reverse proxy's Content-Security-Policy can allow exactly this script by its hash
+# (deploy/nginx/laget.conf; tests/unit/test_csp.py keeps the two in step). The page it runs for is read from
+# the element just before it, which differs per page, so Streamlit draws the element (and runs the script) anew
+# when the page changes.
+SCRIPT = f"""
 document.documentElement.lang = "nb";
 (function () {{
-  const page = {json.dumps(page_key)};
+  const marks = document.querySelectorAll("[data-laget-page]");
+  const page = marks.length ? marks[marks.length - 1].getAttribute("data-laget-page") : "";
   const before = window.__lagetPage;
   window.__lagetPage = page;
   if (before === undefined || before === page || window.innerWidth >= {MOBILE_WIDTH}) return;
@@ -33,7 +37,11 @@ document.documentElement.lang = "nb";
   close();
   setTimeout(close, 300);
 }})();
-</script>"""
+"""
+
+
+def script(page_key: str) -> str:
+    return f'<span data-laget-page="{escape(page_key)}" hidden></span><script>{SCRIPT}</script>'
 
 
 def page_behaviour(page_key: str) -> None:

@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     user.add_parser("list", help="vis brukerne: brukernavn, navn, rolle, aktiv og innloggingsmåte")
     unlock = user.add_parser("unlock", help="opphev sperren etter for mange mislykkede innlogginger")
     unlock.add_argument("username")
+    logout = user.add_parser("logout", help="avslutt alle øktene til en bruker (logges ut i alle nettlesere)")
+    logout.add_argument("username")
     auth = sub.add_parser("auth", help="innlogging").add_subparsers(dest="auth_command", required=True)
     local = auth.add_parser("local-login", help="slå innlogging med brukernavn og passord på igjen (av slås den i "
                                                 "Administrasjon, innlogget med OpenID Connect)")
@@ -289,9 +291,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _user_command(args: argparse.Namespace) -> None:
+    from data_access.domain.sessions import sessions_text
     from data_access.domain.users import SYSTEM
+    from data_access.reads.sessions import failed_logins_frame
     from data_access.reads.users import users_frame
-    from data_access.writes.sessions import unlock
+    from data_access.writes.sessions import end_sessions, unlock
     from data_access.writes.users import add_user, set_password
 
     engine = _engine()
@@ -305,17 +309,28 @@ def _user_command(args: argparse.Namespace) -> None:
     elif args.user_command == "unlock":
         unlock(engine, SYSTEM, args.username)
         print(f"Sperren for «{args.username}» er opphevet.")
+    elif args.user_command == "logout":
+        print(f"{sessions_text(end_sessions(engine, SYSTEM, args.username))} til «{args.username}» er avsluttet.")
     else:
-        print(format_users(users_frame(engine)))
+        print(format_users(users_frame(engine), failed_logins_frame(engine)))
 
 
-def format_users(users) -> str:
-    """One line per user, in columns: brukernavn, navn, rolle, aktiv, innlogging."""
-    head = ("Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging")
-    rows = [head] + [(u["username"], u["name"], u["role"], "ja" if u["active"] else "nei", u["sign_in"])
-                     for u in users.iter_rows(named=True)]
+def format_users(users, failed=None) -> str:
+    """One line per user, in columns: brukernavn, navn, rolle, aktiv, innlogging, mislykkede innlogginger
+    siste døgn; then a line per username (existing or not) that failed ``FAILED_NOTICE`` times or more."""
+    from data_access.domain.sessions import FAILED_NOTICE, failed_text
+
+    counts = dict(zip(failed["username"].to_list(), failed["failures"].to_list(), strict=True)) if failed is not None \
+        else {}
+    head = ("Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging", "Mislykket siste døgn")
+    rows = [head] + [(u["username"], u["name"], u["role"], "ja" if u["active"] else "nei", u["sign_in"],
+                      str(counts.get(u["username"], 0))) for u in users.iter_rows(named=True)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    for name, count in counts.items():
+        if count >= FAILED_NOTICE:
+            lines.append(f"Merk: «{name}» har {failed_text(count)} siste døgn.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

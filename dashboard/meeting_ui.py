@@ -12,7 +12,7 @@ from dashboard.context import PageContext
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply, save_one
-from dashboard.ui import attempt, conflict_panel, flash, plain, show_error, snapshot
+from dashboard.ui import attempt, conflict_panel, download, flash, plain, show_error, snapshot
 from data_access.db.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db.uow import Change
 from data_access.domain.errors import LagetError
@@ -233,11 +233,10 @@ def minutes_downloads(meeting: dict) -> None:
     title = f"Referat {format_date(meeting['meeting_date'])}"
     blocks = from_json(meeting.get("minutes_json"))
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Last ned Markdown", meeting["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
-                       key=f"md_{meeting['id']}")
-    c2.download_button("Last ned PDF", file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{meeting['id']}",
-                       data=lambda: blocks_pdf(blocks, title) if blocks else minutes_pdf(meeting["minutes_md"], title))
+    download("Last ned Markdown", lambda: meeting["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
+             key=f"md_{meeting['id']}", where=c1)
+    download("Last ned PDF", lambda: blocks_pdf(blocks, title) if blocks else minutes_pdf(meeting["minutes_md"], title),
+             file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{meeting['id']}", where=c2)
     if blocks:
-        c3.download_button("Last ned Word", file_name=f"{stem}.docx", key=f"docx_{meeting['id']}",
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           data=lambda: to_docx(blocks, title))
+        download("Last ned Word", lambda: to_docx(blocks, title), file_name=f"{stem}.docx", key=f"docx_{meeting['id']}",
+                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", where=c3)

@@ -110,9 +110,9 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
             email=str(claims.get("email") or ""), preferred=str(claims.get("preferred_username") or ""), role=role)
         from dashboard.auth import client_info
 
-        client = client_info(settings.trust_forwarded_for)[1]
+        address, client = client_info(settings.trusted_proxies)
         sessions_writes.start_session(engine, actor.username, sessions_domain.OIDC, client=client, policy=policy,
-                                      token=token)
+                                      token=token, client_address=address)
     except LagetError as exc:
         from dashboard.auth import ERROR_KEY
 

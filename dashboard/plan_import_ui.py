@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.tables import grid
-from dashboard.ui import XLSX_MIME, flash, show_error
+from dashboard.ui import XLSX_MIME, download, flash, show_error
 from data_access.domain.errors import LagetError
 from data_access.formats.excel_export import template_workbook
 from data_access.reads.plans import plans_frame
@@ -39,8 +39,8 @@ def import_section(ctx: PageContext) -> None:
     st.caption("Importmalen har samme ark og kolonner som Excel-eksporten av en plan. Arket «Veiledning» forklarer "
                "hver kolonne, nivåene, statusene og hyppighetene Laget forstår. Importen skjer helt eller ikke i det "
                "hele tatt, og alt kommer i endringsloggen.")
-    st.download_button("Last ned tom importmal (Excel)", data=template_workbook, file_name="laget-importmal.xlsx",
-                       mime=XLSX_MIME, icon=":material/download:", key="xlsx_template")
+    download("Last ned tom importmal (Excel)", template_workbook, file_name="laget-importmal.xlsx", mime=XLSX_MIME,
+             icon=":material/download:", key="xlsx_template")
     generation = st.session_state.setdefault("_import_gen", 0)
     upload = st.file_uploader("Arbeidsbok (.xlsx)", type=["xlsx"], key=f"plan_upload_{generation}")
     if upload is None:

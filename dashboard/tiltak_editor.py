@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard.context import PageContext
 from dashboard.editing import editor_changes
 from dashboard.tables import grid, readable_table
-from dashboard.ui import conflict_panel, flash, show_error
+from dashboard.ui import conflict_panel, flash, keep_errors, kept_errors, show_error
 from data_access.db.uow import Change, Conflict
 from data_access.domain import formatting as fmt
 from data_access.domain.errors import ValidationError
@@ -63,17 +63,19 @@ def reapply(ctx: PageContext, conflict: Conflict) -> str:
 
 def _save(ctx: PageContext, key: str, snapshot: pl.DataFrame, editor_key: str) -> None:
     """The save button's callback: it runs before the rerun the click starts, so that one rerun already
-    shows the saved data (no second rerun); a refused save leaves the edits in the grid."""
+    shows the saved data (no second rerun); a refused save leaves the edits in the grid. It also runs before
+    that rerun's session check, with the ``ctx`` of the run that drew the button: the write path reads the
+    session and the role again itself (``UnitOfWork``) and refuses with ``SessionEnded`` when they are gone."""
     changes = editor_changes(snapshot, st.session_state.get(editor_key, {}))
     try:
         result = save_changes(ctx.engine, ctx.actor, ctx.plan_id, changes)
     except ValidationError as exc:
-        st.session_state[f"_errors_{key}"] = [
+        keep_errors(key, [
             ValidationError("Ingenting er lagret. Rett opp feltene under; endringene dine står fortsatt i tabellen."),
-            *(ValidationError(f"«{e.row}» – {e.message}" if e.row else e.message) for e in exc.errors)]
+            *(ValidationError(f"«{e.row}» – {e.message}" if e.row else e.message) for e in exc.errors)])
         return
-    except Exception as exc:  # noqa: BLE001 - AccessDenied, DatabaseFault …: the edits stay in the grid
-        st.session_state[f"_errors_{key}"] = [exc]
+    except Exception as exc:  # noqa: BLE001 - AccessDenied, SessionEnded, DatabaseFault …: the edits stay
+        keep_errors(key, [exc])
         return
     st.session_state[f"_conflicts_{key}"] = result.conflicts
     reset(key)
@@ -136,6 +138,6 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
               on_click=_save, args=(ctx, key, snapshot, editor_key))
     c2.button("Last inn på nytt", key=f"reload_{key}", help="Forkaster endringer som ikke er lagret",
               on_click=reset, args=(key,))
-    for exc in st.session_state.pop(f"_errors_{key}", []):
+    for exc in kept_errors(key):
         show_error(exc)
     conflict_panel(key, lambda c: reapply(ctx, c), labels=TILTAK.label)

@@ -108,8 +108,27 @@ def excel_download(frame: pl.DataFrame, filename: str, *, label: str = "Last ned
     """A button that downloads the table as .xlsx; the file is built only when the button is clicked."""
     from data_access.formats.excel_export import frame_workbook
 
-    (where or st).download_button(label, data=lambda: frame_workbook(frame), file_name=filename, mime=XLSX_MIME,
-                                  icon=":material/download:", key=key or f"xlsx_{filename}")
+    download(label, lambda: frame_workbook(frame), file_name=filename, mime=XLSX_MIME, icon=":material/download:",
+             key=key or f"xlsx_{filename}", where=where)
+
+
+def download(label: str, build: Callable[[], bytes | str], *, file_name: str, mime: str, key: str,
+             icon: str | None = None, where=None) -> None:
+    """The one download button. Its file is built when it is clicked, on a thread outside any page run, so the
+    login session is checked there first: after logout, a new password or deactivation the click builds nothing
+    (and the rerun the click starts shows the login form)."""
+    from data_access.domain.errors import AccessDenied
+    from data_access.writes.sessions import require_live
+
+    ctx = st.session_state.get("_laget_ctx")
+
+    def guarded() -> bytes | str:
+        if ctx is None:
+            raise AccessDenied("Logg inn for å laste ned.")
+        require_live(ctx.engine, ctx.actor)
+        return build()
+
+    (where or st).download_button(label, data=guarded, file_name=file_name, mime=mime, icon=icon, key=key)
 
 
 def chart(build: Callable[[], Any], *key: Hashable, **kwargs: Any) -> Any:
@@ -149,7 +168,9 @@ def show_error(exc: Exception, where=None) -> None:
     """The one way to show a refused write: the data layer's Norwegian message, literally, never a trace.
 
     ``where`` is a Streamlit container (defaults to the page). A ``LagetError`` is shown as it is; anything
-    else means a bug, so the user gets a calm sentence and the details go to the server log.
+    else means a bug, so the user gets a calm sentence and the details go to the server log. A write refused
+    because the login session has ended (``SessionEnded``) also ends the session here, so the next run shows
+    the login form with the same message.
     """
     import logging
 
@@ -166,6 +187,29 @@ def show_error(exc: Exception, where=None) -> None:
         logging.getLogger("laget").exception("Unexpected error", exc_info=exc)
         target.error("Noe gikk galt, og ingenting ble lagret. Prøv igjen, eller kontakt administrator.",
                      icon=":material/error:")
+    _end_if_session_ended(exc)
+
+
+def keep_errors(key: str, errors: list[Exception]) -> None:
+    """A button callback's refused write, kept for ``show_error`` in the run the click starts (a callback draws
+    nothing itself). An ended session is dropped at once: the callback's run may be a fragment whose session
+    check then sends the whole app to the login form, with this message."""
+    st.session_state[f"_errors_{key}"] = errors
+    for exc in errors:
+        _end_if_session_ended(exc)
+
+
+def kept_errors(key: str) -> list[Exception]:
+    return st.session_state.pop(f"_errors_{key}", [])
+
+
+def _end_if_session_ended(exc: Exception) -> None:
+    from data_access.domain.errors import SessionEnded
+
+    if isinstance(exc, SessionEnded):
+        from dashboard.auth import forget
+
+        forget(notice=str(exc))
 
 
 def attempt(action: Callable[[], Any], success: str | Callable[[Any], str], *, conflicts: str | None = None,

@@ -7,23 +7,31 @@ from dashboard.context import page_context
 from dashboard.oidc import providers
 from dashboard.plan_import_ui import import_section
 from dashboard.tables import grid
-from dashboard.ui import attempt
+from dashboard.ui import attempt, plain
 from data_access.domain import formatting as fmt
 from data_access.domain.permissions import ROLES
+from data_access.domain.sessions import FAILED_NOTICE, failed_text, sessions_text
 from data_access.reads.plans import plans_frame
-from data_access.reads.sessions import local_login_enabled, locks_frame
+from data_access.reads.sessions import local_login_enabled, login_watch
 from data_access.reads.users import users_frame
 from data_access.writes.plans import create_plan
-from data_access.writes.sessions import set_local_login, unlock
+from data_access.writes.sessions import end_sessions, set_local_login, unlock
 from data_access.writes.users import add_user, update_user
 
 ctx = page_context()
 st.title("Administrasjon")
 st.header("Brukere")
 users = ctx.read(users_frame)
-grid(users.select("username", "name", "email", "role", "active", "sign_in").rename(
+locks, failed = login_watch(ctx.engine)  # not in the change log, so read fresh, in one statement
+for row in failed.filter(pl.col("failures") >= FAILED_NOTICE).iter_rows(named=True):
+    known = row["username"] in users["username"].to_list()
+    st.warning(plain(f"«{row['username']}»: {failed_text(row['failures'])} siste døgn, fra "
+                     f"{row['addresses']} adresse{'r' if row['addresses'] != 1 else ''}"
+                     + ("" if known else " (brukernavnet finnes ikke)") + "."), icon=":material/gpp_maybe:")
+grid(users.join(failed.select("username", "failures"), on="username", how="left").select(
+    "username", "name", "email", "role", "active", "sign_in", pl.col("failures").fill_null(0)).rename(
     {"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle", "active": "Aktiv",
-     "sign_in": "Innlogging"}), caption="Brukere")
+     "sign_in": "Innlogging", "failures": "Mislykkede innlogginger siste døgn"}), caption="Brukere")
 
 with st.form("add_user", clear_on_submit=True):
     st.header("Ny bruker")
@@ -53,16 +61,24 @@ with st.form(f"change_user_{who}"):  # keyed by user: the boxes start at that us
         attempt(lambda: update_user(ctx.engine, ctx.actor, who, role=new_role, active=active,
                                     password=new_password or None),
                 lambda changed: f"«{who}» er oppdatert." if changed else "Ingen endringer.")
+if st.button(f"Avslutt alle øktene til «{who}»", key="end_sessions",
+             help="Brukeren logges ut i alle nettlesere (f.eks. etter en mistet PC) og må logge inn på nytt."):
+    attempt(lambda: end_sessions(ctx.engine, ctx.actor, who),
+            lambda ended: f"{sessions_text(ended)} til «{who}» er avsluttet." if ended
+            else f"«{who}» hadde ingen åpne økter.")
 
-locks = locks_frame(ctx.engine)
 if not locks.is_empty():
     st.header("Sperret innlogging")
-    grid(locks.rename({"key": "Sperret", "failures": "Mislykkede forsøk", "locked_until": "Sperret til"}),
+    st.caption("Et brukernavn sperres bare fra adressen som prøvde feil passord for mange ganger; fra andre "
+               "adresser kan brukeren logge inn som vanlig.")
+    grid(locks.select(pl.col("username").alias("Brukernavn"), pl.col("client_address").alias("Fra adresse"),
+                      pl.col("failures").alias("Mislykkede forsøk"), pl.col("locked_until").alias("Sperret til")),
          caption="Sperret innlogging",
          column_config={"Sperret til": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
-    key = st.selectbox("Opphev sperren for", locks["key"].to_list())
+    labels = {r["key"]: f"{r['username']} fra {r['client_address']}" for r in locks.iter_rows(named=True)}
+    key = st.selectbox("Opphev sperren for", list(labels), format_func=labels.get)
     if st.button("Opphev sperren"):
-        attempt(lambda: unlock(ctx.engine, ctx.actor, key), f"Sperren for «{key}» er opphevet.")
+        attempt(lambda: unlock(ctx.engine, ctx.actor, key), f"Sperren for {labels[key]} er opphevet.")
 
 st.header("Innlogging")
 local_on = ctx.read(local_login_enabled)

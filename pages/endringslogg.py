@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.state import bind_range, range_changed
+from dashboard.state import EARLIEST, LATEST, bind_range, range_changed
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.ui import excel_download, filter_multiselect, plan_header
@@ -25,7 +25,8 @@ people = dict(zip(users["username"].to_list(), users["name"].to_list(), strict=T
 
 c1, c2, c3, c4 = st.columns(4)
 default_period = (date.today() - timedelta(days=90), date.today())
-period = c1.date_input("Periode", format="DD.MM.YYYY", key=bind_range("log_period", ("fra", "til"), default_period),
+period = c1.date_input("Periode", format="DD.MM.YYYY", min_value=EARLIEST, max_value=LATEST,
+                       key=bind_range("log_period", ("fra", "til"), default_period, "Periode"),
                        on_change=range_changed, args=("log_period", ("fra", "til"), default_period))
 with c2:
     who = filter_multiselect("Person", list(people), key="log_people", param="person",

@@ -26,7 +26,7 @@ indicator_id = bound(st.selectbox, "Indikator", key="import_indicator", param="i
                      default=next(iter(names)), format_func=names.get)
 upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Browse files» for å velge den)", type=["csv", "txt"],
                           key="import_file", help="Streamlit viser knappen og slippfeltet på engelsk. Filen kan være "
-                          "opptil 200 MB, som CSV eller TXT.")
+                          "opptil 25 MB, som CSV eller TXT.")
 if upload is None:
     st.stop()
 try:

@@ -11,7 +11,7 @@ from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_for
 from dashboard.context import page_context
 from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import chart, date_column, excel_download, filter_multiselect, plain, plan_header
+from dashboard.ui import chart, date_column, download, excel_download, filter_multiselect, plain, plan_header
 from data_access.domain.arenas import filter_arenas
 from data_access.domain.meetings import STATES, default_year, progress
 from data_access.domain.permissions import Permission
@@ -100,17 +100,16 @@ with arena_tab:
 
 st.divider()
 d1, d2 = st.columns(2)
-d1.download_button("Last ned kalenderen (.ics)", file_name=f"motekalender-{year}.ics", mime="text/calendar",
-                   data=lambda: build_calendar(calendars_from_frames(arenas, meetings), year,
-                                               name=f"Møtekalender {year}"))
+download("Last ned kalenderen (.ics)", lambda: build_calendar(calendars_from_frames(arenas, meetings), year,
+                                                               name=f"Møtekalender {year}"),
+         file_name=f"motekalender-{year}.ics", mime="text/calendar", key="ics_all", where=d1)
 names_by_id = dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))
 if names_by_id:
     one = d2.selectbox("Én arena", list(names_by_id), format_func=names_by_id.get, key="ics_arena")
-    d2.download_button("Last ned arenaen (.ics)", file_name=f"arena-{one}-{year}.ics", mime="text/calendar",
-                       data=lambda: build_calendar(
-                           calendars_from_frames(arenas.filter(pl.col("id") == one),
-                                                 meetings.filter(pl.col("arena_id") == one)),
-                           year, name=names_by_id[one]))
+    download("Last ned arenaen (.ics)", lambda: build_calendar(
+        calendars_from_frames(arenas.filter(pl.col("id") == one), meetings.filter(pl.col("arena_id") == one)),
+        year, name=names_by_id[one]), file_name=f"arena-{one}-{year}.ics", mime="text/calendar", key="ics_arena_file",
+        where=d2)
 
 if ctx.can(Permission.EDIT_ARENAS):
     st.divider()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.tables import grid
-from dashboard.ui import XLSX_MIME, date_column, example_note, joined, plan_header
+from dashboard.ui import XLSX_MIME, date_column, download, example_note, joined, plan_header
 from data_access.domain.actions import late_per_service
 from data_access.domain.vocabulary import ARENA_LEVELS
 from data_access.formats.excel_export import plan_workbook
@@ -80,8 +80,7 @@ st.divider()
 st.header("Last ned planen")
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("Møter for år", [today.year - 1, today.year, today.year + 1], index=1, key="export_year")
-c2.download_button("Last ned hele planen (Excel)", icon=":material/download:", mime=XLSX_MIME,
-                   file_name=f"laget-{ctx.plan['key']}-{year}.xlsx",
-                   data=lambda: plan_workbook(ctx.engine, ctx.plan_id, year))
+download("Last ned hele planen (Excel)", lambda: plan_workbook(ctx.engine, ctx.plan_id, year), mime=XLSX_MIME,
+         file_name=f"laget-{ctx.plan['key']}-{year}.xlsx", icon=":material/download:", key="plan_xlsx", where=c2)
 c2.caption("Tiltak, møtearenaer, årets møter, indikatorer, verdier og endringslogg – i samme format som "
            "importmalen under Administrasjon.")

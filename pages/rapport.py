@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.report_ui import contents, deferred_file, report_model, show_failures
 from dashboard.tables import grid
-from dashboard.ui import example_badge, plain, plan_header, show_error
+from dashboard.ui import download, example_badge, plain, plan_header, show_error
 from data_access.domain.errors import LagetError
 from data_access.domain.formatting import fmt_date
 from data_access.formats.report_files import FORMATS, file_name
@@ -40,11 +40,10 @@ except LagetError as exc:
 
 show_failures()
 d1, d2 = st.columns(2)
-d1.download_button("Last ned PDF", data=deferred_file(ctx, period, "pdf"), file_name=file_name(report, "pdf"),
-                   mime=FORMATS["pdf"], icon=":material/picture_as_pdf:", key="report_pdf")
-d2.download_button("Last ned Word", data=deferred_file(ctx, period, "docx"),
-                   file_name=file_name(report, "docx"), mime=FORMATS["docx"], icon=":material/description:",
-                   key="report_docx")
+download("Last ned PDF", deferred_file(ctx, period, "pdf"), file_name=file_name(report, "pdf"),
+         mime=FORMATS["pdf"], icon=":material/picture_as_pdf:", key="report_pdf", where=d1)
+download("Last ned Word", deferred_file(ctx, period, "docx"), file_name=file_name(report, "docx"),
+         mime=FORMATS["docx"], icon=":material/description:", key="report_docx", where=d2)
 
 st.header("Innhold")
 st.caption(plain(f"{report.title} · periode {report.period.label} · status per {fmt_date(report.as_of)}"))

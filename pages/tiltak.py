@@ -54,7 +54,7 @@ def tiltak_body() -> None:
     shown = filter_tiltak(tiltak, services=chosen_services, statuses=chosen_statuses)
 
     level_options = ["alle", *level_labels]
-    bind("filter_level", "niva", options=level_options, default="alle")
+    bind("filter_level", "niva", options=level_options, default="alle", label="Vis nivå")
     tiers = pyramid_data(shown.filter(~pl.col("archived")), levels)
     event = st.vega_lite_chart(pyramid_spec(tuple(tiers.iter_rows()), tuple(tiers.columns)), width="stretch",
                                on_select="rerun", key=f"pyramid_{st.session_state.get('_pyramid_gen', 0)}")

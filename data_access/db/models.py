@@ -287,16 +287,29 @@ class AuthSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoke_reason: Mapped[str | None] = mapped_column(String(40))
     client: Mapped[str] = mapped_column(String(300), default="")
+    # The client's address alone: an address that signed in as the user lately is spared the username-wide wait.
+    client_address: Mapped[str | None] = mapped_column(String(64))
 
 
 class LoginFailure(Base):
-    """Failed logins counted per key ("bruker:<name>" or "klient:<address>"), shared by all sessions."""
+    """Failed logins counted per key, shared by all sessions: "bruker:<name>" and "klient:<address>" slow down
+    (a capped, growing wait), "par:<name>@<address>" also locks that username from that address only."""
 
     __tablename__ = "login_failures"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FailedLogin(Base):
+    """One failed password login (audit trail, and the «mislykkede innlogginger siste døgn» an admin sees)."""
+
+    __tablename__ = "failed_logins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(60))  # as typed (cut to 60), whether or not such a user exists
+    client_address: Mapped[str | None] = mapped_column(String(64))
 
 
 class ChangeLog(Base):

@@ -3,7 +3,11 @@
 Every use case that writes opens exactly one ``UnitOfWork`` and does all its reads and writes in it, so a
 use case is one transaction: it commits as a whole or changes nothing. Inside it:
 
-- ``require`` checked the actor's role before anything was read;
+- ``require`` checked the actor's role before anything was read; for an actor from a login session, the
+  session and the user's role are read again in the transaction itself (``sessions.live_actor``), so a write
+  from an earlier run, a fragment or a button's callback after logout, a new role or password, deactivation or
+  the idle or absolute limit is refused with ``SessionEnded``, and the change is logged as the user the
+  database knows, never as the role the page remembered. Command-line and system actors have no session;
 - ``group_meeting_id`` is the plan's open meeting of the implementation group, looked up in the same
   transaction, so no caller has to find and pass it;
 - ``log`` writes a change-log entry with the actor, the plan, the meeting and one timestamp;
@@ -31,6 +35,7 @@ from data_access.db.engine import fault_from
 from data_access.db.models import GroupMeeting
 from data_access.domain.errors import ConflictError
 from data_access.domain.permissions import Actor, Permission, require
+from data_access.writes.sessions import live_actor
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class UnitOfWork:
             require(actor, permission)
         self.engine = engine
         self.actor = actor
+        self.permission = permission
         self.plan_id = plan_id
         self.now = now or datetime.now()
         self._meeting: int | None | bool = False  # False: not looked up yet
@@ -88,6 +94,14 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         bind = self.engine.execution_options(immediate=True) if self.engine.dialect.name == "sqlite" else self.engine
         self.s = sessionmaker(bind, expire_on_commit=False)()
+        if self.actor.session is not None:
+            try:
+                self.actor = live_actor(self.s, self.actor.session)
+                if self.permission is not None:
+                    require(self.actor, self.permission)
+            except BaseException as exc:
+                self.__exit__(type(exc), exc, exc.__traceback__)
+                raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:

@@ -4,6 +4,8 @@ The UI catches ``LagetError`` in one place (``dashboard.ui.show_error``); anythi
 
 - ``ValidationError``: bad input; ``field`` names the field. Nothing was saved.
 - ``AccessDenied``: the role does not allow the write (also a ``PermissionError``). Nothing was saved.
+- ``SessionEnded``: an ``AccessDenied`` for a write whose login session has ended (logout, new role or password,
+  deactivation, idle or absolute limit); the UI then shows the login form. Nothing was saved.
 - ``NotFound``: the row is gone (deleted, or another plan's).
 - ``ConflictError``: someone else saved first; ``conflicts`` carries each ``Conflict`` (yours vs theirs).
 - ``DatabaseFault``: the database is down, locked, full or read-only. Nothing was saved.
@@ -49,6 +51,10 @@ class ValidationError(LagetError, ValueError):
 
 class AccessDenied(LagetError, PermissionError):
     """The actor's role does not grant the write."""
+
+
+class SessionEnded(AccessDenied):
+    """The login session behind the write is no longer live; the user must log in again."""
 
 
 class NotFound(LagetError, LookupError):

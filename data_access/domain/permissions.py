@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 
 from data_access.domain.errors import AccessDenied
@@ -35,12 +36,24 @@ GRANTS: dict[str, frozenset[Permission]] = {
 
 
 @dataclass(frozen=True)
+class SessionRef:
+    """The login session an actor acts through, and the idle limit it was admitted under.
+
+    A page keeps its actor between runs (and a button's callback gets the previous run's), so a write cannot
+    trust the role it carries: ``UnitOfWork`` reads the session and the user again in its own transaction."""
+
+    id: int
+    idle: timedelta
+
+
+@dataclass(frozen=True)
 class Actor:
-    """The logged-in person a write is made on behalf of."""
+    """The person a write is made on behalf of. ``session`` is None for the command line and system jobs."""
 
     username: str
     role: str
     name: str = ""
+    session: SessionRef | None = None
 
 
 def can(actor: Actor | None, permission: Permission) -> bool:

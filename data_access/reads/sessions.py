@@ -5,12 +5,23 @@ This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold th
 The browser cookie holds only a random token (signed with ``LAGET_COOKIE_KEY``); the database keeps its
 SHA-256 hash with the user, the absolute expiry and the last activity, and every Streamlit run checks it.
 So logout, a password change, a role change and deactivation end every session of the user at once, and a
-copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``).
+copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
+actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
+its own transaction (``live_actor``, called by ``UnitOfWork``), whatever run the click came from.
 
-Failed logins are counted per username and per client address in the database (not in the Streamlit
-session, which an attacker simply drops): each failure doubles the wait before the next try, and the fifth
-locks that key for 15 minutes. An administrator can lift a lock. Every write here runs in ``session_scope``
-and the admin writes call ``permissions.require``.
+Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
+in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):
+
+- per username × client address: a growing wait, and the fifth failure locks that username *from that
+  address* for 15 minutes; an attacker locks out only themselves;
+- per username (from any address) and per address (any username): a wait that doubles with every failure,
+  capped (``Policy.delay_max``), never a lock. An address the user signed in from in the last 30 days
+  (``Policy.known_for``) is spared these two waits, so guesses from elsewhere never keep the real user out;
+- every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
+  ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
+
+An administrator can lift a lock. Every write here runs in ``session_scope`` or a ``UnitOfWork``, and the
+admin writes call ``permissions.require``.
 """
 
 from __future__ import annotations
@@ -23,10 +34,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data_access.db.engine import session_scope
-from data_access.db.models import AppMeta, AuthSession, LoginFailure
-from data_access.domain.errors import AccessDenied
+from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
 from data_access.domain.frames import to_frame
-from data_access.domain.sessions import LOCAL_LOGIN_KEY, _clock, _now, token_hash
+from data_access.domain.permissions import Actor, SessionRef
+from data_access.domain.sessions import FAILED_SCHEMA, LOCAL, LOCAL_LOGIN_KEY, LOCK_SCHEMA, _now, token_hash
 
 
 @dataclass(frozen=True)
@@ -37,28 +48,32 @@ class Policy:
     idle: timedelta = timedelta(minutes=30)
     max_sessions: int = 5
     delay_base: float = 0.5  # seconds to wait after the first failure; doubles with every further one
-    max_failures: int = 5
+    delay_max: float = 60.0  # the wait never grows beyond this (≤ 60 guesses an hour at one username)
+    max_failures: int = 5  # failures of one username from one address before that pair is locked
     lock: timedelta = timedelta(minutes=15)
+    known_for: timedelta = timedelta(days=30)  # a sign-in this recent makes an address known for the user
 
     def delay(self, failures: int) -> timedelta:
-        return timedelta(seconds=self.delay_base * 2 ** (failures - 1)) if failures > 0 else timedelta(0)
+        if failures <= 0:
+            return timedelta(0)
+        return timedelta(seconds=min(self.delay_max, self.delay_base * 2 ** min(failures - 1, 40)))
 
 
 def policy_from(settings) -> Policy:
     return Policy(lifetime=timedelta(hours=settings.session_hours),
                   idle=timedelta(minutes=settings.session_idle_minutes),
-                  max_sessions=max(1, settings.max_sessions), delay_base=settings.login_delay_seconds)
+                  max_sessions=max(1, settings.max_sessions), delay_base=settings.login_delay_seconds,
+                  delay_max=settings.login_delay_max_seconds)
 
 
-def _check_not_locked(s: Session, keys: list[str], policy: Policy, now: datetime) -> None:
-    for row in s.scalars(select(LoginFailure).where(LoginFailure.key.in_(keys))):
-        if row.locked_until and row.locked_until > now:
-            who = "Brukernavnet" if row.key.startswith("bruker:") else "Denne maskinen"
-            raise AccessDenied(f"For mange mislykkede innlogginger. {who} er sperret til kl. "
-                               f"{_clock(row.locked_until)}. Vent, eller be en administrator oppheve sperren.")
-        if row.locked_until is None and now < row.last_failure_at + policy.delay(row.failures):
-            wait = (row.last_failure_at + policy.delay(row.failures) - now).total_seconds()
-            raise AccessDenied(f"Vent {max(1, round(wait))} sekunder før du prøver igjen.")
+def _known_client(s: Session, username: str, client_address: str | None, policy: Policy, now: datetime) -> bool:
+    """True if the user signed in from this address lately: such a client is spared the username- and
+    address-wide waits (only the per-address lock applies), so guesses from elsewhere cannot keep them out."""
+    if not client_address:
+        return False
+    return s.scalar(select(AuthSession.id).join(User, User.id == AuthSession.user_id)
+                    .where(User.username == username, AuthSession.client_address == client_address[:64],
+                           AuthSession.created_at > now - policy.known_for).limit(1)) is not None
 
 
 def _local_login_enabled(s: Session) -> bool:
@@ -71,16 +86,63 @@ def local_login_enabled(engine: Engine) -> bool:
         return _local_login_enabled(s)
 
 
+def _ended(sess: AuthSession, user: User, local_login: str | None, idle: timedelta, now: datetime) -> str | None:
+    """Why a session is no longer live (the Norwegian reason stored with it), or None while it is."""
+    if sess.revoked_at is not None:
+        return sess.revoke_reason or "avsluttet"
+    if not user.active:
+        return "deaktivert"
+    if sess.method == LOCAL and local_login == "av":
+        return "passordinnlogging av"
+    if now >= sess.expires_at:
+        return "utløpt"
+    if now - sess.last_seen > idle:
+        return "inaktiv"
+    return None
+
+
+def _actor(user: User, session_id: int, policy: Policy) -> Actor:
+    return Actor(user.username, user.role, user.name, SessionRef(session_id, policy.idle))
+
+
 def known(engine: Engine, token: str) -> bool:
     """True if ``token`` ever started a session (live or ended): an OIDC identity is used only once."""
     with session_scope(engine) as s:
         return s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token))) is not None
 
 
-def locks_frame(engine: Engine, now: datetime | None = None) -> pl.DataFrame:
-    """Keys that are locked now, for Administrasjon."""
+def login_watch(engine: Engine, now: datetime | None = None,
+                within: timedelta = timedelta(days=1)) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What Administrasjon shows about password logins, in one statement (a rerun asks the database little):
+    the usernames locked from one address now (``locks_frame``) and every username's failed logins in the last
+    ``within`` (``failed_logins_frame``)."""
+    from sqlalchemy import func, literal, null, union_all
+
     now = now or _now()
+    locks = select(literal("lock").label("kind"), LoginFailure.key.label("name"), LoginFailure.failures.label("n"),
+                   null().label("addresses"), LoginFailure.locked_until.label("at")
+                   ).where(LoginFailure.locked_until > now)
+    failed = select(literal("failed"), FailedLogin.username, func.count(),
+                    func.count(FailedLogin.client_address.distinct()), func.max(FailedLogin.at)
+                    ).where(FailedLogin.at > now - within).group_by(FailedLogin.username)
     with session_scope(engine) as s:
-        rows = s.execute(select(LoginFailure.key, LoginFailure.failures, LoginFailure.locked_until)
-                         .where(LoginFailure.locked_until > now).order_by(LoginFailure.key)).all()
-    return to_frame(rows, {"key": pl.String, "failures": pl.Int64, "locked_until": pl.Datetime})
+        rows = s.execute(union_all(locks, failed)).all()
+    lock_rows = []
+    for _, key, failures, _, until in sorted((r for r in rows if r[0] == "lock"), key=lambda r: r[1]):
+        kind, _, rest = key.partition(":")
+        username, _, address = rest.rpartition("@") if kind == "par" else (rest, "", "")
+        lock_rows.append((key, username, address, failures, until))
+    failed_rows = sorted(((r[1], r[2], r[3], r[4]) for r in rows if r[0] == "failed"), key=lambda r: (-r[1], r[0]))
+    return to_frame(lock_rows, LOCK_SCHEMA), to_frame(failed_rows, FAILED_SCHEMA)
+
+
+def locks_frame(engine: Engine, now: datetime | None = None) -> pl.DataFrame:
+    """Usernames locked from one address now (key, username, client address, failures, until)."""
+    return login_watch(engine, now)[0]
+
+
+def failed_logins_frame(engine: Engine, now: datetime | None = None,
+                        within: timedelta = timedelta(days=1)) -> pl.DataFrame:
+    """Failed password logins per username in the last ``within`` (default a day), most first: how many, from
+    how many addresses, and the latest. Usernames that do not exist are listed too (someone is guessing)."""
+    return login_watch(engine, now, within)[1]

@@ -5,17 +5,29 @@ This part holds the writes; its siblings in ``domain/`` and ``reads/`` hold the 
 The browser cookie holds only a random token (signed with ``LAGET_COOKIE_KEY``); the database keeps its
 SHA-256 hash with the user, the absolute expiry and the last activity, and every Streamlit run checks it.
 So logout, a password change, a role change and deactivation end every session of the user at once, and a
-copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``).
+copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
+actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
+its own transaction (``live_actor``, called by ``UnitOfWork``), whatever run the click came from.
 
-Failed logins are counted per username and per client address in the database (not in the Streamlit
-session, which an attacker simply drops): each failure doubles the wait before the next try, and the fifth
-locks that key for 15 minutes. An administrator can lift a lock. Every write here runs in ``session_scope``
-and the admin writes call ``permissions.require``.
+Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
+in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):
+
+- per username × client address: a growing wait, and the fifth failure locks that username *from that
+  address* for 15 minutes; an attacker locks out only themselves;
+- per username (from any address) and per address (any username): a wait that doubles with every failure,
+  capped (``Policy.delay_max``), never a lock. An address the user signed in from in the last 30 days
+  (``Policy.known_for``) is spared these two waits, so guesses from elsewhere never keep the real user out;
+- every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
+  ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
+
+An administrator can lift a lock. Every write here runs in ``session_scope`` or a ``UnitOfWork``, and the
+admin writes call ``permissions.require``.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import bcrypt
@@ -24,39 +36,75 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access.db.engine import session_scope
-from data_access.db.models import AppMeta, AuthSession, LoginFailure, User
-from data_access.domain.errors import AccessDenied, ValidationError
-from data_access.domain.permissions import Actor, Permission, require
+from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
+from data_access.domain.errors import AccessDenied, NotFound, SessionEnded, ValidationError
+from data_access.domain.permissions import Actor, Permission, SessionRef, require
 from data_access.domain.sessions import (
     _DUMMY_HASH,
     FORGET_FAILURES,
     KEEP_ENDED,
     LOCAL,
     LOCAL_LOGIN_KEY,
+    NO_ADDRESS,
     OIDC,
     TOUCH_EVERY,
     WRONG_LOGIN,
     SessionUser,
     _clock,
-    _keys,
     _now,
     token_hash,
 )
-from data_access.reads.sessions import Policy, _check_not_locked, _local_login_enabled, known
+from data_access.reads.sessions import Policy, _actor, _ended, _known_client, _local_login_enabled, known
 
 
-def _record_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
-    """Count one failure on every key; returns the lock time if this failure locked a key."""
+@dataclass(frozen=True)
+class Keys:
+    """The failure counters one login attempt touches."""
+
+    user: str  # bruker:<name>: a capped wait, never a lock
+    client: str | None  # klient:<address>: a capped wait, never a lock (None: address unknown)
+    pair: str  # par:<name>@<address>: a wait, and a lock after ``max_failures``
+
+    @property
+    def all(self) -> list[str]:
+        return sorted(k for k in (self.user, self.client, self.pair) if k)
+
+
+def _keys(username: str, client_address: str | None) -> Keys:
+    """The counters for what was typed: cut to a username's 60 characters (no user has a longer one, and the
+    key must fit its column whatever an attacker types)."""
+    username, address = username[:60], (client_address or NO_ADDRESS)[:64]
+    return Keys(f"bruker:{username}", f"klient:{address}" if client_address else None, f"par:{username}@{address}")
+
+
+def _check_not_locked(s: Session, keys: Keys, known: bool, policy: Policy, now: datetime) -> None:
+    checked = [keys.pair] if known else keys.all
+    for row in s.scalars(select(LoginFailure).where(LoginFailure.key.in_(checked))):
+        if now - row.last_failure_at > FORGET_FAILURES:
+            continue
+        if row.key == keys.pair and row.locked_until and row.locked_until > now:
+            raise AccessDenied(f"For mange mislykkede innlogginger fra denne maskinen. Brukernavnet er sperret her "
+                               f"til kl. {_clock(row.locked_until)}. Vent, eller be en administrator oppheve "
+                               "sperren.")
+        ready = row.last_failure_at + policy.delay(row.failures)
+        if row.locked_until is None and now < ready:
+            raise AccessDenied(f"Vent {max(1, round((ready - now).total_seconds()))} sekunder før du prøver igjen.")
+
+
+def _record_failure(engine: Engine, keys: Keys, username: str, client_address: str | None, policy: Policy,
+                    now: datetime) -> datetime | None:
+    """Count one failure on every key and keep it in ``failed_logins``; the lock time if the pair got locked."""
     try:
-        return _count_failure(engine, keys, policy, now)
+        return _count_failure(engine, keys, username, client_address, policy, now)
     except IntegrityError:  # two first failures for the same key at once: the second one updates instead
-        return _count_failure(engine, keys, policy, now)
+        return _count_failure(engine, keys, username, client_address, policy, now)
 
 
-def _count_failure(engine: Engine, keys: list[str], policy: Policy, now: datetime) -> datetime | None:
+def _count_failure(engine: Engine, keys: Keys, username: str, client_address: str | None, policy: Policy,
+                   now: datetime) -> datetime | None:
     locked = None
     with session_scope(engine) as s:
-        for key in keys:
+        for key in keys.all:  # always in the same order, so two failures never wait on each other's rows
             row = s.get(LoginFailure, key, with_for_update=True)
             if row is None:
                 row = LoginFailure(key=key, failures=0, last_failure_at=now)
@@ -65,9 +113,11 @@ def _count_failure(engine: Engine, keys: list[str], policy: Policy, now: datetim
                 row.failures, row.locked_until = 0, None  # an expired lock, or a day without failures: start over
             row.failures += 1
             row.last_failure_at = now
-            if row.failures >= policy.max_failures and row.locked_until is None:
+            if key == keys.pair and row.failures >= policy.max_failures and row.locked_until is None:
                 row.locked_until = now + policy.lock
                 locked = row.locked_until
+        s.add(FailedLogin(at=now, username=username[:60], client_address=(client_address or None) and
+                          client_address[:64]))
     return locked
 
 
@@ -83,7 +133,7 @@ def set_local_login(engine: Engine, actor: Actor, enabled: bool, actor_method: s
 def _write_local_login(engine: Engine, actor: Actor, enabled: bool) -> None:
     from data_access.db.uow import UnitOfWork
 
-    with UnitOfWork(engine, actor, None, None) as uow:
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:  # the role as the database has it now
         meta = uow.s.get(AppMeta, LOCAL_LOGIN_KEY)
         old = meta is None or meta.value != "av"
         if meta is None:
@@ -113,30 +163,35 @@ def login(engine: Engine, username: str, password: str, *, client_address: str |
     with session_scope(engine) as s:
         if not _local_login_enabled(s):
             raise AccessDenied("Innlogging med brukernavn og passord er slått av. Bruk kommunens innlogging.")
-        _check_not_locked(s, keys, policy, now)
+        _check_not_locked(s, keys, _known_client(s, username, client_address, policy, now), policy, now)
         user = s.scalar(select(User).where(User.username == username, User.active, User.auth_method == LOCAL))
         stored = user.password_hash if user else _DUMMY_HASH
     raw = (password or "").encode()
     ok = len(raw) <= 72 and bcrypt.checkpw(raw, stored.encode()) and user is not None
     if not ok:
-        locked = _record_failure(engine, keys, policy, now)
+        locked = _record_failure(engine, keys, username, client_address, policy, now)
         if locked:
-            raise AccessDenied(f"{WRONG_LOGIN} For mange mislykkede innlogginger: sperret til kl. {_clock(locked)}. "
-                               "Vent, eller be en administrator oppheve sperren.")
+            raise AccessDenied(f"{WRONG_LOGIN} For mange mislykkede innlogginger fra denne maskinen: brukernavnet "
+                               f"er sperret her til kl. {_clock(locked)}. Vent, eller be en administrator oppheve "
+                               "sperren.")
         raise ValidationError(WRONG_LOGIN)
     with session_scope(engine) as s:
-        s.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        # Only this address's count for the user starts over: the username- and address-wide counts are the
+        # attacker's too, and fade after a day without failures.
+        s.execute(delete(LoginFailure).where(LoginFailure.key == keys.pair))
         s.execute(delete(AuthSession).where(AuthSession.expires_at < now - KEEP_ENDED))
-        token = _start(s, user.id, LOCAL, client, policy, now)
+        s.execute(delete(FailedLogin).where(FailedLogin.at < now - KEEP_ENDED))
+        token = _start(s, user.id, LOCAL, client, policy, now, client_address=client_address)
         session_id = s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
-    return token, SessionUser(Actor(user.username, user.role, user.name), LOCAL, session_id)
+    return token, SessionUser(_actor(user, session_id, policy), LOCAL, session_id)
 
 
 def _start(s: Session, user_id: int, method: str, client: str, policy: Policy, now: datetime,
-           token: str | None = None) -> str:
+           token: str | None = None, client_address: str | None = None) -> str:
     token = token or secrets.token_urlsafe(32)
     s.add(AuthSession(token_hash=token_hash(token), user_id=user_id, method=method, created_at=now,
-                      last_seen=now, expires_at=now + policy.lifetime, client=client[:300]))
+                      last_seen=now, expires_at=now + policy.lifetime, client=client[:300],
+                      client_address=client_address[:64] if client_address else None))
     s.flush()
     active = s.scalars(select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None),
                                                  AuthSession.expires_at > now)
@@ -147,7 +202,7 @@ def _start(s: Session, user_id: int, method: str, client: str, policy: Policy, n
 
 
 def start_session(engine: Engine, username: str, method: str, *, client: str = "", policy: Policy | None = None,
-                  token: str | None = None, now: datetime | None = None) -> str:
+                  token: str | None = None, now: datetime | None = None, client_address: str | None = None) -> str:
     """Start a session for an active user who has already proven who they are (OIDC, tests)."""
     policy = policy or Policy()
     now = now or _now()
@@ -156,7 +211,7 @@ def start_session(engine: Engine, username: str, method: str, *, client: str = "
             user = s.scalar(select(User).where(User.username == username, User.active))
             if user is None:
                 raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
-            return _start(s, user.id, method, client, policy, now, token)
+            return _start(s, user.id, method, client, policy, now, token, client_address)
     except IntegrityError:
         if token and known(engine, token):  # two tabs started the same OIDC sign-in at once: one row wins
             return token
@@ -182,21 +237,54 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
         sess, user, local_login = row[:3]
         if sess.revoked_at is not None:
             return None
-        reason = None
-        if not user.active:
-            reason = "deaktivert"
-        elif sess.method == LOCAL and local_login == "av":
-            reason = "passordinnlogging av"
-        elif now >= sess.expires_at:
-            reason = "utløpt"
-        elif now - sess.last_seen > policy.idle:
-            reason = "inaktiv"
-        if reason:
+        if reason := _ended(sess, user, local_login, policy.idle, now):
             sess.revoked_at, sess.revoke_reason = now, reason
             return None
         if now - sess.last_seen >= TOUCH_EVERY:
             sess.last_seen = now
-        return SessionUser(Actor(user.username, user.role, user.name), sess.method, sess.id, _version(row[3:]))
+        return SessionUser(_actor(user, sess.id, policy), sess.method, sess.id, _version(row[3:]))
+
+
+def live_actor(s: Session, ref: SessionRef, now: datetime | None = None) -> Actor:
+    """The actor behind a login session, read again in the caller's transaction; ``SessionEnded`` if it is over.
+
+    A page run, a fragment or a button's callback may hold an actor from an earlier run, after which the user
+    may have logged out, got a new role or password, been deactivated or gone idle. The write trusts only what
+    this reads: the session row and the user's role now. On PostgreSQL both rows are read ``FOR SHARE``, so a
+    logout or role change that commits meanwhile waits for this transaction (on SQLite the write transaction
+    already holds the lock)."""
+    now = now or _now()
+    local = select(AppMeta.value).where(AppMeta.key == LOCAL_LOGIN_KEY).scalar_subquery()
+    row = s.execute(select(AuthSession, User, local).join(User, User.id == AuthSession.user_id)
+                    .where(AuthSession.id == ref.id)
+                    .with_for_update(read=True, of=[AuthSession.__table__, User.__table__])).first()
+    reason = "finnes ikke" if row is None else _ended(*row, ref.idle, now)
+    if reason:
+        raise SessionEnded(f"Økten din er avsluttet ({reason}), så ingenting ble lagret. Logg inn på nytt.")
+    sess, user, _ = row
+    return Actor(user.username, user.role, user.name, ref)
+
+
+def require_live(engine: Engine, actor: Actor) -> None:
+    """Refuse with ``SessionEnded`` unless the actor's login session is still live (no-op without a session):
+    for work that runs outside a page run and writes nothing, such as a file built when a download is clicked."""
+    if actor.session is not None:
+        with session_scope(engine) as s:
+            live_actor(s, actor.session)
+
+
+def end_sessions(engine: Engine, actor: Actor, username: str) -> int:
+    """An administrator ends every session of a user (a lost laptop, a shared screen); returns how many ended."""
+    from data_access.db.uow import UnitOfWork
+
+    with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
+        user = uow.s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Fant ingen bruker «{username}».")
+        ended = end_user_sessions(uow.s, user.id, "avsluttet av administrator", uow.now)
+        if ended:
+            uow.log("user", user.id, "update", "sessions", ended, 0)
+        return ended
 
 
 def end_user_sessions(s: Session, user_id: int, reason: str, now: datetime | None = None) -> int:
@@ -217,12 +305,21 @@ def logout(engine: Engine, token: str | None) -> None:
 
 
 def unlock(engine: Engine, actor: Actor, key: str) -> None:
-    """An administrator lifts a lock (and forgets the failures) for a username or a client."""
+    """An administrator lifts a lock and forgets the failures: a whole username (every address, and its wait)
+    when given a name; one address's lock and the username's wait for "par:kari@10.0.0.7"; or exactly one
+    other key ("klient:10.0.0.7")."""
     require(actor, Permission.MANAGE_USERS)
-    if ":" not in key:
-        key = f"bruker:{key.strip().lower()}"
     from data_access.db.uow import UnitOfWork
 
+    key = key.strip()
+    if key.startswith("par:"):  # the lock, and the user's wait from everywhere: the user can sign in at once
+        match = LoginFailure.key.in_([key, f"bruker:{key[4:].rpartition('@')[0]}"])
+    elif ":" in key:
+        match = LoginFailure.key == key
+    else:
+        username = key.lower()
+        key = f"bruker:{username}"
+        match = (LoginFailure.key == key) | LoginFailure.key.startswith(f"par:{username}@", autoescape=True)
     with UnitOfWork(engine, actor, None, Permission.MANAGE_USERS) as uow:
-        if uow.s.execute(delete(LoginFailure).where(LoginFailure.key == key)).rowcount:
+        if uow.s.execute(delete(LoginFailure).where(match)).rowcount:
             uow.log("login_lock", 0, "delete", "locked", key, None)

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from data_access.db.engine import session_scope
 from data_access.db.models import Indicator, IndicatorSource, IndicatorValue, Plan
 from data_access.db.uow import UnitOfWork
-from data_access.domain.errors import ConflictError, LagetError, NotFound, ValidationError
+from data_access.domain.errors import ConflictError, LagetError, NotFound, SessionEnded, ValidationError
 from data_access.domain.frames import to_frame
 from data_access.domain.periods import sort_key
 from data_access.domain.permissions import Actor, Permission, require
@@ -41,6 +41,7 @@ from data_access.outside.sources import (
     to_parsed,
 )
 from data_access.writes.indicators import import_values
+from data_access.writes.sessions import require_live
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
             indicator_id: int | None = None, now: datetime | None = None) -> list[Outcome]:
     """Fetch every indicator with a source (optionally one plan or one indicator); each all or nothing."""
     require(actor, Permission.EDIT_INDICATORS)
+    require_live(engine, actor)  # a click from a page whose session has ended fetches nothing
     now = now or datetime.now()
     with session_scope(engine) as s:
         q = select(IndicatorSource, Indicator.name, Indicator.plan_id).join(Indicator).join(Plan)
@@ -206,6 +208,8 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
                 defn = parse_definition(kind, raw)
                 fetched = fetch(client, defn, plan_regions(engine, plan_id), defn.label)
             result = import_values(engine, actor, ind_id, fetched.planned)
+        except SessionEnded:
+            raise  # not the indicator's failure: stop, and record nothing on the sources
         except LagetError as exc:  # one indicator's failure never stops the others
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the other indicators their figures

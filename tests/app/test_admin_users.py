@@ -57,3 +57,26 @@ def test_admin_lifts_a_lock(open_page, app_env):
     assert not at.exception
     assert locks_frame(engine).is_empty()
     assert login(engine, "leder", "laget-demo")[1].actor.username == "leder"
+
+
+def test_admin_ends_a_users_sessions(open_page, app_env):
+    engine = get_engine(app_env)
+    theirs = session_token(app_env, "slt")
+    at = open_page("admin", "brukere")
+    at.selectbox(key="admin_user").select("slt").run()
+    at.button(key="end_sessions").click().run()
+    assert not at.exception
+    assert check(engine, theirs) is None
+    assert any("1 økt til «slt» er avsluttet." in t.value for t in at.toast)
+
+
+def test_admin_sees_failed_logins_of_the_last_day(open_page, app_env):
+    engine = get_engine(app_env)
+    for i in range(6):
+        with pytest.raises(LagetError):
+            login(engine, "admin", "feil-passord", client_address=f"198.51.100.{i % 2}", policy=Policy(delay_base=0))
+    at = open_page("admin", "brukere")
+    assert any("«admin»: 6 mislykkede innlogginger siste døgn, fra 2 adresser." in w.value.replace("\\", "")
+               for w in at.warning)
+    table = at.dataframe[0].value
+    assert dict(zip(table["Brukernavn"], table["Mislykkede innlogginger siste døgn"], strict=True))["admin"] == 6

@@ -69,7 +69,7 @@ def test_logout_ends_the_session_and_a_replayed_token_shows_the_login_form(app_e
 def test_five_failures_lock_the_username_with_a_norwegian_message(app_env):
     for _ in range(5):
         at = _login("slt", "feil-passord")
-    assert any("sperret til kl." in e.value for e in at.error)
+    assert any("sperret her til kl." in e.value for e in at.error)
     at = _login("slt", "laget-demo")
     assert any("For mange mislykkede innlogginger" in e.value for e in at.error)
     assert SESSION_KEY not in at.session_state

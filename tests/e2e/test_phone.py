@@ -61,6 +61,7 @@ def test_phone_layout(browser, app_url, tmp_path, username):
         width = grid.bounding_box()["width"]
         first_three = COLUMN_WIDTHS["Tiltak"] + COLUMN_WIDTHS["Status"] + COLUMN_WIDTHS["Ansvar"]
         assert first_three <= width, f"name, status and responsible need {first_three} px, the grid has {width}"
+        grid.locator("th, [role='columnheader']").first.wait_for(state="attached")  # drawn a moment after the grid
         headers = grid.locator("th, [role='columnheader']").all_text_contents()
         assert headers[:3] == ["Tiltak", "Status", "Ansvar"], headers
     finally:

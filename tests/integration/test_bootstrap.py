@@ -65,7 +65,7 @@ def test_cli_adds_user_and_loads_demo(empty_url, monkeypatch, capsys):
     assert set(users_frame(engine)["username"]) == {"kari"}
     assert main(["user", "list"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging"]
+    assert out[0].split() == ["Brukernavn", "Navn", "Rolle", "Aktiv", "Innlogging", "Mislykket", "siste", "døgn"]
     assert out[1].split()[:4] == ["kari", "Kari", "redaktor", "ja"] and "passord" in out[1]
 
 
