@@ -113,11 +113,12 @@ def _plan_id(engine, key: str) -> int:
 
 
 def _plan_import(args: argparse.Namespace) -> int:
-    """``laget plan import``: preview on stdout; refused files list every fault on stderr and exit 1."""
+    """``laget plan import``: preview on stdout; refused files list every fault on stderr and exit 1, and so does
+    an import that met rows someone else saved after the preview (nothing is written either way)."""
     import polars as pl
 
     from data_access.domain.users import SYSTEM
-    from data_access.writes.plan_import import ImportRefused, NewPlan, apply_import, preview
+    from data_access.writes.plan_import import ImportConflict, ImportRefused, NewPlan, apply_import, preview
 
     if bool(args.into) == bool(args.key or args.kommune):
         raise ValueError("Oppgi enten --into KEY (eksisterende plan) eller --key og --kommune (ny plan).")
@@ -127,7 +128,8 @@ def _plan_import(args: argparse.Namespace) -> int:
     engine = _engine()
     plan_id = _plan_id(engine, args.into) if args.into else None
     labels = dict(zip(("universell", "selektiv", "indikativ"), (args.levels or "").split(";"), strict=False))
-    plan, changes = preview(engine, data, plan_id=plan_id, level_labels=labels)
+    seen = preview(engine, data, plan_id=plan_id, level_labels=labels)
+    plan, changes = seen.plan, seen.changes
     for note in plan.notes:
         print(f"Merk: {note}")
     if not plan.ok:
@@ -151,10 +153,12 @@ def _plan_import(args: argparse.Namespace) -> int:
         name=args.name or f"Plan for forebygging av omsorgssvikt og atferdsvansker – {args.kommune}",
         level_labels={k: v for k, v in labels.items() if v.strip()})
     try:
-        result = apply_import(engine, SYSTEM, data, plan_id=plan_id, new_plan=new_plan)
-    except ImportRefused as exc:
-        for error in exc.errors:
+        result = apply_import(engine, SYSTEM, seen, new_plan=new_plan)
+    except (ImportRefused, ImportConflict) as exc:
+        for error in exc.row_errors:
             print(f"Feil: {error.text()}", file=sys.stderr)
+        if isinstance(exc, ImportConflict):
+            print("Ingenting er importert. Kjør kommandoen på nytt for å se endringene.", file=sys.stderr)
         return 1
     print(result.summary())
     return 0

@@ -1,17 +1,24 @@
-"""Administrasjon: the empty template, the upload, the preview per sheet and the all-or-nothing import."""
+"""Administrasjon: the empty template, the upload, the preview per sheet and the all-or-nothing import.
+
+The preview is made once per file and target and kept in the session, and «Importer» writes that very preview
+(``apply_import`` names the versions it compared), so what is written is what the user saw; a row someone saved
+meanwhile stops the import with a message naming it, and the file must be uploaded again to see the changes.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.tables import grid
-from dashboard.ui import XLSX_MIME, download, flash, show_error
-from data_access.domain.errors import LagetError
+from dashboard.ui import XLSX_MIME, download, flash, plain, show_error
+from data_access.domain.errors import ConflictError, LagetError
 from data_access.formats.excel_export import template_workbook
 from data_access.reads.plans import plans_frame
-from data_access.writes.plan_import import NewPlan, apply_import, preview
+from data_access.writes.plan_import import NewPlan, Preview, apply_import, preview
 
 
 def _new_plan_fields() -> tuple[NewPlan | None, dict[str, str]]:
@@ -34,6 +41,24 @@ def _new_plan_fields() -> tuple[NewPlan | None, dict[str, str]]:
                    level_labels=labels), labels
 
 
+def _preview(ctx: PageContext, data: bytes, plan_id: int | None, labels: dict[str, str] | None) -> Preview:
+    """The preview of this file for this target, made once and kept: reruns show it, and the import writes it."""
+    key = (hashlib.sha256(data).hexdigest(), plan_id, tuple(sorted((labels or {}).items())))
+    kept = st.session_state.get("_import_preview")
+    if kept is None or kept[0] != key:
+        kept = (key, preview(ctx.engine, data, plan_id=plan_id, level_labels=labels))
+        st.session_state["_import_preview"] = kept
+    return kept[1]
+
+
+def _start_over(generation: int, message: list[str]) -> None:
+    """Forget the file and its preview (they no longer show the plan) and say why on the next run."""
+    st.session_state.pop("_import_preview", None)
+    st.session_state["_import_gen"] = generation + 1
+    st.session_state["_import_conflict"] = message
+    st.rerun()
+
+
 def import_section(ctx: PageContext) -> None:
     st.header("Importer en plan fra Excel")
     st.caption("Importmalen har samme ark og kolonner som Excel-eksporten av en plan. Arket «Veiledning» forklarer "
@@ -42,9 +67,12 @@ def import_section(ctx: PageContext) -> None:
     download("Last ned tom importmal (Excel)", template_workbook, file_name="laget-importmal.xlsx", mime=XLSX_MIME,
              icon=":material/download:", key="xlsx_template")
     generation = st.session_state.setdefault("_import_gen", 0)
+    for line in st.session_state.get("_import_conflict", []):  # quotes names from the file: plain text
+        st.error(plain(line), icon=":material/sync_problem:")
     upload = st.file_uploader("Arbeidsbok (.xlsx)", type=["xlsx"], key=f"plan_upload_{generation}")
     if upload is None:
         return
+    st.session_state.pop("_import_conflict", None)
     data = upload.getvalue()
     target = st.radio("Importer som", ["ny", "eksisterende"], horizontal=True, key="import_target",
                       format_func={"ny": "Ny plan", "eksisterende": "Inn i en eksisterende plan"}.get)
@@ -55,7 +83,8 @@ def import_section(ctx: PageContext) -> None:
         plans = plans_frame(ctx.engine)
         names = dict(zip(plans["id"].to_list(), (plans["kommune"] + ": " + plans["name"]).to_list(), strict=True))
         plan_id = st.selectbox("Plan", list(names), format_func=names.get, key="import_plan")
-    plan, changes = preview(ctx.engine, data, plan_id=plan_id, level_labels=labels)
+    seen = _preview(ctx, data, plan_id, labels)
+    plan, changes = seen.plan, seen.changes
     for note in plan.notes:  # notes quote the file's own sheet and column names: shown as plain text
         st.text(f"Merk: {note}")
     if not plan.ok:
@@ -86,14 +115,17 @@ def import_section(ctx: PageContext) -> None:
         st.caption("Fyll ut kommune og navn på planen for å importere.")
     if st.button("Importer", type="primary", disabled=not ready, key="import_go"):
         try:
-            result = apply_import(ctx.engine, ctx.actor, data, plan_id=plan_id, new_plan=new_plan)
+            result = apply_import(ctx.engine, ctx.actor, seen, new_plan=new_plan)
+        except ConflictError as exc:
+            _start_over(generation, [str(exc)] + [e.text() for e in getattr(exc, "row_errors", [])[1:]])
         except LagetError as exc:
             show_error(exc)
-            if getattr(exc, "errors", None):
-                grid(pl.DataFrame([e.text() for e in exc.errors], schema=["Feil"], orient="row"),
+            if getattr(exc, "row_errors", None):
+                grid(pl.DataFrame([e.text() for e in exc.row_errors], schema=["Feil"], orient="row"),
                      caption="Feil som stoppet importen")
         else:
             st.cache_data.clear()
+            st.session_state.pop("_import_preview", None)
             st.session_state["_import_gen"] = generation + 1
             flash(result.summary())
             st.rerun()

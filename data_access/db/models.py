@@ -26,11 +26,36 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from data_access.domain.validation import name_key
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class UniqueName:
+    """A ``name`` unique in its scope whatever its case and spacing: the schema holds ``name_key`` unique.
+
+    Two imports (or two people) adding the same tiltak at once could otherwise both succeed, and names that the
+    import matches as one could be stored twice. ``name_key`` follows ``name`` through the ORM (the validator) and
+    through ``UnitOfWork.compare_and_set`` (``derived_values``); nothing else writes names.
+    """
+
+    name_key: Mapped[str] = mapped_column(String(600))
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
+
+
+def derived_values(model: type, values: dict) -> dict:
+    """``values`` with the columns that follow from them, for writes that set columns directly (an UPDATE)."""
+    if "name" in values and issubclass(model, UniqueName):
+        return {**values, "name_key": name_key(values["name"])}
+    return values
 
 
 tiltak_services = Table(
@@ -101,10 +126,11 @@ class ServiceArea(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
 
 
-class Service(Base):
-    """A tjeneste such as Helsestasjon, PPT or NAV."""
+class Service(UniqueName, Base):
+    """A tjeneste such as Helsestasjon, PPT or NAV; one per name in the whole database (services are shared)."""
 
     __tablename__ = "services"
+    __table_args__ = (Index("uq_services_name_key", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(150), unique=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id", ondelete="SET NULL"))
@@ -119,8 +145,9 @@ class ProtectiveFactor(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Tiltak(Base):
+class Tiltak(UniqueName, Base):
     __tablename__ = "tiltak"
+    __table_args__ = (Index("uq_tiltak_name_key", "plan_id", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     level_id: Mapped[int] = mapped_column(ForeignKey("levels.id"))
@@ -145,10 +172,11 @@ class Tiltak(Base):
     services: Mapped[list[Service]] = relationship(secondary=tiltak_services, order_by="Service.name")
 
 
-class Arena(Base):
+class Arena(UniqueName, Base):
     """A møtearena of the cross-service cooperation, on kommune-, tjeneste- or individnivå."""
 
     __tablename__ = "arenas"
+    __table_args__ = (Index("uq_arenas_name_key", "plan_id", "name_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -204,9 +232,10 @@ class GroupMeeting(Base):
     minutes_json: Mapped[str] = mapped_column(Text, default="", server_default="")  # formats.minutes blocks
 
 
-class Indicator(Base):
+class Indicator(UniqueName, Base):
     __tablename__ = "indicators"
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    __table_args__ = (UniqueConstraint("plan_id", "key"), Index("uq_indicators_name_key", "plan_id", "name_key",
+                                                                 unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(80))

@@ -17,6 +17,11 @@ use case is one transaction: it commits as a whole or changes nothing. Inside it
 On SQLite the transaction starts with ``BEGIN IMMEDIATE`` (see ``db.make_engine``), so concurrent writers queue
 on the busy timeout instead of failing half-way; on PostgreSQL the compare-and-set in one ``UPDATE`` statement
 is atomic under READ COMMITTED. Database faults come out as ``DatabaseFault`` with a Norwegian message.
+
+Names that must be unique are unique in the schema (``models.UniqueName``): ``require_free_name`` gives the
+Norwegian refusal before a write, and a race the check cannot see (two transactions adding the same name at
+once) ends in the database's unique index; the unit of work turns any such ``IntegrityError`` into a
+``ConflictError`` (``conflict_from``), never a trace, and nothing of the transaction is kept.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.db import changelog
 from data_access.db.engine import fault_from
-from data_access.db.models import GroupMeeting
-from data_access.domain.errors import ConflictError
+from data_access.db.models import GroupMeeting, derived_values
+from data_access.domain.errors import ConflictError, ValidationError
 from data_access.domain.permissions import Actor, Permission, require
+from data_access.domain.validation import name_key
 from data_access.writes.sessions import live_actor
 
 
@@ -76,6 +82,27 @@ class Conflict:
         return ConflictError(self.message(), [self])
 
 
+# table -> what its unique index or constraint keeps unique, as a subject ("… ble lagret av en annen samtidig")
+UNIQUE_THINGS = {"tiltak": "Et tiltak med samme navn", "arenas": "En møtearena med samme navn",
+                 "indicators": "En indikator med samme navn", "indicator_values": "En verdi for samme periode",
+                 "services": "En tjeneste med samme navn", "protective_factors": "En beskyttelsesfaktor med samme navn",
+                 "plans": "En plan med samme nøkkel", "users": "En bruker med samme brukernavn",
+                 "tiltak_services": None, "group_meetings": "Et åpent møte"}
+
+
+def conflict_from(error: IntegrityError) -> ConflictError:
+    """A unique index or constraint the write broke: someone else stored the same thing first (a lost race).
+
+    The table is read from the driver's message (SQLite: ``UNIQUE constraint failed: plans.key``; PostgreSQL:
+    ``… unique constraint "plans_key_key"``), longest name first so ``tiltak_services`` is not taken for ``tiltak``."""
+    text = str(error.orig)
+    table = next((t for t in sorted(UNIQUE_THINGS, key=len, reverse=True)
+                  if f" {t}." in text or f'"{t}_' in text or f'"uq_{t}_' in text), None)
+    what = UNIQUE_THINGS.get(table) if table else None
+    return ConflictError(f"{what or 'Det samme'} ble lagret av en annen samtidig, så ingenting av dette ble lagret. "
+                         "Last siden på nytt og se hva som er lagret før du prøver igjen.")
+
+
 class UnitOfWork:
     """``with UnitOfWork(engine, actor, plan_id, Permission.X) as uow:`` — see the module docstring."""
 
@@ -110,12 +137,17 @@ class UnitOfWork:
                 self.s.commit()
             else:
                 self.s.rollback()
+        except IntegrityError as error:
+            self.s.rollback()
+            raise conflict_from(error) from error
         except DBAPIError as error:
             self.s.rollback()
             raise fault_from(error) from error
         finally:
             self.s.close()
-        if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
+        if isinstance(exc, IntegrityError):
+            raise conflict_from(exc) from exc
+        if isinstance(exc, DBAPIError):
             raise fault_from(exc) from exc
         return False
 
@@ -138,12 +170,25 @@ class UnitOfWork:
         stamp = {k: v for k, v in (("updated_by", self.actor.username), ("updated_at", self.now))
                  if hasattr(model, k)}
         result = self.s.execute(update(model).where(model.id == row_id, model.version == seen_version)
-                                .values(**values, **stamp, version=seen_version + 1)
+                                .values(**derived_values(model, dict(values)), **stamp, version=seen_version + 1)
                                 .execution_options(synchronize_session=False))
         if result.rowcount != 1:
             return False
         self.s.expire_all()
         return True
+
+    def require_free_name(self, model: type, name: str, *, plan_id: int | None, noun: str,
+                          except_id: int | None = None) -> None:
+        """``ValidationError`` if another row of ``model`` in the plan has ``name`` (case and spacing ignored)."""
+        query = select(model.name).where(model.name_key == name_key(name))
+        if plan_id is not None:
+            query = query.where(model.plan_id == plan_id)
+        if except_id is not None:
+            query = query.where(model.id != except_id)
+        taken = self.s.scalar(query.limit(1))
+        if taken is not None:
+            raise ValidationError(f"Det finnes allerede {noun} som heter «{taken}»"
+                                  f"{' i planen' if plan_id is not None else ''}. Velg et annet navn.", field="name")
 
     def insert_new(self, row: Any) -> bool:
         """INSERT a row that the user saw as absent (version 0); False if someone created it meanwhile."""

@@ -32,6 +32,7 @@ from stdnum.no import fodselsnummer
 from data_access.domain.errors import ValidationError
 
 __all__ = ["ValidationError", "check_free_text", "check_list_text", "find_personal_number", "format_date",
+           "name_key",
            "parse_norwegian_date"]
 
 DATE_FORMATS = (re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
@@ -175,3 +176,12 @@ def format_date(d: date | datetime | None) -> str:
     from data_access.domain.formatting import day
 
     return day(d) if d else ""
+
+
+def name_key(name: str | None) -> str:
+    """A name as Laget compares names: case and runs of whitespace ignored («Tett  OPPFØLGING» = «tett oppfølging»).
+
+    The plan import matches rows by it, and the schema keeps it unique (``models.UniqueName``), so two names that
+    the import would take for one can never both be stored. ``casefold`` (not SQL ``lower``, which SQLite applies
+    to ASCII only) folds Æ, Ø, Å and ß too; the migration 0008 has its own frozen copy of this rule."""
+    return " ".join(str(name or "").split()).casefold()

@@ -2,6 +2,10 @@
 
 Written with polars' ``write_excel`` (xlsxwriter): real dates and numbers, a frozen header row, filters and
 column widths. The sheets and headers come from ``plan_workbook`` so export and import cannot drift apart.
+
+Every workbook is opened by ``_book`` with ``SAFE_OPTIONS``: user text is always written as a string cell, never as a
+formula or a hyperlink, whatever it starts with (``=``, ``+``, ``-``, ``@``, a tab …). xlsxwriter's default would turn
+a description like ``=HYPERLINK("https://…","klikk")`` into a live formula in every download (formula injection).
 """
 
 from __future__ import annotations
@@ -111,10 +115,15 @@ def plan_frames(source: Source, plan_id: int, year: int) -> dict[str, pl.DataFra
     }
 
 
+# xlsxwriter's ``write()`` (which polars' ``write_excel`` uses for table data) treats text starting with "=" as a
+# formula and text that looks like a URL as a hyperlink; our text is the users' own, so it stays text.
+SAFE_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
 def _book(build) -> bytes:
+    """The one place a workbook is opened, so every download (plan, template, page tables) has ``SAFE_OPTIONS``."""
     buffer = io.BytesIO()
-    # user text stays text: «=HYPERLINK(…)» is not a formula and «https://…» not a live link in Excel
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(buffer, SAFE_OPTIONS)  # user text stays text: no formulas, no live links
     build(book)
     book.close()
     return buffer.getvalue()

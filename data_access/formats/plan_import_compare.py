@@ -1,7 +1,13 @@
 """What importing a workbook changes in a plan: matched by name, field by field. Pure, no database.
 
 Tiltak, arenas and indicators are matched by name (case and spacing ignored), values by indicator, period and
-geography. The preview shows the result, and the import writes exactly these changes.
+geography. Only the fields the file has a column for are compared (``ImportPlan.absent``). The preview shows the
+result, and the import writes exactly these changes: each ``Change`` keeps the version of the row it was compared
+with (0 for a row the plan did not have), and the write names that version in its compare-and-set, so a row
+someone saved after the preview is never overwritten (issue 17.7).
+
+Services are shared by every plan and matched like names (``validation.name_key``): «ppt» in a file is the
+stored «PPT», and two spellings of a new service in one file become one service, spelt as first written.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from data_access.db.changelog import as_text
+from data_access.domain.validation import name_key
 from data_access.formats import plan_workbook as wb
 from data_access.formats.plan_import import (
     ARENA_FIELDS,
@@ -28,12 +35,15 @@ from data_access.formats.plan_import import (
 
 @dataclass
 class Change:
+    """One row of the file against the plan, as the preview showed it."""
+
     kind: str  # ny | endret | uendret
     name: str
     values: dict[str, Any]
     id: int | None = None
-    version: int | None = None
+    version: int | None = None  # the version the preview compared with: the write's compare-and-set names it
     changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (old, new)
+    row: int = 0  # the Excel row, for messages in the preview's terms
 
 
 @dataclass
@@ -103,12 +113,30 @@ def _diff(kind_items: list[Item], current: dict[str, dict], fields: tuple[str, .
         now = current.get(k)
         name = item.name if not key else f"{item.values['indicator']} {item.values['period']} ({item.values['geo']})"
         if now is None:
-            out.append(Change("ny", name, item.values))
+            out.append(Change("ny", name, item.values, row=item.row))
             continue
         changed = {f: (now.get(f), item.values[f]) for f in fields if not _same(now.get(f), item.values[f])}
         out.append(Change("endret" if changed else "uendret", name, item.values, now.get("id"), now.get("version"),
-                          changed))
+                          changed, item.row))
     return out
+
+
+def _services(plan: ImportPlan, stored: list[str]) -> tuple[list[Item], list[str]]:
+    """The tiltak with their services spelt as stored (or as first written in the file), and the new services."""
+    spelling = {name_key(s): s for s in stored}
+    new: list[str] = []
+    tiltak = []
+    for item in plan.tiltak:
+        names = []
+        for service in item.values["services"]:
+            key = name_key(service)
+            if key not in spelling:
+                spelling[key] = service
+                new.append(service)
+            if spelling[key] not in names:
+                names.append(spelling[key])
+        tiltak.append(Item(item.row, {**item.values, "services": names}))
+    return tiltak, sorted(new)
 
 
 def compare(plan: ImportPlan, existing: Existing) -> Changes:
@@ -122,14 +150,19 @@ def compare(plan: ImportPlan, existing: Existing) -> Changes:
               for r in existing.values.iter_rows(named=True)}
     file_names = {wb.TILTAK: {_key(t.name) for t in plan.tiltak}, wb.ARENAS: {_key(a.name) for a in plan.arenas},
                   wb.INDICATORS: {_key(i.name) for i in plan.indicators}}
-    known_services = set(existing.services)
+    plan_tiltak, new_services = _services(plan, existing.services)
+
+    def read(sheet: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+        """The fields the file has a column for: a missing column leaves the field as it is, never empties it."""
+        return tuple(f for f in fields if f not in plan.absent.get(sheet, ()))
+
     return Changes(
-        tiltak=_diff(plan.tiltak, tiltak, TILTAK_FIELDS),
-        arenas=_diff(plan.arenas, arenas, ARENA_FIELDS),
-        indicators=_diff(plan.indicators, indicators, INDICATOR_FIELDS),
-        values=_diff(plan.values, values, VALUE_FIELDS,
+        tiltak=_diff(plan_tiltak, tiltak, read(wb.TILTAK, TILTAK_FIELDS)),
+        arenas=_diff(plan.arenas, arenas, read(wb.ARENAS, ARENA_FIELDS)),
+        indicators=_diff(plan.indicators, indicators, read(wb.INDICATORS, INDICATOR_FIELDS)),
+        values=_diff(plan.values, values, read(wb.VALUES, VALUE_FIELDS),
                      key=lambda v: (_key(v["indicator"]), v["period"], v["geo"])),
-        new_services=[s for s in plan.services() if s not in known_services],
+        new_services=new_services,
         new_factors=[f for f in plan.factors() if f not in set(existing.factors)],
         untouched={wb.TILTAK: len(set(tiltak) - file_names[wb.TILTAK]),
                    wb.ARENAS: len(set(arenas) - file_names[wb.ARENAS]),

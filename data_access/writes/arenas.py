@@ -23,6 +23,7 @@ def create_arena(engine: Engine, actor: Actor, plan_id: int, **fields: Any) -> i
     if "name" not in values or "level" not in values:
         raise ValidationError("Navn og nivå må fylles ut.", field="name")
     with UnitOfWork(engine, actor, plan_id, Permission.EDIT_ARENAS) as uow:
+        uow.require_free_name(Arena, values["name"], plan_id=plan_id, noun="en møtearena")
         order = uow.s.scalar(select(Arena.sort_order).where(Arena.plan_id == plan_id)
                              .order_by(Arena.sort_order.desc()).limit(1)) or 0
         row = Arena(plan_id=plan_id, sort_order=order + 1, version=1, updated_by=actor.username,
@@ -62,6 +63,8 @@ def update_arena(engine: Engine, actor: Actor, arena_id: int, version: int, fiel
             return 0
         if row.version != version:
             raise _conflict(uow, row, {k: values[k] for k in values if k != "frequency"}).error()
+        if "name" in changed:
+            uow.require_free_name(Arena, changed["name"], plan_id=row.plan_id, noun="en møtearena", except_id=row.id)
         old = {k: getattr(row, k) for k in changed}
         if "frequency_text" in changed:
             changed["frequency"] = values["frequency"]

@@ -161,6 +161,7 @@ def _registry_values(uow: UnitOfWork, plan_id: int, fields: Mapping[str, Any]) -
 def create_indicator(engine: Engine, actor: Actor, plan_id: int, **fields: Any) -> int:
     with UnitOfWork(engine, actor, plan_id, Permission.EDIT_INDICATORS) as uow:
         values = _registry_values(uow, plan_id, {"unit": "percent", "better": "lower", **fields})
+        uow.require_free_name(Indicator, values["name"], plan_id=plan_id, noun="en indikator")
         key = re.sub(r"[^a-z0-9]+", "_", values["name"].lower()).strip("_")[:60] or "indikator"
         taken = set(uow.s.scalars(select(Indicator.key).where(Indicator.plan_id == plan_id)))
         base, n = key, 2
@@ -185,6 +186,9 @@ def update_indicator(engine: Engine, actor: Actor, indicator_id: int, fields: Ma
         changed = {k: v for k, v in values.items() if getattr(ind, k) != v}
         if not changed:
             return 0
+        if "name" in changed:
+            uow.require_free_name(Indicator, changed["name"], plan_id=ind.plan_id, noun="en indikator",
+                                  except_id=ind.id)
         old = {k: getattr(ind, k) for k in changed}
         if ind.version != version or not uow.compare_and_set(Indicator, ind.id, version, changed):
             uow.s.refresh(ind)

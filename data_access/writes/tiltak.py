@@ -67,6 +67,11 @@ def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None
             errors.append(FieldError("id", "Fant ikke tiltaket i denne planen.", "", change.entity_id))
             continue
         new, errs = normalize(change.fields, vocab, tiltak_id=row.id, tiltak_name=row.name)
+        if "name" in new and not errs:
+            try:
+                uow.require_free_name(Tiltak, new["name"], plan_id=row.plan_id, noun="et tiltak", except_id=row.id)
+            except ValidationError as exc:
+                errs = [FieldError("name", str(exc), row.name, row.id)]
         errors += errs
         normalized.append((change, new))
     if errors:
@@ -115,6 +120,7 @@ def create_tiltak(engine: Engine, actor: Actor, plan_id: int, *, level: str, nam
         new, errors = normalize(raw, vocab, tiltak_name=name)
         if errors:
             raise ValidationError.of(errors)
+        uow.require_free_name(Tiltak, new["name"], plan_id=plan_id, noun="et tiltak")
         order = uow.s.scalar(select(Tiltak.sort_order).where(Tiltak.plan_id == plan_id)
                              .order_by(Tiltak.sort_order.desc()).limit(1)) or 0
         row = Tiltak(plan_id=plan_id, version=1, sort_order=order + 1, updated_by=actor.username,

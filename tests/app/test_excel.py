@@ -85,8 +85,12 @@ def upload(monkeypatch):
     """AppTest cannot drive st.file_uploader; hand the page a file the way the widget would."""
     import streamlit as st
 
-    chosen: dict[str, bytes | None] = {"data": None}
-    monkeypatch.setattr(st, "file_uploader", lambda *a, **k: _Upload(chosen["data"]) if chosen["data"] else None)
+    chosen: dict = {"data": None, "key": "plan_upload_0"}  # a new key (after an import) is an empty uploader
+
+    def uploader(*args, key=None, **kwargs):
+        return _Upload(chosen["data"]) if chosen["data"] and key in {chosen["key"], "import_file"} else None
+
+    monkeypatch.setattr(st, "file_uploader", uploader)
     return chosen
 
 
@@ -142,3 +146,31 @@ def test_admin_sees_what_an_import_into_a_plan_changes(open_page, upload, app_en
     detail = next(d.value for d in at.dataframe if "Endring" in d.value.columns)
     assert detail["Endring"].to_list() == ["Endret"] and "Status" in detail["Felt"][0]
     assert not at.button(key="import_go").disabled
+
+
+def test_a_save_after_the_preview_stops_the_import_on_the_page(open_page, upload, app_env):
+    """Issue 17.7: «Importer» writes the preview the admin saw; a value someone saved after it is not overwritten,
+    the page says which row and who, and asks for the file again."""
+    from data_access.db.engine import get_engine
+    from data_access.domain.permissions import Actor
+    from data_access.formats.excel_export import plan_workbook
+    from data_access.reads.indicators import indicators_frame
+    from data_access.writes.indicators import update_indicator
+    from tests.plan_books import book
+
+    engine = get_engine(app_env)
+    upload["data"] = book(lambda wb: wb["Indikatorer"].__setitem__("B2", "Fra filen"), base=plan_workbook(engine, 1))
+    at = open_page("admin", "brukere")
+    at.radio(key="import_target").set_value("eksisterende").run()
+    detail = next(d.value for d in at.dataframe if "Endring" in d.value.columns)
+    assert detail["Endring"].to_list() == ["Endret"]
+    first = indicators_frame(engine, 1).row(0, named=True)
+    update_indicator(engine, Actor("redaktor", "redaktor"), first["id"], {"description": "Lagret etterpå"},
+                     version=first["version"])  # after the preview, before «Importer»
+    at.button(key="import_go").click().run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert f"Indikatorer, rad 2: «{first['name']}» ble endret av Redaktør i implementeringsgruppa (demo) (redaktor)" \
+        in shown and "Last opp filen på nytt for å se endringene." in shown, shown
+    assert indicators_frame(engine, 1).row(0, named=True)["description"] == "Lagret etterpå"
+    assert "import_go" not in [b.key for b in at.button], "the file must be uploaded again to see the changes"

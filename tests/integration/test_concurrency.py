@@ -256,3 +256,37 @@ def test_sqlite_lock_held_too_long_is_a_norwegian_fault_and_saves_nothing(templa
     assert after["version"] == row["version"]
     assert save_changes(engine, ADMIN, plan_id, [Change(row["id"], row["version"], {"next_step": "x"})]).saved
     engine.dispose()
+
+
+def test_many_people_adding_the_same_tiltak_at_once_store_it_once(demo_engine):
+    """Names are unique in the schema (issue 17.8): whoever loses the race gets a Norwegian refusal or conflict,
+    never a raw IntegrityError, and the tiltak is stored once."""
+    from data_access.db.models import Tiltak
+    from data_access.domain.errors import ConflictError, ValidationError
+    from data_access.writes.tiltak import create_tiltak
+
+    plan_id = _plan(demo_engine)
+    start = threading.Barrier(EDITORS)
+    created, refused, errors = [], [], []
+
+    def add(n: int) -> None:
+        start.wait()
+        try:
+            created.append(create_tiltak(demo_engine, ADMIN, plan_id, level="universell",
+                                         name=f"Samme tiltak{' ' * (n % 3)}"))
+        except (ValidationError, ConflictError) as exc:
+            refused.append(str(exc))
+        except BaseException as exc:  # noqa: BLE001 - asserted on below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(EDITORS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(created) == 1 and len(refused) == EDITORS - 1, errors
+    assert all("Det finnes allerede et tiltak som heter «Samme tiltak»" in m or
+               m.startswith("Et tiltak med samme navn ble lagret av en annen samtidig") for m in refused), refused
+    with session_scope(demo_engine) as s:
+        assert len(s.scalars(select(Tiltak.id).where(Tiltak.plan_id == plan_id,
+                                                     Tiltak.name_key == "samme tiltak")).all()) == 1

@@ -75,3 +75,55 @@ def test_cli_export(demo_url, tmp_path, monkeypatch, capsys):
     assert openpyxl.load_workbook(out).sheetnames == SHEETS
     assert main(["export", "--plan", "finnes-ikke", "-o", str(out)]) == 1
     assert "Fant ingen plan med nøkkelen «finnes-ikke»" in capsys.readouterr().err
+
+
+INJECTIONS = ['=HYPERLINK("https://evil.example","klikk")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1",
+              "https://evil.example/klikk"]
+
+
+def _assert_text_cells(sheet, texts: list[str]) -> None:
+    """Each text is in the sheet as a plain string cell: no formula, no hyperlink."""
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in texts:
+        cell = cells.get(text)
+        assert cell is not None, f"{text!r} is in the sheet as written"
+        assert cell.data_type == "s" and cell.hyperlink is None, f"{text!r} is a string cell, not a formula or link"
+
+
+def test_user_text_is_never_a_formula_in_the_plan_workbook(demo_engine):
+    """Formula injection: text a user typed is a string cell in the export, whatever it starts with, and the
+    export still imports unchanged (the export is the import template)."""
+    from data_access.reads.arenas import arenas_frame
+    from data_access.writes.arenas import update_arena
+    from data_access.writes.plan_import import preview
+
+    plan_id = _stange(demo_engine)
+    editor = Actor("admin", "admin")
+    row = tiltak_frame(demo_engine, plan_id).row(0, named=True)
+    save_changes(demo_engine, editor, plan_id, [Change(row["id"], row["version"], {
+        "description": INJECTIONS[0], "status_note": INJECTIONS[1], "next_step": INJECTIONS[2]})])
+    arena = arenas_frame(demo_engine, plan_id).row(0, named=True)
+    update_arena(demo_engine, editor, arena["id"], arena["version"], {"purpose": INJECTIONS[3],
+                                                                      "leader": INJECTIONS[5]})
+    data = plan_workbook(demo_engine, plan_id, 2026)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    _assert_text_cells(book["Tiltak"], INJECTIONS[:3])
+    _assert_text_cells(book["Møtearenaer"], [INJECTIONS[3], INJECTIONS[5]])
+    _assert_text_cells(book["Endringslogg"], INJECTIONS[:4])
+    formulas = [c.coordinate for ws in book for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+    seen = preview(demo_engine, data, plan_id=plan_id)
+    plan, changes = seen.plan, seen.changes
+    assert plan.ok, plan.errors
+    assert changes.is_empty, "the exported text reads back as the same text"
+
+
+def test_user_text_is_never_a_formula_in_a_page_table():
+    from data_access.formats.excel_export import frame_workbook
+
+    texts = [*INJECTIONS, "\t=1+1", "\r=1+1", " =1+1"]
+    frame = pl.DataFrame({"Navn": texts, "Tjenester": [[t] for t in texts]})
+    sheet = openpyxl.load_workbook(io.BytesIO(frame_workbook(frame))).active
+    read = [t.replace("\r", "_x000D_") for t in texts]  # how the file stores a carriage return (Excel shows it)
+    _assert_text_cells(sheet, read)
+    assert [c.value for c in sheet["A"][1:]] == read

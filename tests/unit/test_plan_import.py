@@ -1,11 +1,21 @@
 """The pure workbook reader: what it accepts, and a clear Norwegian message for each kind of faulty file."""
 
+import zipfile
 from datetime import date
 
 import pytest
 
 from data_access.formats.plan_import import read_workbook
-from tests.plan_books import PERSONAL_NUMBER, TILTAK_ROW, book, valid_book
+from tests.plan_books import (
+    LOG_PART,
+    PERSONAL_NUMBER,
+    TILTAK_PART,
+    TILTAK_ROW,
+    book,
+    numbered_row,
+    valid_book,
+    zip_bomb,
+)
 
 
 def _errors(data: bytes) -> list[str]:
@@ -34,8 +44,8 @@ def test_a_filled_template_is_read_with_real_values():
 
 def test_not_an_excel_file():
     assert _errors(b"%PDF-1.4 not a workbook") == [
-        "Filen: Filen er ikke en Excel-arbeidsbok (.xlsx). Last ned malen under Administrasjon, fyll den ut og last "
-        "den opp igjen."]
+        "Filen: Filen er ikke en Excel-arbeidsbok (.xlsx), eller den er skadet. Last ned malen under Administrasjon, "
+        "fyll den ut og last den opp igjen."]
 
 
 def test_missing_sheet():
@@ -56,7 +66,18 @@ def test_renamed_column():
     def rename(wb):
         wb["Tiltak"]["D1"] = "Tilstand"
 
-    assert "Tiltak, rad 1, kolonne «Status»: Kolonnen «Status» mangler." in _errors(valid_book(rename))[0]
+    errors = _errors(valid_book(rename))
+    assert any(e.startswith("Tiltak, rad 1, kolonne «Status»: Kolonnen «Status» mangler.") for e in errors), errors
+    assert any(e.startswith("Tiltak, rad 1, kolonne «Tilstand»: Kolonnen «Tilstand» er ukjent.") for e in errors)
+
+
+def test_headers_match_whatever_their_case_and_spacing_but_not_twice():
+    def spell(wb):
+        wb["Tiltak"]["C1"] = "  beskrivelse "
+        wb["Tiltak"]["L1"] = "BESKRIVELSE"
+
+    errors = _errors(valid_book(spell))
+    assert errors == ["Tiltak, rad 1, kolonne «Beskrivelse»: Kolonnen «Beskrivelse» står to ganger."]
 
 
 @pytest.mark.parametrize(("cell", "value", "expected"), [
@@ -136,7 +157,7 @@ def test_ten_thousand_rows_are_refused():
             ws.append(["Universell", f"Tiltak {i}", None, "Planlagt"])
 
     errors = _errors(book(many))
-    assert errors == ["Tiltak: Arket har 10 000 rader; Laget tar høyst 5 000 per ark."]
+    assert errors == ["Tiltak: Arket har flere enn 5 000 utfylte rader; Laget tar høyst 5 000 per ark."]
 
 
 def test_level_labels_of_the_plan_are_accepted():
@@ -197,3 +218,89 @@ def test_compare_matches_by_name_ignoring_case_and_spaces():
     assert changed.kind == "endret" and changed.version == 3
     assert set(changed.changed) == {"name", "status"}, changed.changed
     assert changed.changed["status"] == ("i_gang", "planlagt")
+
+
+@pytest.fixture
+def parsed_cells(monkeypatch):
+    """Counts the cells the reader parses, and the zip parts it opens."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    seen: dict = {"cells": 0, "parts": []}
+    parse_cell, open_part = WorkSheetParser.parse_cell, zipfile.ZipFile.open
+
+    def count(self, element):
+        seen["cells"] += 1
+        return parse_cell(self, element)
+
+    def opened(self, name, mode="r", *args, **kwargs):
+        if mode == "r":
+            seen["parts"].append(getattr(name, "filename", name))
+        return open_part(self, name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", count)
+    monkeypatch.setattr(zipfile.ZipFile, "open", opened)
+
+    def read(data: bytes):
+        seen.update(cells=0, parts=[])  # building the file used openpyxl and zipfile too
+        return read_workbook(data)
+
+    seen["read"] = read
+    return seen
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(monkeypatch):
+    bomb = zip_bomb(150_000_000)  # 150 MB of sheet XML in well under 1 MB
+    assert len(bomb) < 1_000_000
+    monkeypatch.setattr(zipfile.ZipFile, "open", _refuse_to_unpack)
+    errors = _errors(bomb)
+    assert len(errors) == 1 and errors[0].startswith("Filen: Filen blir 151 MB når den pakkes ut; Laget tar høyst "
+                                                     "100 MB."), errors
+
+
+def _refuse_to_unpack(self, name, *args, **kwargs):
+    raise AssertionError(f"{getattr(name, 'filename', name)} was unpacked")
+
+
+def test_a_part_packed_like_a_bomb_is_refused_before_it_is_unpacked(monkeypatch):
+    bomb = zip_bomb(50_000_000)  # under the size limit, but packed about 1,000 to 1
+    monkeypatch.setattr(zipfile.ZipFile, "open", _refuse_to_unpack)
+    errors = _errors(bomb)
+    assert len(errors) == 1 and "Filen er pakket mistenkelig tett" in errors[0], errors
+
+
+@pytest.mark.parametrize("dimension", [True, False])
+def test_reading_stops_at_the_row_limit(parsed_cells, dimension):
+    """Rows that pack like real ones (30 MB, ~170,000 rows): refused after the 5,001st row, not after the last."""
+    plan = parsed_cells["read"](zip_bomb(30_000_000, row=numbered_row, dimension=dimension))
+    assert [e.text() for e in plan.errors] == ["Tiltak: Arket har flere enn 5 000 utfylte rader; Laget tar høyst "
+                                               "5 000 per ark."]
+    assert parsed_cells["cells"] < 5001 * 3 + 50  # the rows up to the limit, and the four headers
+
+
+def test_a_row_reaching_far_to_the_right_is_refused_without_parsing_it(parsed_cells):
+    def wide(wb):
+        ws = wb["Tiltak"]
+        for column in range(1, 2000):
+            ws.cell(row=2, column=column, value=f"x{column}")
+
+    plan = parsed_cells["read"](book(wide))
+    assert [e.text() for e in plan.errors] == ["Tiltak: Arket har innhold i kolonne CW, langt til høyre for "
+                                               "kolonnene Laget leser. Slett kolonnene etter tabellen."]
+    assert parsed_cells["cells"] < 150
+
+
+def test_sheets_the_import_does_not_read_are_not_unpacked(parsed_cells):
+    """Endringslogg can be long in a real export: it is never read, however large, with or without a dimension."""
+    plan = parsed_cells["read"](zip_bomb(30_000_000, part=LOG_PART, row=numbered_row, dimension=False))
+    assert plan.ok and not plan.tiltak
+    assert LOG_PART not in parsed_cells["parts"] and TILTAK_PART in parsed_cells["parts"]
+
+
+def test_a_big_but_legal_workbook_is_read():
+    def many(wb):
+        for i in range(5000):
+            wb["Tiltak"].append(["Universell", f"Tiltak {i}", "Beskrivelse " * 20, "Planlagt", None, "PPT"])
+
+    plan = read_workbook(book(many))
+    assert plan.ok, plan.errors[:3]
+    assert len(plan.tiltak) == 5000 and plan.tiltak[-1].values["name"] == "Tiltak 4999"
