@@ -8,76 +8,28 @@ shows the login form again.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from sqlalchemy import Engine
 
 from config.settings import Settings
-from dashboard.context import last_good
-from dashboard.ui import show_error
+from dashboard.context import PageContext, cached_cookie_key, in_fragment_rerun, last_good, page_context
+from dashboard.login_state import (
+    CLEAR_COOKIE_KEY,
+    ERROR_KEY,
+    NOTICE_KEY,
+    SESSION_KEY,
+    SET_COOKIE_KEY,
+    client_info,
+    forget,
+)
+from dashboard.ui import show_error, show_flashes
 from data_access.domain import sessions as sessions_domain
 from data_access.domain.errors import LagetError
 from data_access.domain.sessions import SessionUser
 from data_access.reads import sessions as sessions_reads
 from data_access.writes import sessions as sessions_writes
-
-SESSION_KEY = "_laget_session"
-NOTICE_KEY = "_laget_login_notice"
-ERROR_KEY = "_laget_login_error"
-SET_COOKIE_KEY = "_laget_set_cookie"
-CLEAR_COOKIE_KEY = "_laget_clear_cookie"
-
-
-def forwarded_client(direct: str | None, forwarded: list[str], trusted_proxies: int) -> str | None:
-    """The client's address behind ``trusted_proxies`` reverse proxies (pure).
-
-    Every proxy appends the address it got the request from to X-Forwarded-For, so only the right-most
-    ``trusted_proxies`` entries were written by proxies we trust; the client writes whatever it likes to the
-    left of them. The client is therefore the entry ``trusted_proxies`` from the right (the last one behind a
-    single nginx). With 0 proxies, without the header, or when that entry is not an IP address, the
-    connection's own address is used. Several X-Forwarded-For headers count as one list, in order.
-    """
-    if trusted_proxies <= 0:
-        return direct
-    entries = [e.strip() for value in forwarded for e in value.split(",") if e.strip()]
-    if not entries:
-        return direct
-    return _ip(entries[max(0, len(entries) - trusted_proxies)]) or direct
-
-
-def _ip(value: str) -> str | None:
-    """An address as a proxy may write it ("203.0.113.7", "203.0.113.7:5123", "[2001:db8::1]:443"), normalised."""
-    import ipaddress
-
-    host = value.strip()
-    if host.startswith("[") and "]" in host:
-        host = host[1:host.index("]")]
-    elif host.count(":") == 1:
-        host = host.split(":")[0]
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        return None
-
-
-def client_info(trusted_proxies: int = 0) -> tuple[str | None, str]:
-    """The client's address (for the failed-login limits) and a short description for the session row.
-
-    Behind a reverse proxy every connection comes from the proxy; ``LAGET_TRUSTED_PROXIES`` says how many
-    proxies stand in front, and the address is read from X-Forwarded-For counting from the right
-    (``forwarded_client``). Only set it behind such proxies: without one, clients could name any address.
-    """
-    try:
-        address = st.context.ip_address
-        headers = st.context.headers
-        agent = headers.get("User-Agent", "") or ""
-        forwarded = headers.get_all("X-Forwarded-For")
-    except Exception:  # noqa: BLE001 - no request context
-        address, agent, forwarded = None, "", []
-    address = address if isinstance(address, str) else None  # AppTest's context is a mock
-    forwarded = [f for f in forwarded if isinstance(f, str)] if isinstance(forwarded, list) else []
-    address = forwarded_client(address, forwarded, trusted_proxies)
-    return address, f"{address or '?'} {agent}"[:300]
-
 
 # Static, so that the reverse proxy's Content-Security-Policy can allow exactly this script by its hash
 # (deploy/nginx/laget.conf; tests/unit/test_csp.py keeps the two in step); the cookie comes from the element
@@ -117,14 +69,6 @@ def current_user(engine: Engine, settings: Settings, key: str) -> SessionUser | 
         return None
     st.session_state[SESSION_KEY] = token
     return user
-
-
-def forget(notice: str | None = None) -> None:
-    """Drop this browser session's token and clear the cookie on the next render of the login page."""
-    st.session_state.pop(SESSION_KEY, None)
-    st.session_state[CLEAR_COOKIE_KEY] = True
-    if notice:
-        st.session_state[NOTICE_KEY] = notice
 
 
 def login_page(engine: Engine, settings: Settings, key: str) -> None:
@@ -198,3 +142,24 @@ def sign_in(engine: Engine, settings: Settings, key: str) -> SessionUser:
         page_behaviour("login")
         st.stop()
     return user
+
+
+def fresh_context() -> PageContext:
+    """The page context for a fragment. A fragment reruns without the entry point, so its session check is made
+    here: the session and the user's role are read again (with the data version, in one statement), and a
+    session that has ended (logout, new role or password, deactivation, idle or absolute limit) reruns the
+    whole app, which shows the login form. Queued toasts are shown."""
+
+    ctx = page_context()
+    if not in_fragment_rerun():
+        return ctx
+    user = current_user(ctx.engine, ctx.settings, last_good(cached_cookie_key, ctx.settings))
+    if user is None:
+        st.rerun()  # the whole app, not the fragment: the entry point shows the login form
+    show_flashes()
+    from data_access.db.changelog import data_version
+
+    ctx = replace(ctx, actor=user.actor, sign_in_method=user.method,
+                  version=user.version or last_good(data_version, ctx.engine))
+    st.session_state["_laget_ctx"] = ctx
+    return ctx

@@ -7,7 +7,7 @@ so that a page script stays layout only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -102,27 +102,7 @@ def in_fragment_rerun() -> bool:
     return bool(run and run.fragment_ids_this_run)
 
 
-def fresh_context() -> PageContext:
-    """The page context for a fragment. A fragment reruns without the entry point, so its session check is made
-    here: the session and the user's role are read again (with the data version, in one statement), and a
-    session that has ended (logout, new role or password, deactivation, idle or absolute limit) reruns the
-    whole app, which shows the login form. Queued toasts are shown."""
-    from dashboard.auth import current_user
-    from dashboard.ui import show_flashes
 
-    ctx = page_context()
-    if not in_fragment_rerun():
-        return ctx
-    user = current_user(ctx.engine, ctx.settings, last_good(cached_cookie_key, ctx.settings))
-    if user is None:
-        st.rerun()  # the whole app, not the fragment: the entry point shows the login form
-    show_flashes()
-    from data_access.db.changelog import data_version
-
-    ctx = replace(ctx, actor=user.actor, sign_in_method=user.method,
-                  version=user.version or last_good(data_version, ctx.engine))
-    st.session_state["_laget_ctx"] = ctx
-    return ctx
 
 
 def page_context() -> PageContext:

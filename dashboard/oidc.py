@@ -89,7 +89,7 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
     claims = _claims()
     if claims is None:
         return None
-    from dashboard.auth import NOTICE_KEY, SESSION_KEY
+    from dashboard.login_state import NOTICE_KEY, SESSION_KEY
 
     token = identity_token(claims)
     user = sessions_writes.check(engine, token, policy)
@@ -108,13 +108,13 @@ def oidc_user(engine: Engine, settings: Settings, policy: Policy) -> SessionUser
         actor = provision_oidc_user(
             engine, provider=provider, subject=subject(claims), name=str(claims.get("name") or ""),
             email=str(claims.get("email") or ""), preferred=str(claims.get("preferred_username") or ""), role=role)
-        from dashboard.auth import client_info
+        from dashboard.login_state import client_info
 
         address, client = client_info(settings.trusted_proxies)
         sessions_writes.start_session(engine, actor.username, sessions_domain.OIDC, client=client, policy=policy,
                                       token=token, client_address=address)
     except LagetError as exc:
-        from dashboard.auth import ERROR_KEY
+        from dashboard.login_state import ERROR_KEY
 
         st.session_state[ERROR_KEY] = str(exc)
         return None

@@ -20,6 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from data_access.domain.markup import escape_markdown
+
 KEEP = "_keep_"
 # Dates a link may name: wide enough for any plan, narrow enough that date arithmetic (a day after the end of a
 # period) never leaves Python's range. Date pickers get the same bounds.
@@ -85,12 +87,10 @@ def url_value(param: str, *, options: Sequence | None = None, kind: Callable | N
 def refused_notice(label: str, refused: Sequence[str]) -> None:
     """The one notice for values in the address that Laget cannot use: which choice, which value, and that the
     page shows its default instead. The value is shown literally and cut short."""
-    from dashboard.ui import plain
-
     shown = ", ".join(f"«{v[:SHOWN_CHARS]}{'…' if len(v) > SHOWN_CHARS else ''}»" for v in list(refused)[:3])
     more = f" og {len(refused) - 3} til" if len(refused) > 3 else ""
-    st.info(plain(f"Adressen har en verdi for «{label}» som Laget ikke kan bruke ({shown}{more}). Den er hoppet "
-                  "over, og siden viser standardvalget i stedet."), icon=":material/link_off:")
+    st.info(escape_markdown(f"Adressen har en verdi for «{label}» som Laget ikke kan bruke ({shown}{more}). Den er "
+                            "hoppet over, og siden viser standardvalget i stedet."), icon=":material/link_off:")
 
 
 def set_url_value(param: str, value: Any, default: Any = None) -> None:

@@ -117,8 +117,8 @@ def download(label: str, build: Callable[[], bytes | str], *, file_name: str, mi
     """The one download button. Its file is built when it is clicked, on a thread outside any page run, so the
     login session is checked there first: after logout, a new password or deactivation the click builds nothing
     (and the rerun the click starts shows the login form)."""
+    from data_access.db.liveness import require_live
     from data_access.domain.errors import AccessDenied
-    from data_access.writes.sessions import require_live
 
     ctx = st.session_state.get("_laget_ctx")
 
@@ -207,7 +207,7 @@ def _end_if_session_ended(exc: Exception) -> None:
     from data_access.domain.errors import SessionEnded
 
     if isinstance(exc, SessionEnded):
-        from dashboard.auth import forget
+        from dashboard.login_state import forget
 
         forget(notice=str(exc))
 

@@ -3,8 +3,9 @@
 import polars as pl
 import streamlit as st
 
+from dashboard.auth import fresh_context
 from dashboard.charts import protective_factor_matrix
-from dashboard.context import fresh_context, page_context
+from dashboard.context import page_context
 from dashboard.state import bind, bound, changed, changed_and_reset
 from dashboard.tables import grid, readable_table
 from dashboard.tiltak_detail import new_tiltak_form, tiltak_detail

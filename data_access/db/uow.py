@@ -4,7 +4,7 @@ Every use case that writes opens exactly one ``UnitOfWork`` and does all its rea
 use case is one transaction: it commits as a whole or changes nothing. Inside it:
 
 - ``require`` checked the actor's role before anything was read; for an actor from a login session, the
-  session and the user's role are read again in the transaction itself (``sessions.live_actor``), so a write
+  session and the user's role are read again in the transaction itself (``db.liveness.live_actor``), so a write
   from an earlier run, a fragment or a button's callback after logout, a new role or password, deactivation or
   the idle or absolute limit is refused with ``SessionEnded``, and the change is logged as the user the
   database knows, never as the role the page remembered. Command-line and system actors have no session;
@@ -37,11 +37,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.db import changelog
 from data_access.db.engine import fault_from
+from data_access.db.liveness import live_actor
 from data_access.db.models import GroupMeeting, derived_values
 from data_access.domain.errors import ConflictError, ValidationError
 from data_access.domain.permissions import Actor, Permission, require
 from data_access.domain.validation import name_key
-from data_access.writes.sessions import live_actor
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ SHA-256 hash with the user, the absolute expiry and the last activity, and every
 So logout, a password change, a role change and deactivation end every session of the user at once, and a
 copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
 actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
-its own transaction (``live_actor``, called by ``UnitOfWork``), whatever run the click came from.
+its own transaction (``db.liveness.live_actor``, called by ``UnitOfWork``), whatever run the click came from.
 
 Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
 in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):

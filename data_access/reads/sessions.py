@@ -7,7 +7,7 @@ SHA-256 hash with the user, the absolute expiry and the last activity, and every
 So logout, a password change, a role change and deactivation end every session of the user at once, and a
 copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
 actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
-its own transaction (``live_actor``, called by ``UnitOfWork``), whatever run the click came from.
+its own transaction (``db.liveness.live_actor``, called by ``UnitOfWork``), whatever run the click came from.
 
 Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
 in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):
@@ -37,7 +37,7 @@ from data_access.db.engine import session_scope
 from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
 from data_access.domain.frames import to_frame
 from data_access.domain.permissions import Actor, SessionRef
-from data_access.domain.sessions import FAILED_SCHEMA, LOCAL, LOCAL_LOGIN_KEY, LOCK_SCHEMA, _now, token_hash
+from data_access.domain.sessions import FAILED_SCHEMA, LOCAL_LOGIN_KEY, LOCK_SCHEMA, _now, token_hash
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,6 @@ def local_login_enabled(engine: Engine) -> bool:
         return _local_login_enabled(s)
 
 
-def _ended(sess: AuthSession, user: User, local_login: str | None, idle: timedelta, now: datetime) -> str | None:
-    """Why a session is no longer live (the Norwegian reason stored with it), or None while it is."""
-    if sess.revoked_at is not None:
-        return sess.revoke_reason or "avsluttet"
-    if not user.active:
-        return "deaktivert"
-    if sess.method == LOCAL and local_login == "av":
-        return "passordinnlogging av"
-    if now >= sess.expires_at:
-        return "utløpt"
-    if now - sess.last_seen > idle:
-        return "inaktiv"
-    return None
 
 
 def _actor(user: User, session_id: int, policy: Policy) -> Actor:

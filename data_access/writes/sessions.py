@@ -7,7 +7,7 @@ SHA-256 hash with the user, the absolute expiry and the last activity, and every
 So logout, a password change, a role change and deactivation end every session of the user at once, and a
 copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
 actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
-its own transaction (``live_actor``, called by ``UnitOfWork``), whatever run the click came from.
+its own transaction (``db.liveness.live_actor``, called by ``UnitOfWork``), whatever run the click came from.
 
 Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
 in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):
@@ -36,9 +36,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access.db.engine import session_scope
+from data_access.db.liveness import _ended
 from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
-from data_access.domain.errors import AccessDenied, NotFound, SessionEnded, ValidationError
-from data_access.domain.permissions import Actor, Permission, SessionRef, require
+from data_access.domain.errors import AccessDenied, NotFound, ValidationError
+from data_access.domain.permissions import Actor, Permission, require
 from data_access.domain.sessions import (
     _DUMMY_HASH,
     FORGET_FAILURES,
@@ -54,7 +55,7 @@ from data_access.domain.sessions import (
     _now,
     token_hash,
 )
-from data_access.reads.sessions import Policy, _actor, _ended, _known_client, _local_login_enabled, known
+from data_access.reads.sessions import Policy, _actor, _known_client, _local_login_enabled, known
 
 
 @dataclass(frozen=True)
@@ -245,32 +246,8 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
         return SessionUser(_actor(user, sess.id, policy), sess.method, sess.id, _version(row[3:]))
 
 
-def live_actor(s: Session, ref: SessionRef, now: datetime | None = None) -> Actor:
-    """The actor behind a login session, read again in the caller's transaction; ``SessionEnded`` if it is over.
-
-    A page run, a fragment or a button's callback may hold an actor from an earlier run, after which the user
-    may have logged out, got a new role or password, been deactivated or gone idle. The write trusts only what
-    this reads: the session row and the user's role now. On PostgreSQL both rows are read ``FOR SHARE``, so a
-    logout or role change that commits meanwhile waits for this transaction (on SQLite the write transaction
-    already holds the lock)."""
-    now = now or _now()
-    local = select(AppMeta.value).where(AppMeta.key == LOCAL_LOGIN_KEY).scalar_subquery()
-    row = s.execute(select(AuthSession, User, local).join(User, User.id == AuthSession.user_id)
-                    .where(AuthSession.id == ref.id)
-                    .with_for_update(read=True, of=[AuthSession.__table__, User.__table__])).first()
-    reason = "finnes ikke" if row is None else _ended(*row, ref.idle, now)
-    if reason:
-        raise SessionEnded(f"Økten din er avsluttet ({reason}), så ingenting ble lagret. Logg inn på nytt.")
-    sess, user, _ = row
-    return Actor(user.username, user.role, user.name, ref)
 
 
-def require_live(engine: Engine, actor: Actor) -> None:
-    """Refuse with ``SessionEnded`` unless the actor's login session is still live (no-op without a session):
-    for work that runs outside a page run and writes nothing, such as a file built when a download is clicked."""
-    if actor.session is not None:
-        with session_scope(engine) as s:
-            live_actor(s, actor.session)
 
 
 def end_sessions(engine: Engine, actor: Actor, username: str) -> int:

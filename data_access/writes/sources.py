@@ -22,6 +22,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from data_access.db.engine import session_scope
+from data_access.db.liveness import require_live
 from data_access.db.models import Indicator, IndicatorSource, IndicatorValue, Plan
 from data_access.db.uow import UnitOfWork
 from data_access.domain.errors import ConflictError, LagetError, NotFound, SessionEnded, ValidationError
@@ -41,7 +42,6 @@ from data_access.outside.sources import (
     to_parsed,
 )
 from data_access.writes.indicators import import_values
-from data_access.writes.sessions import require_live
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import SESSION_KEY
+from dashboard.login_state import SESSION_KEY
 from data_access.db.demo import load_demo
 from data_access.db.engine import make_engine, upgrade
 from tests.app.conftest import APP, session_token, texts

@@ -62,7 +62,7 @@ def _title(page: str) -> str:
 def test_hostile_query_strings_never_show_a_traceback(app_env, user, page):
     at = AppTest.from_file(str(APP), default_timeout=60)
     if user:
-        from dashboard.auth import SESSION_KEY
+        from dashboard.login_state import SESSION_KEY
 
         at.session_state[SESSION_KEY] = session_token(app_env, user)
     at.run()

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import SESSION_KEY
+from dashboard.login_state import SESSION_KEY
 from tests.app.conftest import APP, session_token, texts
 
 

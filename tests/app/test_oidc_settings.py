@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import SESSION_KEY
+from dashboard.login_state import SESSION_KEY
 from data_access.db.engine import get_engine
 from data_access.domain.permissions import Actor
 from data_access.reads.sessions import local_login_enabled

@@ -60,7 +60,7 @@ def _grid_edit(open_page, app_env):
 @pytest.mark.parametrize("ending", list(ENDINGS))
 def test_the_grid_save_after_the_session_ended_saves_nothing(open_page, app_env, ending):
     at, save, engine, plan_id = _grid_edit(open_page, app_env)
-    from dashboard.auth import SESSION_KEY
+    from dashboard.login_state import SESSION_KEY
 
     ENDINGS[ending](engine, at.session_state[SESSION_KEY])
     save.click().run()

@@ -3,7 +3,7 @@
 import pytest
 
 from config.settings import load_settings
-from dashboard.auth import forwarded_client
+from dashboard.login_state import forwarded_client
 
 NGINX = "127.0.0.1"
 
