@@ -49,8 +49,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DataError, IntegrityError
 
-from data_access.db.engine import session_scope, upgrade
+from data_access.db.engine import reading, upgrade
 from data_access.db.models import Base
+from data_access.db.uow import UnitOfWork
 from data_access.domain.errors import ValidationError
 from data_access.domain.permissions import Actor, Permission, require
 
@@ -59,6 +60,9 @@ FORMAT_VERSION = 1
 BATCH = 1000
 NOTHING = "Ingenting er gjenopprettet."
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL INTEGER; SQLite would take more and the pages would not
+
+
+RESTORER = Actor("gjenoppretting", "admin", "Gjenoppretting (system)")
 
 
 def head_revision(engine: Engine) -> str:
@@ -115,7 +119,7 @@ def backup(engine: Engine, actor: Actor, out: IO[bytes], *, now: datetime | None
     require(actor, Permission.MANAGE_USERS)  # the file holds every user's password hash
     revision = _require_current(engine)
     tables = _tables()
-    with session_scope(engine) as s:  # one read transaction: a consistent snapshot on PostgreSQL
+    with reading(engine) as s:  # one read transaction: a consistent snapshot on PostgreSQL
         if engine.dialect.name == "postgresql":
             s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         counts = {t.name: s.scalar(select(func.count()).select_from(t)) or 0 for t in tables}
@@ -410,7 +414,8 @@ def restore(engine: Engine, actor: Actor, source: IO[bytes]) -> dict[str, int]:
 
 def _insert_all(engine: Engine, checker: _Checker) -> dict[str, int]:
     tables = checker.tables
-    with session_scope(engine) as s:
+    with UnitOfWork(engine, RESTORER, None, None) as uow:
+        s = uow.s
         filled = [name for name, t in tables.items() if s.scalar(select(func.count()).select_from(t))]
         if filled:
             raise ValidationError(f"Databasen er ikke tom (tabellene {', '.join(filled)} har rader). Gjenopprett "

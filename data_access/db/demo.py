@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import reading
 from data_access.db.models import (
     AppMeta,
     Arena,
@@ -32,8 +32,10 @@ from data_access.db.models import (
     Tiltak,
     User,
 )
+from data_access.db.uow import UnitOfWork
 from data_access.domain.errors import ValidationError
 from data_access.domain.periods import parse_period
+from data_access.domain.permissions import Actor
 from data_access.domain.users import hash_password
 from data_access.domain.vocabulary import LEVELS, STATUSES
 
@@ -48,6 +50,9 @@ DEMO_USERS = [
 ]
 
 
+DEMO_LOADER = Actor("demo", "admin", "Demodata (system)")
+
+
 def ensure_vocabulary(s: Session) -> None:
     """Statuses are shared by all plans; insert the ones that are missing."""
     have = set(s.scalars(select(Status.slug)))
@@ -58,12 +63,12 @@ def ensure_vocabulary(s: Session) -> None:
 
 
 def is_demo_database(engine: Engine) -> bool:
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         return s.get(AppMeta, "demo") is not None
 
 
 def is_empty(engine: Engine) -> bool:
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         return s.scalar(select(Plan.id).limit(1)) is None and s.scalar(select(User.id).limit(1)) is None
 
 
@@ -76,7 +81,8 @@ def load_demo(engine: Engine, today: date | None = None, *, plans_only: bool = F
     """
     today = today or date.today()
     loaded: list[str] = []
-    with session_scope(engine) as s:
+    with UnitOfWork(engine, DEMO_LOADER, None, None) as uow:
+        s = uow.s
         demo = s.get(AppMeta, "demo") is not None
         empty = s.scalar(select(Plan.id).limit(1)) is None and s.scalar(select(User.id).limit(1)) is None
         if not (demo or empty or plans_only):

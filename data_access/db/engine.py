@@ -1,9 +1,9 @@
 """Engines, sessions and schema upgrades for SQLite and PostgreSQL alike.
 
-Database faults (server down, locked, disk full, read-only) never reach the user raw: ``session_scope`` turns
-them into ``DatabaseFault`` with a Norwegian message saying what happened and that nothing was saved. The
-engine is never left broken: PostgreSQL connections are pinged before use (``pool_pre_ping``), so once the
-server is back the next request simply works.
+Database faults (server down, locked, disk full, read-only) never reach the user raw: ``reading`` and the unit
+of work turn them into ``DatabaseFault`` with a Norwegian message saying what happened and that nothing was
+saved. The engine is never left broken: PostgreSQL connections are pinged before use (``pool_pre_ping``), so
+once the server is back the next request simply works.
 """
 
 from __future__ import annotations
@@ -200,13 +200,14 @@ def reading(source: Source) -> Iterator[Session]:
         raise
     finally:
         with suppress(SQLAlchemyError):
+            session.expunge_all()  # rows read here keep their values after the rollback (detached, not expired)
             session.rollback()
             session.close()
 
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    """A plain connection for fast reads; a database fault becomes ``DatabaseFault`` as in ``session_scope``."""
+    """A plain connection for fast reads; a database fault becomes ``DatabaseFault`` as in ``reading``."""
     try:
         with engine.connect() as conn:
             yield conn
@@ -218,9 +219,10 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A read (or a migration or demo load): commit on success, roll back on error. Writes use ``uow.UnitOfWork``.
+    """A raw read-write transaction for tests, benchmarks and tools that set up data outside the app's rules.
 
-    A database fault (down, locked, full, read-only) becomes ``DatabaseFault``; other errors pass unchanged."""
+    App code never uses it (``tests/unit/test_layers.py`` checks): it reads with ``reading`` and writes through
+    ``uow.UnitOfWork``. A database fault becomes ``DatabaseFault``; other errors pass unchanged."""
     session = sessionmaker(engine, expire_on_commit=False)()
     try:
         yield session

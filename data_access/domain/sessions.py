@@ -20,8 +20,8 @@ in a way that slows an attacker without letting them lock anyone else out (OWASP
 - every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
   ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
 
-An administrator can lift a lock. Every write here runs in ``session_scope`` or a ``UnitOfWork``, and the
-admin writes call ``permissions.require``.
+An administrator can lift a lock. Every write here runs in a ``UnitOfWork`` (the book-keeping under the
+system actor ``LOGIN``), and the admin writes call ``permissions.require``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LOCAL, OIDC = "lokal", "oidc"
 METHODS = {LOCAL: "Brukernavn og passord", OIDC: "OpenID Connect"}
 WRONG_LOGIN = "Feil brukernavn eller passord."
 LOCAL_LOGIN_KEY = "local_login"
+LOGIN = Actor("innlogging", "admin", "Innlogging (system)")  # the session book-keeping's own unit of work
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
 FORGET_FAILURES = timedelta(days=1)  # failures older than this no longer count towards a wait or a lock
 KEEP_ENDED = timedelta(days=30)  # ended sessions and failed logins are kept this long (audit), then deleted

@@ -20,8 +20,8 @@ in a way that slows an attacker without letting them lock anyone else out (OWASP
 - every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
   ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
 
-An administrator can lift a lock. Every write here runs in ``session_scope`` or a ``UnitOfWork``, and the
-admin writes call ``permissions.require``.
+An administrator can lift a lock. Every write here runs in a ``UnitOfWork`` (the book-keeping under the
+system actor ``LOGIN``), and the admin writes call ``permissions.require``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import reading
 from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
 from data_access.domain.frames import to_frame
 from data_access.domain.permissions import Actor, SessionRef
@@ -82,7 +82,7 @@ def _local_login_enabled(s: Session) -> bool:
 
 
 def local_login_enabled(engine: Engine) -> bool:
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         return _local_login_enabled(s)
 
 
@@ -94,7 +94,7 @@ def _actor(user: User, session_id: int, policy: Policy) -> Actor:
 
 def known(engine: Engine, token: str) -> bool:
     """True if ``token`` ever started a session (live or ended): an OIDC identity is used only once."""
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         return s.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token))) is not None
 
 
@@ -112,7 +112,7 @@ def login_watch(engine: Engine, now: datetime | None = None,
     failed = select(literal("failed"), FailedLogin.username, func.count(),
                     func.count(FailedLogin.client_address.distinct()), func.max(FailedLogin.at)
                     ).where(FailedLogin.at > now - within).group_by(FailedLogin.username)
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         rows = s.execute(union_all(locks, failed)).all()
     lock_rows = []
     for _, key, failures, _, until in sorted((r for r in rows if r[0] == "lock"), key=lambda r: r[1]):

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, delete, select
 
 from config.settings import Settings
-from data_access.db.engine import session_scope
+from data_access.db.engine import reading
 from data_access.db.models import SentReminder
 from data_access.db.uow import UnitOfWork
 from data_access.domain.actions import overdue_actions, responsible
@@ -132,7 +132,7 @@ def compose(reminder: Reminder, sender: str, today: date) -> EmailMessage:
 
 
 def already_sent(engine: Engine, today: date) -> set[str]:
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         return {e.lower() for e in s.scalars(select(SentReminder.email).where(SentReminder.sent_on == today))}
 
 

@@ -20,8 +20,8 @@ in a way that slows an attacker without letting them lock anyone else out (OWASP
 - every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
   ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
 
-An administrator can lift a lock. Every write here runs in ``session_scope`` or a ``UnitOfWork``, and the
-admin writes call ``permissions.require``.
+An administrator can lift a lock. Every write here runs in a ``UnitOfWork`` (the book-keeping under the
+system actor ``LOGIN``), and the admin writes call ``permissions.require``.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from datetime import datetime
 
 import bcrypt
 from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import reading
 from data_access.db.liveness import _ended
 from data_access.db.models import AppMeta, AuthSession, FailedLogin, LoginFailure, User
-from data_access.domain.errors import AccessDenied, NotFound, ValidationError
+from data_access.db.uow import UnitOfWork
+from data_access.domain.errors import AccessDenied, ConflictError, NotFound, ValidationError
 from data_access.domain.permissions import Actor, Permission, require
 from data_access.domain.sessions import (
     _DUMMY_HASH,
@@ -46,6 +46,7 @@ from data_access.domain.sessions import (
     KEEP_ENDED,
     LOCAL,
     LOCAL_LOGIN_KEY,
+    LOGIN,
     NO_ADDRESS,
     OIDC,
     TOUCH_EVERY,
@@ -97,14 +98,15 @@ def _record_failure(engine: Engine, keys: Keys, username: str, client_address: s
     """Count one failure on every key and keep it in ``failed_logins``; the lock time if the pair got locked."""
     try:
         return _count_failure(engine, keys, username, client_address, policy, now)
-    except IntegrityError:  # two first failures for the same key at once: the second one updates instead
+    except ConflictError:  # two first failures for the same key at once: the second one updates instead
         return _count_failure(engine, keys, username, client_address, policy, now)
 
 
 def _count_failure(engine: Engine, keys: Keys, username: str, client_address: str | None, policy: Policy,
                    now: datetime) -> datetime | None:
     locked = None
-    with session_scope(engine) as s:
+    with UnitOfWork(engine, LOGIN, None, None, now=now) as uow:
+        s = uow.s
         for key in keys.all:  # always in the same order, so two failures never wait on each other's rows
             row = s.get(LoginFailure, key, with_for_update=True)
             if row is None:
@@ -161,7 +163,7 @@ def login(engine: Engine, username: str, password: str, *, client_address: str |
     now = now or _now()
     username = (username or "").strip().lower()
     keys = _keys(username, client_address)
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         if not _local_login_enabled(s):
             raise AccessDenied("Innlogging med brukernavn og passord er slått av. Bruk kommunens innlogging.")
         _check_not_locked(s, keys, _known_client(s, username, client_address, policy, now), policy, now)
@@ -176,7 +178,8 @@ def login(engine: Engine, username: str, password: str, *, client_address: str |
                                f"er sperret her til kl. {_clock(locked)}. Vent, eller be en administrator oppheve "
                                "sperren.")
         raise ValidationError(WRONG_LOGIN)
-    with session_scope(engine) as s:
+    with UnitOfWork(engine, LOGIN, None, None, now=now) as uow:
+        s = uow.s
         # Only this address's count for the user starts over: the username- and address-wide counts are the
         # attacker's too, and fade after a day without failures.
         s.execute(delete(LoginFailure).where(LoginFailure.key == keys.pair))
@@ -208,12 +211,12 @@ def start_session(engine: Engine, username: str, method: str, *, client: str = "
     policy = policy or Policy()
     now = now or _now()
     try:
-        with session_scope(engine) as s:
-            user = s.scalar(select(User).where(User.username == username, User.active))
+        with UnitOfWork(engine, LOGIN, None, None, now=now) as uow:
+            user = uow.s.scalar(select(User).where(User.username == username, User.active))
             if user is None:
                 raise AccessDenied("Brukeren finnes ikke eller er deaktivert i Laget.")
-            return _start(s, user.id, method, client, policy, now, token, client_address)
-    except IntegrityError:
+            return _start(uow.s, user.id, method, client, policy, now, token, client_address)
+    except ConflictError:
         if token and known(engine, token):  # two tabs started the same OIDC sign-in at once: one row wins
             return token
         raise
@@ -229,7 +232,7 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
     from data_access.db.changelog import _version, _version_columns
 
     local = select(AppMeta.value).where(AppMeta.key == LOCAL_LOGIN_KEY).scalar_subquery()
-    with session_scope(engine) as s:  # one statement: the session, its user, the login switch, the data version
+    with reading(engine) as s:  # one statement: the session, its user, the login switch, the data version
         row = s.execute(select(AuthSession, User, local, *_version_columns())
                         .join(User, User.id == AuthSession.user_id)
                         .where(AuthSession.token_hash == token_hash(token))).first()
@@ -238,12 +241,15 @@ def check(engine: Engine, token: str | None, policy: Policy | None = None,
         sess, user, local_login = row[:3]
         if sess.revoked_at is not None:
             return None
-        if reason := _ended(sess, user, local_login, policy.idle, now):
-            sess.revoked_at, sess.revoke_reason = now, reason
-            return None
-        if now - sess.last_seen >= TOUCH_EVERY:
-            sess.last_seen = now
-        return SessionUser(_actor(user, sess.id, policy), sess.method, sess.id, _version(row[3:]))
+        reason = _ended(sess, user, local_login, policy.idle, now)
+        touch = reason is None and now - sess.last_seen >= TOUCH_EVERY
+        found = SessionUser(_actor(user, sess.id, policy), sess.method, sess.id, _version(row[3:]))
+    if reason or touch:  # a short write of its own, only when needed: most reruns only read
+        values = {"revoked_at": now, "revoke_reason": reason} if reason else {"last_seen": now}
+        with UnitOfWork(engine, LOGIN, None, None, now=now) as uow:
+            uow.s.execute(update(AuthSession).where(AuthSession.id == found.session_id,
+                                                    AuthSession.revoked_at.is_(None)).values(**values))
+    return None if reason else found
 
 
 
@@ -275,10 +281,10 @@ def logout(engine: Engine, token: str | None) -> None:
     """«Logg ut» ends every session of the user, in every browser (the issue asks for all of them)."""
     if not token:
         return
-    with session_scope(engine) as s:
-        user_id = s.scalar(select(AuthSession.user_id).where(AuthSession.token_hash == token_hash(token)))
+    with UnitOfWork(engine, LOGIN, None, None) as uow:
+        user_id = uow.s.scalar(select(AuthSession.user_id).where(AuthSession.token_hash == token_hash(token)))
         if user_id is not None:
-            end_user_sessions(s, user_id, "logget ut")
+            end_user_sessions(uow.s, user_id, "logget ut")
 
 
 def unlock(engine: Engine, actor: Actor, key: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, select
 
-from data_access.db.engine import session_scope
+from data_access.db.engine import reading
 from data_access.db.liveness import require_live
 from data_access.db.models import Indicator, IndicatorSource, IndicatorValue, Plan
 from data_access.db.uow import UnitOfWork
@@ -62,14 +62,14 @@ def client_from_settings(settings: Any) -> SourceClient:
 
 # reads -----------------------------------------------------------------------------------------------------
 def plan_regions(engine: Engine, plan_id: int) -> dict[str, list[str]]:
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         plan = s.get(Plan, plan_id)
         return parse_regions(plan.region_codes) if plan is not None else {}
 
 
 def sources_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
     """One row per indicator of the plan that has a source, with fetch status and «nye tall»."""
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         rows = s.execute(select(IndicatorSource, Indicator.name).join(Indicator)
                          .where(Indicator.plan_id == plan_id).order_by(Indicator.sort_order, Indicator.id)).all()
         held: dict[int, list[str]] = {}
@@ -174,7 +174,7 @@ def preview(engine: Engine, client: SourceClient, indicator_id: int, kind: str,
             definition: Mapping[str, Any]) -> Fetched:
     """«Test»: fetch with a definition that may not be saved yet; nothing is written."""
     defn = parse_definition(kind, definition)
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         ind = s.get(Indicator, indicator_id)
         if ind is None:
             raise NotFound("Fant ikke indikatoren.")
@@ -190,7 +190,7 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
     require(actor, Permission.EDIT_INDICATORS)
     require_live(engine, actor)  # a click from a page whose session has ended fetches nothing
     now = now or datetime.now()
-    with session_scope(engine) as s:
+    with reading(engine) as s:
         q = select(IndicatorSource, Indicator.name, Indicator.plan_id).join(Indicator).join(Plan)
         if plan_key:
             if s.scalar(select(Plan.id).where(Plan.key == plan_key)) is None:

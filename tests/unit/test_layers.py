@@ -76,3 +76,11 @@ def test_data_access_never_imports_streamlit() -> None:
                  and any(isinstance(n, ast.Import | ast.ImportFrom) and "streamlit" in ast.unparse(n)
                          for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
     assert offenders == []
+
+
+def test_app_code_reads_with_reading_and_writes_with_a_unit_of_work() -> None:
+    """``session_scope`` is for tests and tools only: the app's reads are ``reading``, its writes ``UnitOfWork``."""
+    users = [module_name(p) for p in SOURCES if module_name(p) != "data_access.db.engine"
+             and any(getattr(n, "id", getattr(n, "attr", None)) == "session_scope"
+                     for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
+    assert users == []
