@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
+from data_access.db.engine import Source, reading
 from data_access.db.models import Arena, Indicator, IndicatorValue, Plan, ProtectiveFactor, Service, Tiltak, User
 from data_access.db.uow import Conflict, UnitOfWork
 from data_access.domain.errors import ConflictError, FieldError, NotFound
@@ -73,8 +74,9 @@ class ImportResult:
         return f"{new} nye og {changed} endrede rader importert i planen «{self.plan_key}»."
 
 
-def existing(engine: Engine, plan_id: int | None) -> Existing:
-    """The plan's current content through the ordinary query functions (empty for a new plan)."""
+def existing(engine: Source, plan_id: int | None) -> Existing:
+    """The plan's current content through the ordinary query functions (empty for a new plan); pass the session
+    of a ``reading`` to read it all in one snapshot."""
     services = services_frame(engine)["name"].to_list()
     if plan_id is None:
         return Existing(tiltak_frame(engine, -1), arenas_frame(engine, -1), indicators_frame(engine, -1),
@@ -87,7 +89,7 @@ def existing(engine: Engine, plan_id: int | None) -> Existing:
                     dict(zip(levels["label"].to_list(), levels["slug"].to_list(), strict=True)))
 
 
-def plan_labels(engine: Engine, plan_id: int | None, new_labels: dict[str, str] | None = None) -> dict[str, str]:
+def plan_labels(engine: Source, plan_id: int | None, new_labels: dict[str, str] | None = None) -> dict[str, str]:
     if plan_id is None:
         return {k: v for k, v in (new_labels or {}).items() if v and v.strip()}
     levels = levels_frame(engine, plan_id)
@@ -121,9 +123,11 @@ class ImportConflict(ConflictError):
 def preview(engine: Engine, data: bytes, *, plan_id: int | None = None,
             level_labels: dict[str, str] | None = None) -> Preview:
     """Read, validate and compare without writing: what the import would do, against the versions read now."""
-    labels = plan_labels(engine, plan_id, level_labels)
+    with reading(engine) as r:  # one snapshot: the versions the preview compares against are one state of the plan
+        labels = plan_labels(r, plan_id, level_labels)
+        now = existing(r, plan_id)
     plan = read_workbook(data, level_labels=labels)
-    return Preview(plan, compare(plan, existing(engine, plan_id)), plan_id, labels)
+    return Preview(plan, compare(plan, now), plan_id, labels)
 
 
 def apply_import(engine: Engine, actor: Actor, seen: Preview, *, new_plan: NewPlan | None = None) -> ImportResult:

@@ -90,3 +90,14 @@ def test_ending_a_meeting_is_one_transaction_with_its_minutes(demo_engine, with_
     counter = Transactions(demo_engine)
     end_meeting(demo_engine, EDITOR, meeting_id, {}, summary="Kort møte")
     assert counter.count == 1
+
+
+def test_the_plan_import_preview_reads_one_snapshot(demo_engine) -> None:
+    from data_access.formats.excel_export import plan_workbook
+    from data_access.writes.plan_import import preview
+
+    plan_id = _plan_id(demo_engine)
+    book = plan_workbook(demo_engine, plan_id, date.today().year)
+    counter = Transactions(demo_engine)
+    preview(demo_engine, book, plan_id=plan_id)
+    assert counter.count == 1
