@@ -1,11 +1,6 @@
 """Oppfølgingspunkter (action items): who does what by when, carried from one group meeting to the next.
 
-This part holds the rules (pure); its siblings in ``reads/`` and ``writes/`` hold the rest.
-
-An action is opened (usually in a meeting) with a text, a responsible service and/or person, a deadline and
-optionally the tiltak it concerns. It stays open, and shows on Oversikt, on the tiltak, per service and on
-the next meeting's agenda, until someone closes it. Opening, closing and reopening are logged in the change
-log (entity ``action``), so the minutes can list what was opened and closed in each meeting.
+This part holds the rules (pure); the module docstring of ``data_access/writes/actions.py`` tells the rest.
 """
 
 from __future__ import annotations

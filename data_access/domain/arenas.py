@@ -1,6 +1,6 @@
 """Queries over møtearenaer and their next planned dates.
 
-This part holds the rules (pure); its siblings in ``reads/`` hold the rest.
+This part holds the rules (pure); the module docstring of ``data_access/writes/arenas.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
 """Contact persons: one staff contact (name, work e-mail) per service and, optionally, per tiltak.
 
-This part holds the rules (pure); its siblings in ``reads/`` and ``writes/`` hold the rest.
-
-They are who the daily reminder writes to. Only staff contacts belong here, never anything about a child;
-the name goes through the personal-data guard like every other free text. Kept by admin and redaktør.
+This part holds the rules (pure); the module docstring of ``data_access/writes/contacts.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
 """Møtemodus: meetings of the implementation group, their agenda and their minutes (referat).
 
-This part holds the rules (pure); its siblings in ``reads/`` and ``writes/`` hold the rest.
-
-A meeting is started with a date and participants; every change saved while it is open carries its id,
-so the minutes can say exactly what was decided. Ending the meeting stores the minutes with it.
+This part holds the rules (pure); the module docstring of ``data_access/writes/group_meetings.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
 """Writes to indicators and their values, through the one write path (``uow``, ``fields.INDICATOR*``).
 
-This part holds the rules (pure); its siblings in ``reads/`` and ``writes/`` hold the rest.
-
-Manual entry, corrections and the registry name the version the user saw (0 for a value that did not exist),
-so a value or an indicator someone else saved meanwhile is never overwritten: ``ConflictError`` carries their
-values. An import is all or nothing (one transaction) and idempotent: a value equal to the stored one is left
-alone, so importing the same file twice changes nothing the second time. Every change is logged.
+This part holds the rules (pure); the module docstring of ``data_access/writes/indicators.py`` tells the rest.
 """
 
 from __future__ import annotations

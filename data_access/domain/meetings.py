@@ -1,11 +1,6 @@
 """Meetings of the arenas: planned dates from the frequency, merged with what the SLT coordinator changed.
 
-This part holds the rules (pure); its siblings in ``reads/`` and ``writes/`` hold the rest.
-
-Only meetings someone touched (moved, cancelled, marked as held, or added for an arena "ved behov") are
-stored; everything else is computed from the arena's frequency, so changing a frequency re-plans the year
-without stale rows. A stored meeting keeps its ``planned_date`` as identity, which also keeps its iCalendar
-UID stable after a move.
+This part holds the rules (pure); the module docstring of ``data_access/writes/meetings.py`` tells the rest.
 """
 
 from __future__ import annotations

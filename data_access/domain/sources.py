@@ -1,10 +1,6 @@
 """Fetching indicator figures from SSB and FHI into Laget: source definitions, preview, refresh, freshness.
 
-This part holds the rules (pure); its siblings in ``writes/`` hold the rest.
-
-All writes of this feature live here. Values go through the CSV import's own path (``plan_import`` then
-``indicator_writes.import_values``), so a fetch is all or nothing per indicator, idempotent, and logged as an
-import. A failed fetch writes nothing but the failure itself (``last_error``), which Indikatorer lists.
+This part holds the rules (pure); the module docstring of ``data_access/writes/sources.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Queries over møtearenaer and their next planned dates.
 
-This part holds the queries; its siblings in ``domain/`` hold the rest.
+This part holds the queries; the module docstring of ``data_access/writes/arenas.py`` tells the rest.
 """
 
 from __future__ import annotations

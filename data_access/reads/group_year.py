@@ -1,11 +1,6 @@
 """The implementation group's own year: its arena in the calendar and the meetings planned there.
 
-This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
-
-The group's arena is the one flagged ``is_group_arena``; when no arena of the plan is flagged, the arena whose
-name mentions «implementeringsgruppe» (the Stange plan's «Implementeringsgruppe for forebyggende plan") is used.
-Its planned meetings are the calendar's (frequency plus meetings the SLT coordinator added or moved), minus
-cancelled ones, so Møtemodus can propose today's meeting or the next one.
+This part holds the queries; the module docstring of ``data_access/writes/group_year.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reference data: plans, their levels, the status vocabulary, services and protective factors.
 
-This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
+This part holds the queries; the module docstring of ``data_access/writes/plans.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,27 +1,6 @@
 """Server-side login sessions and the failed-login limiter.
 
-This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
-
-The browser cookie holds only a random token (signed with ``LAGET_COOKIE_KEY``); the database keeps its
-SHA-256 hash with the user, the absolute expiry and the last activity, and every Streamlit run checks it.
-So logout, a password change, a role change and deactivation end every session of the user at once, and a
-copied cookie is worth nothing afterwards (OWASP ASVS 4.0 V3.3, Django's ``flush``/``cycle_key``). A page's
-actor carries its session (``SessionRef``), and every write reads that session and the user's role again in
-its own transaction (``db.liveness.live_actor``, called by ``UnitOfWork``), whatever run the click came from.
-
-Failed logins are counted in the database (not in the Streamlit session, which an attacker simply drops),
-in a way that slows an attacker without letting them lock anyone else out (OWASP ASVS 2.2.1):
-
-- per username × client address: a growing wait, and the fifth failure locks that username *from that
-  address* for 15 minutes; an attacker locks out only themselves;
-- per username (from any address) and per address (any username): a wait that doubles with every failure,
-  capped (``Policy.delay_max``), never a lock. An address the user signed in from in the last 30 days
-  (``Policy.known_for``) is spared these two waits, so guesses from elsewhere never keep the real user out;
-- every failure is kept in ``failed_logins`` (time, username as typed, address), which Administrasjon and
-  ``laget user list`` sum up as «mislykkede innlogginger siste døgn».
-
-An administrator can lift a lock. Every write here runs in a ``UnitOfWork`` (the book-keeping under the
-system actor ``LOGIN``), and the admin writes call ``permissions.require``.
+This part holds the queries; the module docstring of ``data_access/writes/sessions.py`` tells the rest.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
 """Users live in the database (bcrypt hashes), not in a YAML file that an auth library rewrites.
 
-This part holds the queries; its siblings in ``domain/`` and ``writes/`` hold the rest.
-
-A user signs in either with a password kept here (``auth_method`` "lokal") or through the kommune's
-OpenID Connect provider ("oidc", created on first sign-in). OIDC usernames are "<provider>:<name>"; a local
-username cannot contain ":", so the two kinds never collide. Changing a password or a role, or deactivating
-a user, ends every session of that user in the same transaction.
+This part holds the queries; the module docstring of ``data_access/writes/users.py`` tells the rest.
 """
 
 from __future__ import annotations
