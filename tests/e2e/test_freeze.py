@@ -7,7 +7,7 @@ of its role in the sidebar's order, so every page of every role runs while eleve
 
 The test fails, instead of hanging, when a view gets no ``script_finished`` within 60 s; when
 ``/_stcore/health`` gives no answer within 5 s twice in a row (asked every 2 s) while the server uses
-(almost) no CPU, i.e. waits on itself, or gives none for 60 s at all; when the load is not done after 150 s;
+(almost) no CPU, i.e. waits on itself, or gives none for 60 s at all; when the load is not done after 300 s;
 or when a page shows an exception (``st.exception``) or is not found. Error messages (``st.error``) are
 reported as warnings. On a failure the server prints a traceback of every thread (``PYTHONFAULTHANDLER`` and
 SIGABRT) and the message quotes the app's and polars' lines. ``running_app`` always stops the server.
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.e2e
 
 USERS = 12
 VIEW_TIMEOUT = 60.0
-RUN_DEADLINE = 150.0
+RUN_DEADLINE = 300.0  # a healthy server needs 45–90 s; the margin is for a busy CI machine
 SERVER_ENV = {"LAGET_MAX_SESSIONS": "1000", "LAGET_LOGIN_DELAY": "0", "PYTHONFAULTHANDLER": "1"}
 
 
