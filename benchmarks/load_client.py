@@ -489,8 +489,12 @@ async def run_load_async(base_url: str, users: Sequence[Sequence[Visit]], *, vie
 
 
 def run_load(base_url: str, users: Sequence[Sequence[Visit]], **kwargs) -> LoadReport:
-    """``run_load_async`` from synchronous code (tests, benchmark scripts)."""
-    return asyncio.run(run_load_async(base_url, users, **kwargs))
+    """``run_load_async`` from synchronous code (tests, benchmark scripts), in a thread of its own: the caller's
+    thread may already run an event loop (Playwright's sync API leaves one in pytest's main thread)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="laget-load") as pool:
+        return pool.submit(asyncio.run, run_load_async(base_url, users, **kwargs)).result()
 
 
 # --- the server process ------------------------------------------------------------------------------------------

@@ -177,6 +177,15 @@ def is_current(engine: Engine) -> bool:
 Source = Engine | Session  # what a read takes: an engine (it reads on its own) or the session of a reading or a write
 
 
+@lru_cache(maxsize=8)
+def _snapshot_engine(engine: Engine) -> Engine:
+    """On PostgreSQL the same pool with REPEATABLE READ, READ ONLY set on the connection: psycopg puts it in the
+    BEGIN it sends anyway, so a snapshot costs no extra statement. SQLite's deferred transaction is a snapshot."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
 @contextmanager
 def reading(source: Source) -> Iterator[Session]:
     """One consistent snapshot for every read inside it: ``with reading(engine) as r:`` and pass ``r`` to each
@@ -189,10 +198,8 @@ def reading(source: Source) -> Iterator[Session]:
     if isinstance(source, Session):
         yield source
         return
-    session = sessionmaker(source, expire_on_commit=False)()
+    session = sessionmaker(_snapshot_engine(source), expire_on_commit=False)()
     try:
-        if source.dialect.name == "postgresql":
-            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         yield session
     except DBAPIError as exc:
         if (fault := database_fault(exc)) is not None:
