@@ -145,14 +145,22 @@ class Watchdog:
                         "healthy again" if self.healthy else "others are still stuck")
 
     def _arm(self) -> None:
-        if self.exit_after:
-            faulthandler.dump_traceback_later(self.exit_after, exit=True)
+        """Push the exit back by ``exit_after``. Written to the process's own stderr (``sys.__stderr__``): a
+        replaced ``sys.stderr`` without a file descriptor (pytest's capsys, a library's wrapper) made arming raise,
+        which ended this thread while the last timer stayed armed, so a healthy process was ended 180 s later."""
+        if not self.exit_after:
+            return
+        try:
+            faulthandler.dump_traceback_later(self.exit_after, exit=True, file=sys.__stderr__)
+        except (OSError, ValueError, AttributeError, RuntimeError):  # no usable stderr: never end a live process
+            faulthandler.cancel_dump_traceback_later()
+            LOG.exception("Laget watchdog: cannot arm the freeze exit; it is off until it can be armed again")
 
     def _loop(self) -> None:
         while True:
             time.sleep(self.interval)
-            self._arm()
             try:
+                self._arm()
                 self.check()
             except Exception:  # noqa: BLE001 - the watchdog must outlive any surprise in what it looks at
                 LOG.exception("Laget watchdog: check failed")

@@ -61,3 +61,34 @@ def test_script_runs_finds_the_run_of_a_script_thread_only() -> None:
 def test_the_session_tag_is_short_and_not_the_id() -> None:
     assert len(session_tag("abc")) == 8 and session_tag("abc") == session_tag("abc") != session_tag("abd")
     assert "abc" not in session_tag("abc")
+
+
+def test_the_freeze_exit_is_armed_even_when_sys_stderr_has_no_file(monkeypatch) -> None:
+    """pytest's capsys (or any wrapper) replaces sys.stderr with an object without a file descriptor: arming used to
+    raise there, the watchdog thread died, and the timer it had armed ended a healthy process 180 s later."""
+    import faulthandler
+    import io
+
+    from dashboard.run_guard import Watchdog
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    try:
+        Watchdog(stuck_after=10, exit_after=3600)._arm()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def test_a_freeze_exit_that_cannot_be_armed_is_cancelled_not_left_behind(monkeypatch) -> None:
+    import faulthandler
+
+    from dashboard.run_guard import Watchdog
+
+    cancelled = []
+
+    def broken(*args, **kwargs):
+        raise ValueError("no file")
+
+    monkeypatch.setattr(faulthandler, "dump_traceback_later", broken)
+    monkeypatch.setattr(faulthandler, "cancel_dump_traceback_later", lambda: cancelled.append(True))
+    Watchdog(stuck_after=10, exit_after=3600)._arm()
+    assert cancelled == [True]
