@@ -86,8 +86,10 @@ def _demote(db_url: str, username: str) -> None:
 def test_a_fragment_form_after_demotion_saves_nothing(page, app):
     """«Lagre status» sits in the Tiltak fragment, whose rerun skips the entry point's session check."""
     row = _stange_first(app.db_url)
-    login(page, f"{app.url}/tiltak?tiltak={row['id']}", "redaktor")  # a link straight to the tiltak
-    page.get_by_role("button", name="Lagre status").wait_for()
+    login(page, app.url, "redaktor")
+    _auth_cookie(page)
+    page.goto(f"{app.url}/tiltak?tiltak={row['id']}")  # a link straight to the tiltak, signed in by the cookie
+    page.get_by_role("button", name="Lagre status").wait_for(timeout=45_000)
     wait_idle(page)
     note = page.get_by_label("Statusnotat")
     note.fill("Lagret etter degradering")
