@@ -120,7 +120,9 @@ worker_processes 1;
 events { worker_connections 1024; }
 http {
     include /etc/nginx/mime.types;
-    access_log $DIR/nginx/access.log;
+    # which replica answered each request, and for which browser (its route cookie): tests/e2e/test_cluster.py
+    log_format laget '\$remote_addr [\$time_local] "\$request" \$status upstream=\$upstream_addr route=\$cookie_laget_route';
+    access_log $DIR/nginx/access.log laget;
 $temp
     include $DIR/nginx/laget.conf;
 }
