@@ -57,7 +57,8 @@ def test_every_install_uses_the_lock(path, lock):
     text = (ROOT / path).read_text(encoding="utf-8")
     assert re.search(rf"pip install [^\n]*--require-hashes -r {re.escape(lock)}", text), path
     assert re.search(r"pip install [^\n]*--no-deps -e \.", text), path
-    unlocked = [line for line in text.splitlines() if "pip install" in line and " -e " in line and "--no-deps" not in line]
+    unlocked = [line for line in text.splitlines()
+                if "pip install" in line and " -e " in line and "--no-deps" not in line]
     assert not unlocked, f"{path}: an install outside the lock: {unlocked}"
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
