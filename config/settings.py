@@ -58,6 +58,7 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front of Laget that append to X-Forwarded-For
     stuck_run_seconds: float = 120.0
     freeze_exit_seconds: float = 180.0
+    public_comments_per_hour: int = 5  # comments from one client address on the public page
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -120,6 +121,7 @@ SETTINGS: dict[str, str] = {
     "LAGET_BASE_URL": "base_url",
     "LAGET_STUCK_RUN_SECONDS": "stuck_run_seconds",
     "LAGET_FREEZE_EXIT_SECONDS": "freeze_exit_seconds",
+    "LAGET_PUBLIC_COMMENTS_PER_HOUR": "public_comments_per_hour",
 }
 DEFAULTS = Settings()
 
