@@ -1,4 +1,4 @@
-"""The public page in AppTest: the admin's release switch, moderation in Møtemodus, and the page itself without login."""
+"""The public page in AppTest: the admin's release switch, moderation in Møtemodus, the page without login."""
 
 from __future__ import annotations
 
