@@ -102,3 +102,20 @@ def test_a_comment_from_the_public_page_is_stored_waiting(app_env):
     next(b for b in at.button if b.label == "Send kommentaren").click().run()
     assert "fødselsnummer" in texts(at)
     assert comments_frame(engine, plan_id).filter(pl.col("text").str.contains("0101")).is_empty()
+
+
+def test_hostile_or_missing_plan_keys_answer_calmly(app_env):
+    for key in ("<script>alert(1)</script>", "bamble' OR '1'='1", "x" * 5000):
+        at = _public(app_env, plan_key=key)
+        assert "Fant ikke planen" in texts(at)
+    at = _public(app_env, plan_key=None)
+    assert "Ingen planer er gjort offentlige ennå." in texts(at)
+    plan_id, _, _ = _ids(app_env)
+    set_release(get_engine(app_env), ADMIN, plan_id, is_public=True, parts=set(), seen_version=0)
+    at = _public(app_env, plan_key=None)
+    assert [link.label for link in at.get("page_link")][2:] == ["Stange kommune: " + _plan_name(app_env)]
+
+
+def _plan_name(url: str) -> str:
+    with session_scope(get_engine(url)) as s:
+        return s.scalar(select(Plan.name).where(Plan.key == KEY))
