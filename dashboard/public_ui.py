@@ -89,6 +89,9 @@ def show_plan(ctx: PageContext, plan: ReleasedPlan) -> None:
         _indicators(ctx, plan)
     if "comments" in plan.parts:
         comment_form(ctx, plan)
+    st.divider()
+    st.caption(plain(f"Siden viser det {plan.kommune} kommune har valgt å publisere fra verktøyet kommunen bruker "
+                     "til å følge opp planen. Spørsmål om planen kan sendes til kommunens postmottak."))
 
 
 def _pyramid(ctx: PageContext, plan: ReleasedPlan) -> None:
