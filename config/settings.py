@@ -61,6 +61,7 @@ class Settings:
     jobs: bool = False  # the scheduler thread in `laget run` (reminders, refresh, backup; once across replicas)
     backup_dir: str = "backups"
     backup_keep: int = 14
+    public_comments_per_hour: int = 5  # comments from one client address on the public page
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -126,6 +127,7 @@ SETTINGS: dict[str, str] = {
     "LAGET_JOBS": "jobs",
     "LAGET_BACKUP_DIR": "backup_dir",
     "LAGET_BACKUP_KEEP": "backup_keep",
+    "LAGET_PUBLIC_COMMENTS_PER_HOUR": "public_comments_per_hour",
 }
 DEFAULTS = Settings()
 

@@ -39,14 +39,21 @@ PAGES: list[PageSpec] = [
     PageSpec("tilgjengelighet.py", "Tilgjengelighetserklæring", ":material/accessibility:", "tilgjengelighet"),
 ]
 
+# Reachable without login (``dashboard.public_app``): never a staff page, and with their own minimal navigation.
+PUBLIC_PAGES: list[PageSpec] = [
+    PageSpec("offentlig.py", "Planen for forebygging – offentlig side", ":material/public:", "offentlig"),
+    PageSpec("offentlig_tilgjengelighet.py", "Tilgjengelighetserklæring – offentlig side", ":material/accessibility:",
+             "offentlig-tilgjengelighet"),
+]
+
 
 def hold_requested_page() -> None:
     """Before login: resolve the address against every page (hidden, not run), so the requested page and its
     query string are still the current ones when login reruns the app; the user lands where the link pointed."""
     import streamlit as st
 
-    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default) for p in PAGES],
-                  position="hidden")
+    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
+                   for p in PAGES + PUBLIC_PAGES], position="hidden")  # the public pages stay reachable from here
 
 
 def pages_for(actor: Actor) -> list[PageSpec]:
