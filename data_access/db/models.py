@@ -414,3 +414,49 @@ class SentReminder(Base):
     sent_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime)
     items: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanRelease(Base):
+    """What a plan shows on its public page (``/offentlig``); no row, or ``is_public`` false, shows nothing.
+
+    Only the parts named here can be released; what is internal by nature (notes, people's names, meetings,
+    minutes, follow-up points, contacts, users, the change log's usernames) has no switch. See ``domain.public``.
+    """
+
+    __tablename__ = "plan_releases"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_indicators: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_arenas: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_arena_roles: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_changes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    allow_comments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class PublicComment(Base):
+    """A comment on one tiltak left on the public page: the text alone (no author, no address), moderated."""
+
+    __tablename__ = "public_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    tiltak_id: Mapped[int] = mapped_column(ForeignKey("tiltak.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="venter", server_default="venter")  # venter|godkjent|avvist
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    moderated_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class PublicRateLimit(Base):
+    """Public writes counted per key ("kommentar:<hash of the client address>") and fixed window, shared by all
+    replicas because it lives in the database; the address itself is never stored."""
+
+    __tablename__ = "public_rate_limits"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
