@@ -6,14 +6,14 @@ files it under (``tiltak.protective_factor_id``), so a plan that does not tag fa
 in the agenda walk.
 
 Revision ID: 0015_coverage
-Revises: 0009_unique_names
+Revises: 0014_public
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_coverage"
-down_revision = "0009_unique_names"
+down_revision = "0014_public"
 branch_labels = None
 depends_on = None
 
