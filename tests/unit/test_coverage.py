@@ -16,8 +16,9 @@ def test_cells_hold_the_linked_tiltak_and_empty_cells_are_named_gaps():
         ("Rusmiddelbruk", "indikativ")]
     assert cmap.gap_lines()[0] == "En venn – Større risiko"
     rows = cmap.rows()
-    assert rows[0] == {"Type": "Beskyttelsesfaktor", "Faktor": "En venn", "Alle barn": "Aktivitetsledere; Fadderordning",
-                       "Større risiko": GAP_TEXT, "Særlig utsatt": "Støttekontakt"}
+    assert rows[0] == {"Type": "Beskyttelsesfaktor", "Faktor": "En venn",
+                       "Alle barn": "Aktivitetsledere; Fadderordning", "Større risiko": GAP_TEXT,
+                       "Særlig utsatt": "Støttekontakt"}
     assert rows[1]["Type"] == "Risikofaktor" and rows[1]["Alle barn"] == GAP_TEXT
 
 
