@@ -58,6 +58,8 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front of Laget that append to X-Forwarded-For
     stuck_run_seconds: float = 120.0
     freeze_exit_seconds: float = 180.0
+    publisher_orgnr: str = ""  # organisasjonsnummer for the open-data description: "964950113" or "Kommune=nr, …"
+    open_data_contact: str = ""  # e-mail address for questions about the open data
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -120,6 +122,8 @@ SETTINGS: dict[str, str] = {
     "LAGET_BASE_URL": "base_url",
     "LAGET_STUCK_RUN_SECONDS": "stuck_run_seconds",
     "LAGET_FREEZE_EXIT_SECONDS": "freeze_exit_seconds",
+    "LAGET_PUBLISHER_ORGNR": "publisher_orgnr",
+    "LAGET_OPEN_DATA_CONTACT": "open_data_contact",
 }
 DEFAULTS = Settings()
 

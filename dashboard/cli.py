@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             import streamlit.web.cli as stcli
 
+            from dashboard.open_data_routes import install as serve_open_data
+
+            serve_open_data()  # /apne-data/… beside the app (README: Åpne data)
             sys.argv = ["streamlit", "run", str(APP), *extra]
             return stcli.main()
         if args.command == "db":
