@@ -60,6 +60,7 @@ class Settings:
     freeze_exit_seconds: float = 180.0
     publisher_orgnr: str = ""  # organisasjonsnummer for the open-data description: "964950113" or "Kommune=nr, …"
     open_data_contact: str = ""  # e-mail address for questions about the open data
+    public_comments_per_hour: int = 5  # comments from one client address on the public page
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -124,6 +125,7 @@ SETTINGS: dict[str, str] = {
     "LAGET_FREEZE_EXIT_SECONDS": "freeze_exit_seconds",
     "LAGET_PUBLISHER_ORGNR": "publisher_orgnr",
     "LAGET_OPEN_DATA_CONTACT": "open_data_contact",
+    "LAGET_PUBLIC_COMMENTS_PER_HOUR": "public_comments_per_hour",
 }
 DEFAULTS = Settings()
 

@@ -85,3 +85,51 @@ def show_statement() -> None:
              "Mener du at du er diskriminert fordi løsningen ikke er universelt utformet, kan du klage til "
              "Diskrimineringsnemnda (diskrimineringsnemnda.no).")
     st.caption(f"Sist oppdatert {UPDATED}. Kommunens offisielle erklæring publiseres på uustatus.no.")
+
+
+PUBLIC_BREACHES: list[Breach] = [
+    Breach("1.1.1 Ikke-tekstlig innhold",
+           "Figurene (pyramiden og utviklingen i tall) er bilder uten full tekstlig beskrivelse.",
+           "Tallene i hver figur står også som tabell rett under figuren («Les tallene …»). Farge brukes aldri "
+           "alene: nivåene har også navn og plassering."),
+    Breach("3.1.2 Språk på deler av innholdet",
+           "Noen faste tekster fra rammeverket kan være på engelsk uten å være merket som engelsk.",
+           "Streamlit lar oss ikke oversette disse tekstene ennå. Alt innholdet om planen er på norsk."),
+]
+PUBLIC_MET = [
+    "Siden kan leses uten å logge inn, og på mobil i stående format, 390 punkter bred, uten å rulle sidelengs "
+    "(1.3.4, 1.4.10).",
+    "Kontrast mellom tekst og bakgrunn er minst 4,5:1 (1.4.3).",
+    "Siden har én overskrift på nivå 1, og overskriftene følger hverandre i riktig rekkefølge (1.3.1, 2.4.6).",
+    "Hvert tiltak kan åpnes og lukkes med tastatur (2.1.1), og skjemaet for kommentarer har synlige "
+    "ledetekster og feilmeldinger på norsk (3.3.1, 3.3.2).",
+    "Siden er merket som norsk bokmål (3.1.1), og teksten er skrevet i klarspråk.",
+    "Tall og datoer skrives på norsk måte (5,1; 1 000; dd.mm.åååå).",
+]
+
+
+def show_public_statement() -> None:
+    """The statement for the public page (``/offentlig-tilgjengelighet``), readable without login."""
+    st.write("Denne siden viser kommunens plan for forebygging av omsorgssvikt og atferdsvansker hos barn og "
+             "unge. Kommunen skal følge kravene til universell utforming av IKT, som er WCAG 2.1 nivå A og AA "
+             "(forskrift om universell utforming av IKT-løsninger).")
+    st.header("Samsvarsstatus")
+    st.write("Siden er **delvis i samsvar** med kravene. Bruddene står under, med hva vi tilbyr i stedet.")
+    st.header("Brudd på kravene")
+    for b in PUBLIC_BREACHES:
+        st.markdown(f"**{b.criterion}**")
+        st.write(f"Hva du møter: {b.problem}")
+        st.write(f"Hvorfor og hva du kan gjøre: {b.why}")
+    st.header("Dette er på plass")
+    st.markdown("\n".join(f"- {line}" for line in PUBLIC_MET))
+    st.header("Slik er siden vurdert")
+    st.write(f"Siden er testet automatisk med axe-core {AXE_VERSION} ved hver endring, uten brudd av "
+             "alvorlighetsgrad «moderat» eller høyere, og i nettleser på en skjerm 390 punkter bred.")
+    st.header("Tilbakemelding og kontakt")
+    st.write("Finner du noe som ikke virker for deg, si fra til kommunens postmottak. Oppgi siden og hva du "
+             "prøvde å gjøre. Du får svar innen 14 dager.")
+    st.header("Tilsyn og klage")
+    st.write("Tilsynet for universell utforming av IKT (uutilsynet.no) fører tilsyn med at kravene følges. "
+             "Mener du at du er diskriminert fordi løsningen ikke er universelt utformet, kan du klage til "
+             "Diskrimineringsnemnda (diskrimineringsnemnda.no).")
+    st.caption(f"Sist oppdatert {UPDATED}. Kommunens offisielle erklæring publiseres på uustatus.no.")

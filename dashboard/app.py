@@ -15,6 +15,7 @@ from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
 from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.public_app import serve_public  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
 from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
@@ -55,6 +56,7 @@ def database_fault_page(exc: DatabaseFault) -> None:
 
 try:
     st.session_state.pop("_laget_ctx", None)
+    serve_public(engine, settings)  # /offentlig and its tilgjengelighetserklæring: no login, then stop
     user = sign_in(engine, settings, key)
     actor = user.actor
 

@@ -40,6 +40,13 @@ PAGES: list[PageSpec] = [
     PageSpec("tilgjengelighet.py", "Tilgjengelighetserklæring", ":material/accessibility:", "tilgjengelighet"),
 ]
 
+# Reachable without login (``dashboard.public_app``): never a staff page, and with their own minimal navigation.
+PUBLIC_PAGES: list[PageSpec] = [
+    PageSpec("offentlig.py", "Planen for forebygging – offentlig side", ":material/public:", "offentlig"),
+    PageSpec("offentlig_tilgjengelighet.py", "Tilgjengelighetserklæring – offentlig side", ":material/accessibility:",
+             "offentlig-tilgjengelighet"),
+]
+
 
 def hold_requested_page() -> None:
     """Before login: resolve the address against every page (hidden, not run), so the requested page and its

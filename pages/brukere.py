@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.oidc import providers
 from dashboard.plan_import_ui import import_section
+from dashboard.public_comments_ui import release_section
 from dashboard.tables import grid
 from dashboard.ui import attempt, plain
 from data_access.domain import formatting as fmt
@@ -123,3 +124,6 @@ with st.form("new_plan", clear_on_submit=True):
 
 st.divider()
 import_section(ctx)
+
+st.divider()
+release_section(ctx)

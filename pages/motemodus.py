@@ -14,6 +14,7 @@ from dashboard.meeting_ui import (
     open_actions,
     walk_agenda,
 )
+from dashboard.public_comments_ui import comments_agenda
 from dashboard.tiltak_detail import choose_and_edit_status
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import attempt, plain, plan_header
@@ -119,6 +120,8 @@ else:
     summary = st.text_area("Oppsummering til referatet (valgfritt)", key=f"summary_{meeting['id']}",
                            max_chars=GROUP_MEETING.max_chars("summary"))
     end_meeting_button(ctx, meeting["id"], summary)
+
+comments_agenda(ctx)  # the ungdomsråd's comments from the public page, moderated here
 
 if ctx.can(Permission.EDIT_ARENAS):
     with st.expander("Gruppas møtearena i kalenderen"):

@@ -9,6 +9,7 @@ The UI catches ``LagetError`` in one place (``dashboard.ui.show_error``); anythi
 - ``NotFound``: the row is gone (deleted, or another plan's).
 - ``ConflictError``: someone else saved first; ``conflicts`` carries each ``Conflict`` (yours vs theirs).
 - ``DatabaseFault``: the database is down, locked, full or read-only. Nothing was saved.
+- ``RateLimited``: too many public writes (comments) from one address lately. Nothing was saved.
 """
 
 from __future__ import annotations
@@ -77,3 +78,7 @@ class DatabaseFault(LagetError):
     def __init__(self, message: str, kind: str = "unavailable") -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class RateLimited(LagetError):
+    """Too many writes from one client address within the window (the public page's comments)."""

@@ -24,14 +24,18 @@ class Permission(Enum):
     EDIT_CONTACTS = "endre kontaktpersoner"
     MANAGE_USERS = "administrere brukere"
     MANAGE_PLANS = "administrere planer"
+    MODERATE_COMMENTS = "moderere kommentarer fra den offentlige siden"
+    PUBLIC_COMMENT = "kommentere på den offentlige siden"
 
 
 GRANTS: dict[str, frozenset[Permission]] = {
     "leser": frozenset(),
     "redaktor": frozenset({Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING,
-                           Permission.EDIT_CONTACTS}),
+                           Permission.EDIT_CONTACTS, Permission.MODERATE_COMMENTS}),
     "planlegger": frozenset({Permission.EDIT_ARENAS}),
     "admin": frozenset(Permission),
+    # Not a role anyone logs in with: the anonymous visitor of the public page (``PUBLIC_ACTOR``).
+    "offentlig": frozenset({Permission.PUBLIC_COMMENT}),
 }
 
 
@@ -54,6 +58,9 @@ class Actor:
     role: str
     name: str = ""
     session: SessionRef | None = None
+
+
+PUBLIC_ACTOR = Actor("offentlig", "offentlig", "Offentlig side")
 
 
 def can(actor: Actor | None, permission: Permission) -> bool:
