@@ -47,3 +47,17 @@ def test_editor_tags_in_the_agenda_walk(open_page, app_env):
     assert not at.exception
     cmap = coverage_map(get_engine(app_env), _plan_id(app_env, "stange-2023-2026"))
     assert [c.level for c in cmap.cells if c.factor.name == "Rusmiddelbruk" and not c.is_gap]
+
+
+def test_rapport_previews_the_map_and_links_the_open_data_once_released(open_page, app_env):
+    from data_access.domain.permissions import Actor
+    from data_access.writes.public import set_release
+
+    at = open_page("leder", "rapport", plan_key="bamble")
+    html = "\n".join(h.proto.body for h in at.get("html"))
+    assert "Hull: Rusmiddelbruk – Alle barn" in html and "24 av 45 ruter uten tiltak" in html
+    assert "når en administrator gjør den offentlig" in texts(at)
+    set_release(get_engine(app_env), Actor("admin", "admin"), _plan_id(app_env, "bamble"), is_public=True,
+                parts=set(), seen_version=0)
+    at.run()
+    assert "/apne-data/bamble/tiltak.csv" in texts(at) and "(NLOD) 2.0" in texts(at)
