@@ -38,7 +38,7 @@ def coverage_section(ctx: PageContext) -> CoverageMap:
     frame = map_frame(cmap)
     grid(frame, caption="Dekningskart: faktorer per nivå", row_header="Faktor")
     excel_download(frame, f"dekningskart-{ctx.plan['key']}.xlsx", key="coverage_xlsx")
-    st.subheader(f"Hull i dekningen ({fmt_int(len(gaps))})")
+    st.header(f"Hull i dekningen ({fmt_int(len(gaps))})")
     if not gaps:
         st.success("Alle faktorer har minst ett tiltak på hvert nivå.", icon=":material/check_circle:")
     else:

@@ -15,7 +15,7 @@ st.caption("Hvilke risiko- og beskyttelsesfaktorer planens tiltak virker på, pe
 coverage_section(ctx)
 factor_editor(ctx)
 if ctx.can(Permission.EDIT_TILTAK):
-    st.subheader("Knytt et tiltak til faktorer")
+    st.header("Knytt et tiltak til faktorer")
     tiltak = ctx.read(tiltak_frame, ctx.plan_id)
     if tiltak.is_empty():
         st.caption("Planen har ingen tiltak ennå.")
