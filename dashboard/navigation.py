@@ -53,8 +53,8 @@ def hold_requested_page() -> None:
     query string are still the current ones when login reruns the app; the user lands where the link pointed."""
     import streamlit as st
 
-    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default) for p in PAGES],
-                  position="hidden")
+    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
+                   for p in PAGES + PUBLIC_PAGES], position="hidden")  # the public pages stay reachable from here
 
 
 def pages_for(actor: Actor) -> list[PageSpec]:

@@ -89,6 +89,9 @@ def show_plan(ctx: PageContext, plan: ReleasedPlan) -> None:
         _indicators(ctx, plan)
     if "comments" in plan.parts:
         comment_form(ctx, plan)
+    st.divider()
+    st.caption(plain(f"Siden viser det {plan.kommune} kommune har valgt å publisere fra verktøyet kommunen bruker "
+                     "til å følge opp planen. Spørsmål om planen kan sendes til kommunens postmottak."))
 
 
 def _pyramid(ctx: PageContext, plan: ReleasedPlan) -> None:
@@ -190,11 +193,14 @@ def _indicators(ctx: PageContext, plan: ReleasedPlan) -> None:
         if ind["description"]:
             st.write(plain(ind["description"]))
         example = bool(values["is_example"].any()) or (ind["target_value"] is not None and ind["target_is_example"])
-        st.caption(plain(f"Kilde: {ind['source'] or 'ikke oppgitt'} · Oppdatert {fmt.day(ind['as_of'])} · "
-                         f"Enhet: {unit} · {BETTER.get(ind['better'], '')}"))
+        shown = values.filter(pl.col("value").is_not_null())
+        latest = shown.sort("period_order")["period"].to_list()[-1] if shown.height else None
+        when = [f"Siste tall gjelder {latest}"] if latest else []
+        when += [f"oppdatert {fmt.day(ind['as_of'])}"] if ind["as_of"] else []
+        st.caption(plain(" · ".join([f"Kilde: {ind['source'] or 'ikke oppgitt'}", *when, f"Enhet: {unit}",
+                                     BETTER.get(ind["better"], "")])))
         if example:
             st.caption(plain(f"Tallene eller målet er {EXAMPLE_LABEL.lower()}."))
-        shown = values.filter(pl.col("value").is_not_null())
         if shown.is_empty():
             st.write("Ingen tall ennå.")
             continue

@@ -2,7 +2,8 @@
 
 A plan shows nothing until an administrator switches its public view on (``PlanRelease.is_public``). Then the
 core is always shown: the plan's name, kommune and period, the pyramid with each tiltak's name, description,
-level, status and responsible services. Every other part is released one by one (``PARTS``), off by default.
+level, status, responsible services and protective factor (plan content, as the plan document has it). Every
+other part is released one by one (``PARTS``), off by default.
 
 What is internal by nature has no switch at all (``NEVER_RELEASED``): notes (``status_note`` is the staff's working
 note, meeting notes, minutes), names of people (contacts, users, who changed what, follow-up points' responsible

@@ -78,7 +78,8 @@ def released_plan(source: Source, plan_key: str, *, today: date | None = None) -
             return None
         parts = settings.parts
         tiltak = tiltak_frame(s, plan.id).select(*PUBLIC_TILTAK_SCHEMA, "services")
-        updated = s.scalar(select(func.max(ChangeLog.at)).where(ChangeLog.plan_id == plan.id))
+        updated = s.scalar(select(func.max(ChangeLog.at)).where(  # the plan's content, not comments or switches
+            ChangeLog.plan_id == plan.id, ChangeLog.entity.not_in(("public_comment", "release"))))
         return ReleasedPlan(
             key=plan.key, name=plan.name, kommune=plan.kommune, start_year=plan.start_year, end_year=plan.end_year,
             is_demo=bool(plan.is_demo), parts=parts, levels=levels_frame(s, plan.id), tiltak=tiltak,

@@ -215,3 +215,13 @@ def test_the_rate_limit_holds_when_requests_race(demo_engine) -> None:
         th.join()
     assert sorted(results) == ["limited", "limited", "ok", "ok"]
     assert comments_frame(demo_engine, plan_id).height == 2
+
+
+def test_last_updated_is_the_plans_content_not_comments_or_switches(demo_engine) -> None:
+    plan_id = _release(demo_engine)
+    t = _first_tiltak(demo_engine, plan_id)
+    before = released_plan(demo_engine, KEY)
+    assert before is not None
+    post_comment(demo_engine, KEY, t.id, "Hei", "203.0.113.7", limit=5, now=datetime(2099, 1, 1))
+    after = released_plan(demo_engine, KEY)
+    assert after is not None and after.updated_at == before.updated_at

@@ -14,8 +14,9 @@ def test_reader_may_write_nothing():
 
 @pytest.mark.parametrize("role, allowed", [
     ("redaktor", {Permission.EDIT_TILTAK, Permission.EDIT_INDICATORS, Permission.RUN_GROUP_MEETING,
-                  Permission.EDIT_CONTACTS}),
+                  Permission.EDIT_CONTACTS, Permission.MODERATE_COMMENTS}),
     ("planlegger", {Permission.EDIT_ARENAS}),
+    ("offentlig", {Permission.PUBLIC_COMMENT}),  # the anonymous visitor of the public page, never a user's role
     ("admin", set(Permission)),
 ])
 def test_roles(role, allowed):
