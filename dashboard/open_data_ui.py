@@ -11,7 +11,7 @@ from data_access.reads.public import released_plan
 
 def open_data_links(ctx: PageContext, plan_key: str) -> None:
     """The files of the plan at their fixed addresses, or why there are none yet."""
-    st.subheader("Åpne data")
+    st.header("Åpne data")
     plan = ctx.read(released_plan, plan_key)
     if plan is None:
         st.caption("Planen publiseres som åpne data (CSV og JSON under NLOD 2.0) når en administrator gjør den "

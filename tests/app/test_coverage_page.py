@@ -61,3 +61,13 @@ def test_rapport_previews_the_map_and_links_the_open_data_once_released(open_pag
                 parts=set(), seen_version=0)
     at.run()
     assert "/apne-data/bamble/tiltak.csv" in texts(at) and "(NLOD) 2.0" in texts(at)
+
+
+def test_the_public_page_links_its_open_data(app_env):
+    from data_access.writes.public import set_release
+    from tests.app.test_public_page import ADMIN, _public
+
+    set_release(get_engine(app_env), ADMIN, _plan_id(app_env, "bamble"), is_public=True, parts=set(),
+                seen_version=0)
+    at = _public(app_env, "bamble")
+    assert "Åpne data" in texts(at) and "/apne-data/bamble/tiltak.csv" in texts(at)
