@@ -131,3 +131,22 @@ def test_without_an_orgnr_the_publisher_is_named_but_not_numbered(demo_url, demo
     publisher = doc["dcat:dataset"][0]["dct:publisher"]
     assert publisher["foaf:name"]["@value"] == "Bamble kommune" and "dct:identifier" not in publisher
     assert json.dumps(doc, ensure_ascii=False).count("964950113") == 0
+
+
+def test_internal_fields_never_reach_the_files(demo_url, demo_engine):
+    from sqlalchemy import update
+
+    from data_access.db.engine import session_scope
+    from data_access.db.models import Arena, Tiltak
+
+    plan_id = _release(demo_engine, STANGE)
+    with session_scope(demo_engine) as s:
+        s.execute(update(Tiltak).where(Tiltak.plan_id == plan_id).values(
+            status_note="INTERN-NOTAT", next_step="INTERN-STEG", updated_by="INTERN-BRUKER"))
+        s.execute(update(Arena).where(Arena.plan_id == plan_id).values(leader="INTERN-LEDER"))
+    client = _client(demo_url)
+    names = ["plan.json", "dcat.jsonld", ""] + [f"{t}.{e}" for t in COLUMNS for e in ("csv", "json")]
+    for name in names:
+        body = client.get(f"/apne-data/{STANGE}/{name}").text
+        assert "INTERN-" not in body, name
+    assert "INTERN-" not in client.get("/apne-data/katalog.jsonld").text
