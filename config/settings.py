@@ -61,6 +61,8 @@ class Settings:
     jobs: bool = False  # the scheduler thread in `laget run` (reminders, refresh, backup; once across replicas)
     backup_dir: str = "backups"
     backup_keep: int = 14
+    publisher_orgnr: str = ""  # organisasjonsnummer for the open-data description: "964950113" or "Kommune=nr, …"
+    open_data_contact: str = ""  # e-mail address for questions about the open data
     public_comments_per_hour: int = 5  # comments from one client address on the public page
 
 
@@ -127,6 +129,8 @@ SETTINGS: dict[str, str] = {
     "LAGET_JOBS": "jobs",
     "LAGET_BACKUP_DIR": "backup_dir",
     "LAGET_BACKUP_KEEP": "backup_keep",
+    "LAGET_PUBLISHER_ORGNR": "publisher_orgnr",
+    "LAGET_OPEN_DATA_CONTACT": "open_data_contact",
     "LAGET_PUBLIC_COMMENTS_PER_HOUR": "public_comments_per_hour",
 }
 DEFAULTS = Settings()

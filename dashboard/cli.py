@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             import streamlit.web.cli as stcli
 
+            from dashboard.open_data_routes import install as serve_open_data
+
+            serve_open_data()  # /apne-data/… beside the app (README: Åpne data)
             sys.argv = ["streamlit", "run", str(APP), *streamlit_flags(extra), *extra]
             settings = load_settings()
             if settings.jobs:

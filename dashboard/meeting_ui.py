@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.factor_ui import factor_tags
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply, save_one
@@ -110,6 +111,7 @@ def walk_agenda(ctx: PageContext, ids: list[int], tiltak: pl.DataFrame, meeting_
                          f"{', '.join(row['services']) or '–'} · Neste evaluering: "
                          f"{format_date(row['next_evaluation']) or '–'}"))
         _walk_form(ctx, row, meeting_id)
+        factor_tags(ctx, row)
         mine = actions.filter(pl.col("tiltak_id") == row["id"])
         if mine.height:
             st.markdown("**Åpne oppfølgingspunkter for tiltaket**")

@@ -28,6 +28,7 @@ PAGES: list[PageSpec] = [
     PageSpec("oversikt.py", "Oversikt", ":material/dashboard:", "oversikt", default=True),
     PageSpec("tiltak.py", "Tiltak", ":material/change_history:", "tiltak"),
     PageSpec("tjenester.py", "Per tjeneste", ":material/apartment:", "tjenester"),
+    PageSpec("dekning.py", "Dekningskart", ":material/grid_on:", "dekningskart"),
     PageSpec("motemodus.py", "Møtemodus", ":material/groups:", "motemodus", needs=Permission.RUN_GROUP_MEETING),
     PageSpec("endringslogg.py", "Endringslogg", ":material/history:", "endringslogg"),
     PageSpec("motekalender.py", "Møtekalender", ":material/calendar_month:", "motekalender"),

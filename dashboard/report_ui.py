@@ -85,4 +85,8 @@ def contents(report: Report) -> pl.DataFrame:
              for r in report.meetings_by_level.iter_rows(named=True)]
     rows += [(SECTIONS["indicators"], f"{i.name}: {i.latest} · {i.status_words}"
               + (" (Eksempeldata)" if i.has_example else "")) for i in report.indicators]
+    if report.coverage is not None:
+        rows.append((SECTIONS["coverage"], f"{fmt_int(len(report.coverage.gaps))} av "
+                     f"{fmt_int(len(report.coverage.cells))} ruter uten tiltak"))
+        rows += [(SECTIONS["coverage"], f"Hull: {line}") for line in report.coverage.gap_lines()]
     return pl.DataFrame(rows, schema={"Kapittel": pl.String, "Innhold": pl.String}, orient="row")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.open_data_ui import open_data_links
 from dashboard.public_ui import NOT_FOUND, plan_list, public_nav, read_plan, show_plan
 
 ctx = page_context()
@@ -15,3 +16,4 @@ elif (plan := read_plan(ctx, plan_key)) is None:
     st.info(NOT_FOUND)
 else:
     show_plan(ctx, plan)
+    open_data_links(ctx, plan.key)

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.context import page_context
+from dashboard.open_data_ui import open_data_links
 from dashboard.report_ui import contents, deferred_file, report_model, show_failures
 from dashboard.tables import grid
 from dashboard.ui import download, example_badge, plain, plan_header, show_error
@@ -51,3 +52,4 @@ if report.has_example:
     example_badge()
 preview = contents(report)
 grid(preview, caption="Innholdet i rapporten", height=min(35 * (preview.height + 1) + 3, 1400))
+open_data_links(ctx, ctx.plan["key"])

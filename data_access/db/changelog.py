@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "date": "Dato", "state": "Status", "note": "Notat", "value": "Verdi", "target_value": "Mål",
     "target_year": "Målår", "retired": "Avviklet", "text": "Oppfølgingspunkt", "closed": "Lukket",
     "contact": "Kontaktperson", "is_group_arena": "Implementeringsgruppas arena",
+    "factors": "Faktorer i dekningskartet", "kind": "Type",
 }
 ACTION_LABELS = {"create": "Opprettet", "update": "Endret", "archive": "Arkivert", "restore": "Gjenopprettet",
                  "undo": "Angret", "delete": "Slettet", "import": "Importert"}

@@ -175,6 +175,8 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
         row.services = [services[name] for name in t.get("services", [])]
         s.add(row)
         tiltak_by_name[t["name"]] = row
+    for i, name in enumerate(p.get("risk_factors", [])):  # the plan names them but files no tiltak under them
+        s.add(ProtectiveFactor(plan_id=plan.id, name=name, kind="risiko", sort_order=len(factors) + i))
     for i, a in enumerate(data.get("arenas", [])):
         s.add(Arena(plan_id=plan.id, name=a["name"], level=a["level"], purpose=a.get("purpose", ""),
                     leader=a.get("leader", ""), participants=list(a.get("participants", [])),

@@ -65,6 +65,14 @@ tiltak_services = Table(
     Column("service_id", ForeignKey("services.id", ondelete="RESTRICT"), primary_key=True),
 )
 
+# Factors a tiltak addresses beyond the one the plan files it under (``Tiltak.protective_factor_id``).
+tiltak_factors = Table(
+    "tiltak_factors",
+    Base.metadata,
+    Column("tiltak_id", ForeignKey("tiltak.id", ondelete="CASCADE"), primary_key=True),
+    Column("factor_id", ForeignKey("protective_factors.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class AppMeta(Base):
     """Key/value facts about the database itself, e.g. whether it holds demo data."""
@@ -137,12 +145,15 @@ class Service(UniqueName, Base):
 
 
 class ProtectiveFactor(Base):
+    """A factor of one plan's coverage map: protective («beskyttelse») or risk («risiko»)."""
+
     __tablename__ = "protective_factors"
     __table_args__ = (UniqueConstraint("plan_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="beskyttelse", server_default="beskyttelse")
 
 
 class Tiltak(UniqueName, Base):

@@ -219,6 +219,11 @@ PLAN = Spec("plan", {
     "protective_factor": Field("Beskyttelsesfaktor", max_length=200),
 })
 
+FACTOR = Spec("factor", {
+    "name": Field("Faktor", max_length=200, required=True),
+    "kind": Field("Type", "choice", choices=("beskyttelse", "risiko")),
+})
+
 ACTION = Spec("action", {
     "text": Field("Oppfølgingspunkt", max_length=1000, required=True),
     "responsible_person": Field("Ansvarlig person", max_length=150),

@@ -20,6 +20,8 @@ from data_access.domain.vocabulary import EXAMPLE_LABEL
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
     SECTIONS,
+    coverage_note,
+    coverage_rows,
     example_note,
     indicator_facts,
     meeting_note,
@@ -177,6 +179,8 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     entries += [(2, _level_heading(lv)) for lv in report.level_sections]
     entries += [(1, SECTIONS["overdue"]), (1, SECTIONS["meetings"]), (1, SECTIONS["indicators"])]
     entries += [(2, ind.name) for ind in report.indicators]
+    if report.coverage is not None:
+        entries.append((1, SECTIONS["coverage"]))
     _toc(doc, entries)
     note = doc.add_paragraph().add_run("Sidetallene kommer når Word oppdaterer feltet (F9 eller «Oppdater felt»).")
     note.italic = True
@@ -248,6 +252,11 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
         else:
             doc.add_paragraph("Ingen verdier ennå.")
         _table(doc, None, [list(pair) for pair in indicator_facts(ind)], (4, 13))
+    if report.coverage is not None:
+        doc.add_heading(SECTIONS["coverage"], level=1)
+        doc.add_paragraph(coverage_note(report))
+        header, rows = coverage_rows(report)
+        _table(doc, header, rows, (4.4, 4.2, 4.2, 4.2))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

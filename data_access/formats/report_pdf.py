@@ -16,6 +16,8 @@ from data_access.formats.minutes_pdf import fitted_rows, register_fonts
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
     SECTIONS,
+    coverage_note,
+    coverage_rows,
     example_note,
     indicator_facts,
     meeting_note,
@@ -224,4 +226,9 @@ def report_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
         else:
             _para(pdf, "Ingen verdier ennå.")
         _table(pdf, None, pairs, (20, 67, 20, 67), size=8.5)
+    if report.coverage is not None:
+        _heading(pdf, SECTIONS["coverage"], 0)
+        _para(pdf, coverage_note(report))
+        header, rows = coverage_rows(report)
+        _table(pdf, header, rows, (44, 43, 43, 44), size=8)
     return bytes(pdf.output())

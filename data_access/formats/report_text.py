@@ -13,6 +13,7 @@ SECTIONS = {
     "overdue": "4 Evalueringer som er forfalt",
     "meetings": "5 Møter: avholdt mot planlagt",
     "indicators": "6 Indikatorer",
+    "coverage": "7 Dekningskart: faktorer per nivå",
 }
 
 
@@ -41,6 +42,27 @@ def meeting_note(report: Report) -> str:
     return (f"Møter i perioden per møtearena og nivå. «Planlagt hittil» er møtene etter arenaens hyppighet fram til "
             f"{fmt_date(report.as_of)}, uten avlyste; «Avholdt» er møtene SLT-koordinator har merket som avholdt; "
             "«Gjenstår» er planlagte møter senere i perioden.")
+
+
+def coverage_note(report: Report) -> str:
+    cmap = report.coverage
+    if cmap is None:
+        return ""
+    default = (" Planen har ingen egen faktorliste, så kartet bruker standardlista (faktorene Bamble kommunes plan "
+               "nevner), og ingen tiltak er knyttet til en faktor ennå.") if cmap.is_default_list else ""
+    return (f"Hvilke risiko- og beskyttelsesfaktorer tiltakene virker på, per nivå, slik planen står "
+            f"{fmt_date(report.generated)}. {fmt_int(len(cmap.gaps))} av {fmt_int(len(cmap.cells))} ruter har "
+            f"ingen tiltak; de er tema for drøfting, ikke feil.{default}")
+
+
+def coverage_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the map: factor (with its type), then one cell per level."""
+    cmap = report.coverage
+    if cmap is None:
+        return [], []
+    header = ["Faktor", *[label for _, label in cmap.levels]]
+    rows = [[f"{r['Faktor']} ({r['Type'].lower()})", *[r[label] for _, label in cmap.levels]] for r in cmap.rows()]
+    return header, rows
 
 
 def indicator_facts(ind: IndicatorSection) -> list[tuple[str, str]]:

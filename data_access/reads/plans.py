@@ -50,5 +50,6 @@ def services_frame(source: Source) -> pl.DataFrame:
 def protective_factors_frame(source: Source, plan_id: int) -> pl.DataFrame:
     with reading(source) as s:
         rows = s.execute(select(ProtectiveFactor.id, ProtectiveFactor.name, ProtectiveFactor.sort_order)
-                         .where(ProtectiveFactor.plan_id == plan_id).order_by(ProtectiveFactor.sort_order)).all()
+                         .where(ProtectiveFactor.plan_id == plan_id, ProtectiveFactor.kind == "beskyttelse")
+                         .order_by(ProtectiveFactor.sort_order)).all()
     return to_frame(rows, {"id": pl.Int64, "name": pl.String, "sort_order": pl.Int64})

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from data_access.db.changelog import LIST_SEP, log_frame, readable
 from data_access.db.engine import Source, reading
 from data_access.db.models import ChangeLog, IndicatorValue, Plan
+from data_access.domain.coverage import CoverageMap
 from data_access.domain.errors import NotFound
 from data_access.domain.formatting import fmt_date, fmt_int, fmt_value
 from data_access.domain.indicator_status import IndicatorStatus, status
@@ -27,6 +28,7 @@ from data_access.domain.periods import sort_key
 from data_access.domain.validation import ValidationError
 from data_access.domain.vocabulary import ARENA_LEVELS, BETTER, EXAMPLE_LABEL, LEVEL_COLOR_WORDS, UNITS
 from data_access.reads.arenas import arenas_frame
+from data_access.reads.coverage import coverage_map
 from data_access.reads.indicators import indicators_frame, values_frame
 from data_access.reads.meetings import stored_meetings
 from data_access.reads.plans import levels_frame, statuses_frame
@@ -176,6 +178,7 @@ class Report:
     meetings: pl.DataFrame  # per arena: Nivå, Møtearena, Planlagt, Avholdt, Avlyst, Gjenstår
     meetings_by_level: pl.DataFrame  # per level: the same sums
     indicators: list[IndicatorSection] = field(default_factory=list)
+    coverage: CoverageMap | None = None  # factors × levels as the plan stands when the report is made
 
     @property
     def title(self) -> str:
@@ -432,4 +435,5 @@ def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan
         as_of=as_of, generated=today, levels=levels, tiltak=active, counts=counts, key_figures=figures,
         level_sections=sections, new_tiltak=[names[i] for i in created if i in names],
         archived_tiltak=[names[i] for i in archived_ids], status_changes=status_changes, overdue=late,
-        meetings=per_arena.drop("level"), meetings_by_level=per_level.drop("level"), indicators=indicators)
+        meetings=per_arena.drop("level"), meetings_by_level=per_level.drop("level"), indicators=indicators,
+        coverage=coverage_map(source, plan.id))

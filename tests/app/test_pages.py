@@ -14,8 +14,8 @@ def _nav_titles(at):
 @pytest.mark.parametrize("user", ROLES)
 def test_navigation_shows_each_role_its_pages(open_page, user):
     at = open_page(user)
-    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Endringslogg", "Møtekalender", "Indikatorer", "Rapport",
-                "Tilgjengelighetserklæring"}
+    expected = {"Oversikt", "Tiltak", "Per tjeneste", "Dekningskart", "Endringslogg", "Møtekalender", "Indikatorer",
+                "Rapport", "Tilgjengelighetserklæring"}
     if user in {"admin", "redaktor"}:
         expected |= {"Møtemodus", "Importer tall"}
     if user == "admin":
