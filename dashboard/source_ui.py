@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.indicator_ui import import_preview
+from dashboard.indicator_ui import import_preview, indicator_data
 from dashboard.tables import grid
 from dashboard.ui import flash, plain, show_error
 from data_access.domain.errors import LagetError
@@ -147,7 +147,9 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
             st.success(plain(f"Hentet fra {fetched.definition.label}: {len(fetched.parsed.rows)} rader. Verdi: "
                              f"«{fetched.parsed.value_label}». Siste periode hos kilden: "
                              f"{fetched.latest_source_period or 'ukjent'}. Ingenting er lagret ennå."))
-            import_preview(fetched.planned, ind["name"])
+            held = indicator_data(ctx)[1]
+            import_preview(fetched.planned, ind["name"], held.filter(pl.col("indicator_id") == ind["id"]),
+                           ind["unit"])
             return
         changed = save_source(ctx.engine, ctx.actor, ind["id"], kind or None, raw)
     except SourceError as exc:  # may quote the server's own words: shown literally
