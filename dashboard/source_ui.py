@@ -43,13 +43,19 @@ def source_row(sources: pl.DataFrame, indicator_id: int) -> dict | None:
     return part.row(0, named=True) if part.height else None
 
 
+def attempt_text(src: dict) -> str:
+    """«Sist forsøkt 07.12.2026 kl. 03:10 feilet» when the last try failed (only editors get ``last_error``)."""
+    return f"Sist forsøkt {_when(src['last_fetched_at'])} feilet" if src["last_error"] else ""
+
+
 def freshness(src: dict | None) -> None:
-    """Source, last fetch, latest period held and «nye tall» for one indicator (detail view)."""
+    """Source, last good fetch, latest period held and «nye tall» for one indicator (detail view); a failed
+    last try is said as such («Sist forsøkt … feilet»), never as «Sist hentet» (editors only)."""
     if src is None:
         st.caption("Tallene hentes ikke automatisk (ingen SSB- eller FHI-kilde er satt opp).")
         return
     held = src["latest_period"] or "ingen"
-    text = (f"Hentes fra {src['label']} · Sist hentet: {_when(src['last_fetched_at'])} · "
+    text = (f"Hentes fra {src['label']} · Sist hentet: {_when(src['last_ok_at'])} · "
             f"Siste periode i Laget: {held}")
     if src["latest_source_period"]:
         text += f" · Siste periode hos kilden: {src['latest_source_period']}"
@@ -57,7 +63,7 @@ def freshness(src: dict | None) -> None:
     if src["new_figures"]:
         st.markdown(":blue-badge[:material/update: Nye tall] Kilden har en nyere periode enn Laget har.")
     if src["last_error"]:
-        st.error(plain(f"Siste henting feilet: {src['last_error']}"), icon=":material/error:")
+        st.error(plain(f"{attempt_text(src)}: {src['last_error']}"), icon=":material/error:")
 
 
 def failures(sources: pl.DataFrame) -> None:
@@ -72,17 +78,21 @@ def failures(sources: pl.DataFrame) -> None:
 
 
 def sources_table(sources: pl.DataFrame) -> None:
+    """Every fetched indicator with its last good fetch; editors also see the failed tries and why."""
     if sources.is_empty():
         return
     st.markdown("**Automatisk henting fra SSB og FHI**")
-    grid(sources.select(
+    columns = [
         pl.col("name").alias("Indikator"), pl.col("label").alias("Kilde"),
-        python_column(sources, "Sist hentet", _when, "last_fetched_at"),
+        python_column(sources, "Sist hentet", _when, "last_ok_at"),
         pl.col("latest_period").fill_null("–").alias("Siste periode i Laget"),
         pl.col("latest_source_period").fill_null("–").alias("Siste periode hos kilden"),
-        pl.when(pl.col("new_figures")).then(pl.lit("Nye tall")).otherwise(pl.lit("")).alias("Nye tall"),
-        pl.col("last_error").fill_null("").alias("Feil ved siste henting")),
-        caption="Automatisk henting fra SSB og FHI")
+        pl.when(pl.col("new_figures")).then(pl.lit("Nye tall")).otherwise(pl.lit("")).alias("Nye tall")]
+    if sources["last_error"].is_not_null().any():  # only an editor's read carries the errors
+        columns += [pl.Series("Sist forsøkt", [attempt_text(r) for r in sources.iter_rows(named=True)],
+                              dtype=pl.String),
+                    pl.col("last_error").fill_null("").alias("Feil ved siste henting")]
+    grid(sources.select(columns), caption="Automatisk henting fra SSB og FHI")
 
 
 def refresh_button(ctx: PageContext, sources: pl.DataFrame) -> None:

@@ -31,7 +31,7 @@ indicators, values, table = indicator_data(ctx)
 if indicators.is_empty():
     st.info("Planen har ingen indikatorer ennå.")
 by_id = {r["id"]: r for r in indicators.iter_rows(named=True)}
-sources = ctx.read(sources_frame, ctx.plan_id)
+sources = ctx.read(sources_frame, ctx.plan_id, ctx.actor)
 failures(sources)
 if ctx.can(Permission.EDIT_INDICATORS):
     refresh_button(ctx, sources)
