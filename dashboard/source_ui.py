@@ -162,10 +162,11 @@ def catalogue_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
     except LagetError as exc:
         show_error(exc)
         return
-    _test_or_save(ctx, ind, chosen.kind, raw, test)
+    _test_or_save(ctx, ind, chosen.kind, raw, test, better=chosen.better)
 
 
-def _test_or_save(ctx: PageContext, ind: dict, kind: str | None, raw: dict | None, test: bool) -> None:
+def _test_or_save(ctx: PageContext, ind: dict, kind: str | None, raw: dict | None, test: bool,
+                  better: str | None = None) -> None:
     """«Test»: fetch and show the preview, nothing saved; «Lagre kilde»: save the definition."""
     try:
         if test:
@@ -178,7 +179,7 @@ def _test_or_save(ctx: PageContext, ind: dict, kind: str | None, raw: dict | Non
             import_preview(fetched.planned, ind["name"], held.filter(pl.col("indicator_id") == ind["id"]),
                            ind["unit"])
             return
-        changed = save_source(ctx.engine, ctx.actor, ind["id"], kind, raw)
+        changed = save_source(ctx.engine, ctx.actor, ind["id"], kind, raw, better=better)
     except SourceError as exc:  # may quote the server's own words: shown literally
         st.error(plain(f"Testen feilet: {exc}"), icon=":material/error:")
         return

@@ -30,6 +30,7 @@ from data_access.domain.frames import to_frame
 from data_access.domain.periods import sort_key
 from data_access.domain.permissions import Actor, Permission, can, require
 from data_access.domain.sources import FETCHER, SOURCE_SCHEMA, Outcome
+from data_access.domain.vocabulary import BETTER
 from data_access.formats.indicator_import import IndicatorImportError, ParsedFile, ValueRow, plan_import
 from data_access.outside.source_client import SourceClient
 from data_access.outside.sources import (
@@ -98,9 +99,14 @@ def sources_frame(engine: Engine, plan_id: int, actor: Actor | None = None) -> p
 
 # writes: definitions and region codes ----------------------------------------------------------------------
 def save_source(engine: Engine, actor: Actor, indicator_id: int, kind: str | None,
-                definition: Mapping[str, Any] | None) -> bool:
-    """Set, change or (kind None) remove an indicator's source; returns True when something changed."""
+                definition: Mapping[str, Any] | None, *, better: str | None = None) -> bool:
+    """Set, change or (kind None) remove an indicator's source; returns True when something changed.
+
+    ``better`` (a catalogue entry's direction) sets the indicator's direction along with the source's unit, so a
+    figure picked from the catalogue is judged the way its table means it."""
     defn = parse_definition(kind, definition or {}).to_json() if kind else None
+    if better is not None and better not in BETTER:
+        raise ValidationError(f"Ukjent retning «{better}».", field="better")
     with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
         ind = uow.s.get(Indicator, indicator_id)
         if ind is None:
@@ -109,6 +115,12 @@ def save_source(engine: Engine, actor: Actor, indicator_id: int, kind: str | Non
         row = uow.s.get(IndicatorSource, indicator_id)
         old = f"{row.kind}: {row.definition}" if row else None
         new = f"{kind}: {defn}" if defn is not None else None
+        if better is not None and better != (old_better := ind.better):
+            if not uow.compare_and_set(Indicator, ind.id, ind.version, {"better": better}):
+                raise ConflictError("Indikatoren ble endret av en annen samtidig. Prøv igjen.")
+            uow.log("indicator", ind.id, "update", "better", old_better, better)
+            if old == new:
+                return True
         if old == new:
             return False
         if defn is None:
