@@ -140,11 +140,12 @@ def catalogue_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
         return
     chosen = entry(key)
     st.caption(plain(chosen.describe()))
+    if not chosen.fetchable:
+        st.info(plain(f"Laget kan ikke hente dette automatisk. {chosen.origin}"), icon=":material/info:")
+        return
     if not chosen.verified:
         st.warning(plain(f"{UNCHECKED} mot et svar fra kilden. {chosen.origin} Trykk «Test» og se på "
                          "forhåndsvisningen før du lagrer."), icon=":material/help:")
-    if not chosen.fetchable:
-        return
     options = _kommune_options(ctx)
     codes = list(options)
     c1, c2 = st.columns(2)

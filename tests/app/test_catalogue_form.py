@@ -54,7 +54,7 @@ def test_an_entry_laget_cannot_fetch_says_where_the_figures_come_from(open_page,
     at = open_page("redaktor", "indikatorer")
     ind = _pick_indicator(at, "Antall 9A-saker")
     at.selectbox(key=f"catalogue_entry_{ind}").set_value("udir-skolefravaer").run()
-    assert any("Importer tall" in w.value for w in at.warning)
+    assert any("Laget kan ikke hente dette automatisk" in i.value and "Importer tall" in i.value for i in at.info)
     assert f"catalogue_test_{ind}" not in [b.key for b in at.button]
 
 
