@@ -28,7 +28,7 @@ def test_editor_picks_lavinntekt_and_a_kommune_and_tests_without_codes(open_page
     assert not at.exception
     assert "Hentet fra SSB tabell 12944" in texts(at) and "Ingenting er lagret ennå" in texts(at)
     body = [r for r in ssb.requests if r.method == "POST"][-1].body
-    assert {"variableCode": "ContentsCode", "valueCodes": ["AndelPersoner"]} in body["selection"]
+    assert {"variableCode": "ContentsCode", "valueCodes": ["EUskalaSeksti"]} in body["selection"]
     assert {"variableCode": "Region", "valueCodes": ["3413", "0417", "34", "04", "0"]} in body["selection"]
     # another kommune: its own number and the country, nothing of the plan's
     at.selectbox(key=f"catalogue_kommune_{ind}").set_value("4012").run()

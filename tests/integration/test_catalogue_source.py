@@ -29,6 +29,6 @@ def test_catalogue_entry_sets_unit_and_direction(demo_engine):
     with session_scope(demo_engine) as s:
         src = s.get(IndicatorSource, ind.id)
         assert src.definition["regions"] == {"kommune": ["4012"], "land": ["0"]}
-        assert src.definition["values"] == {"Alder": "00-17", "ContentsCode": "AntallPersoner"}
+        assert src.definition["values"] == {"Alder": "00-17", "ContentsCode": "PersonerSeksti"}
     # the same again changes nothing
     assert not save_source(demo_engine, KARI, ind.id, e.kind, definition(e, "4012", ["3413"]), better=e.better)

@@ -10,9 +10,11 @@ from data_access.domain.catalogue import definition, entries, entry
 from data_access.domain.errors import ValidationError
 from data_access.domain.vocabulary import BETTER, UNITS
 from data_access.formats.jsonstat import parse
-from data_access.outside.sources import check_layout, parse_definition, to_parsed
+from data_access.outside.sources import check_layout, fhi_body, parse_definition, ssb_body, to_parsed
 
 RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "jsonstat" / "catalogue"
+QUERIES = RECORDED / "queries"  # public queries the provider answered, or a table's published variables
+FHI_EXAMPLE = RECORDED.parent / "fhi-readme-example.json"  # FHI Open API README, verbatim
 STANGE_TOPICS = {"barnevern", "spesialundervisning", "skolefravær", "lavinntekt", "9A-saker", "gjennomføring vgs",
                  "Ungdata / Elevundersøkelsen", "kriminalitet"}
 
@@ -66,3 +68,53 @@ def test_kommune_is_four_digits_and_another_kommune_gets_its_own_regions():
     for bad in ("341", "34133", "34x3", ""):
         with pytest.raises(ValidationError, match="fire sifre"):
             definition(e, bad, ["3413"])
+
+
+def _query(e) -> dict:
+    return json.loads((QUERIES / f"{e.kind}-{e.table}.json").read_text(encoding="utf-8"))
+
+
+FETCHABLE = [e for e in entries() if e.fetchable]
+
+
+def test_every_entry_with_codes_has_a_public_source_for_them():
+    """No table and codes in the catalogue without a recorded query or description of that table beside them."""
+    assert len(FETCHABLE) >= 7
+    assert [e.key for e in FETCHABLE if not (QUERIES / f"{e.kind}-{e.table}.json").exists()] == []
+    assert {e.plan_topic for e in FETCHABLE} >= {"lavinntekt", "barnevern", "Ungdata / Elevundersøkelsen"}
+
+
+@pytest.mark.parametrize("e", [e for e in FETCHABLE if e.kind == "fhi"], ids=lambda e: e.key)
+def test_fhi_request_names_every_dimension_and_code_of_the_answered_query(e):
+    """FHI wants every dimension of a table in a /data body, so the answered query lists them all: Laget's body
+    for the entry must name the same dimensions and pick codes the query used (Bamble 4012 and the country too)."""
+    recorded = {d["code"]: d["values"] for d in _query(e)["dimensions"]}
+    defn = parse_definition(e.kind, definition(e, "4012", ["3413"]))
+    body = fhi_body(defn, defn.regions)
+    mine = {d["code"]: d["values"] for d in body["dimensions"]}
+    assert set(mine) == set(recorded)
+    for dim, code in e.values.items():
+        assert code in recorded[dim], f"{dim}={code}"
+    assert set(mine[e.region_dim]) <= set(recorded[e.region_dim])
+
+
+@pytest.mark.parametrize("e", [e for e in FETCHABLE if e.kind == "ssb"], ids=lambda e: e.key)
+def test_ssb_request_names_the_published_variables_and_codes(e):
+    recorded = _query(e)["variables"]
+    defn = parse_definition(e.kind, definition(e, "3413", ["3413"]))
+    body = ssb_body(defn, {"kommune": ["3413"]})
+    assert {s["variableCode"] for s in body["selection"]} == set(recorded)
+    for dim, code in e.values.items():
+        assert code in recorded[dim], f"{dim}={code}"
+
+
+def test_the_fhi_open_api_example_answer_is_read_by_laget():
+    """FHI's published answer layout (status "", role.time and role.geo null, AAR as 2020_2020) through Laget's
+    own reader and source definition: the shape every FHI entry's answer will have."""
+    ds = parse(json.loads(FHI_EXAMPLE.read_text(encoding="utf-8")))
+    defn = parse_definition("fhi", {"source": "nokkel", "table": "1",
+                                    "values": {"KJONN": "0", "ALDER": "0", "MEASURE_TYPE": "BEFVEKST_ANT"}})
+    parsed, _ = to_parsed(defn, ds, {"kommune": ["03"], "fylke": ["30"]})
+    assert [(r.region_code, r.period.label, r.value) for r in parsed.rows] == [
+        ("03", "2020", 3516), ("03", "2021", 2817), ("30", "2020", 11219), ("30", "2021", 16846)]
+    assert not parsed.errors
