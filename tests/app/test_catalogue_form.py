@@ -2,11 +2,15 @@
 PxWebApi codes (fetched through the local replay server); unchecked codes are said to be unchecked; a failed fetch
 reads «Sist forsøkt … feilet» for editors, and leaders see no fetch errors."""
 
+import json
 import re
+from pathlib import Path
 
 from tests.app.conftest import texts
 from tests.app.test_sources import _indicator_id, ssb  # noqa: F401 - the replay server fixture
-from tests.source_server import Answer
+from tests.source_server import Answer, fhi_dataset
+
+QUERY_806 = Path(__file__).resolve().parents[1] / "fixtures" / "jsonstat" / "catalogue" / "queries" / "fhi-806.json"
 
 
 def _pick_indicator(at, name: str):
@@ -83,3 +87,31 @@ def test_failed_fetch_says_sist_forsokt_for_editors_and_nothing_for_leaders(open
     assert not any("Sist forsøkt" in d.value.columns or "Feil ved siste henting" in d.value.columns
                    for d in leader.dataframe)
     assert "Sist hentet: aldri" in shown
+
+
+def test_an_fhi_entry_fetches_with_the_dimensions_of_the_answered_query(open_page, ssb):  # noqa: F811
+    """Mobbing (FHI 806) for Bamble: the body Laget sends names exactly the dimensions of the public query FHI
+    answered, with its codes; the replayed answer (test data with those codes) fills the preview."""
+    dims = [("GEO", "Geografi", {"4012": "Bamble", "0": "Hele landet"}), ("AAR", "År", {"2022_2024": "2022-2024"}),
+            ("KJONN", "Kjønn", {"0": "kjønn samlet"}), ("SPM_ID", "Spm.id", {"479": "spm. om mobbing"}),
+            ("TRINN", "Klassetrinn", {"7": "7. trinn"}), ("MEASURE_TYPE", "Måltall", {"MEIS": "andel"})]
+    ssb.add("POST", "/fhi/nokkel/Table/806/data", Answer(body=fhi_dataset(
+        dims, {("4012", "2022_2024", "0", "479", "7", "MEIS"): 9.6, ("0", "2022_2024", "0", "479", "7", "MEIS"): 9.6})))
+    ssb.add("GET", "/fhi/nokkel/Table/806/dimension", Answer(body={"dimensions": []}))
+    at = open_page("redaktor", "indikatorer")
+    ind = _pick_indicator(at, "Antall 9A-saker")
+    box = at.selectbox(key=f"catalogue_entry_{ind}")
+    assert "Mobbing, 7. trinn (oppvekstprofil) (FHI 806)" in box.options
+    box.set_value("fhi-oppvekst-mobbing").run()
+    assert "Tabell: 806" in texts(at)
+    assert any("Kodene er ikke kontrollert" in w.value for w in at.warning)
+    at.text_input(key=f"catalogue_other_{ind}").input("4012")
+    at.button(key=f"catalogue_test_{ind}").click().run()
+    assert not at.exception
+    assert "Ingenting er lagret ennå" in texts(at)
+    body = [r for r in ssb.requests if r.path == "/fhi/nokkel/Table/806/data"][-1].body
+    recorded = json.loads(QUERY_806.read_text(encoding="utf-8"))
+    assert [d["code"] for d in body["dimensions"]] and \
+        {d["code"] for d in body["dimensions"]} == {d["code"] for d in recorded["dimensions"]}
+    sent = {d["code"]: d["values"] for d in body["dimensions"]}
+    assert sent["GEO"] == ["4012", "0"] and sent["SPM_ID"] == ["479"] and sent["MEASURE_TYPE"] == ["MEIS"]
