@@ -185,7 +185,7 @@ def _plan_import(args: argparse.Namespace) -> int:
         return 1
     with pl.Config(tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, tbl_rows=100,
                    tbl_width_chars=160, fmt_str_lengths=60):
-        print(plan.counts())
+        print(plan.counts(seen.level_labels))
         print(changes.summary())
         if changes.new_services:
             print("Nye tjenester: " + ", ".join(changes.new_services))

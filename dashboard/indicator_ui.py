@@ -138,18 +138,48 @@ def detail(ind: dict, values: pl.DataFrame) -> None:
     grid(table, caption=f"Verdier for {ind['name']}")
 
 
-def import_preview(planned: list, indicator_name: str) -> None:
-    """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI."""
+def import_preview(planned: list, indicator_name: str, existing: pl.DataFrame | None = None, unit: str = "") -> None:
+    """The preview of values about to be written: the same table for a CSV import and a fetch from SSB/FHI.
+
+    With the indicator's stored values (``existing``), each row says whether it is new, replaces a value Laget
+    holds (and which), or is unchanged; replaced values are also counted above the table, never silent."""
+    from data_access.formats.indicator_import import against_existing
+
     what = escape_markdown(f"{len(planned)} verdier til «{indicator_name}»", inline=True)
     st.markdown(f"**Forhåndsvisning:** {what}")
+    held = existing.iter_rows(named=True) if existing is not None else []
+    effects = against_existing(planned, held)
+    replaced = [(r, e) for r, e in zip(planned, effects, strict=True) if e.kind == "erstatter"]
+    new = sum(e.kind == "ny" for e in effects)
+    same = len(effects) - new - len(replaced)
+    if existing is not None:
+        summary = f"{new} nye verdier, {len(replaced)} erstatter verdier som finnes i Laget, {same} er like."
+        if replaced:
+            listed = "; ".join(f"{r.period} {GEOS[r.geo].lower()}: {_old_text(e, unit)} blir "
+                               f"{fmt.value(r.value, unit) if r.value is not None else fmt.MISSING}"
+                               for r, e in replaced[:10])
+            more = f" og {len(replaced) - 10} til" if len(replaced) > 10 else ""
+            st.warning(plain(f"Importen erstatter {len(replaced)} "
+                             f"{'verdi' if len(replaced) == 1 else 'verdier'} som finnes i Laget fra før: "
+                             f"{listed}{more}. Se kolonnen «Nå i Laget»."), icon=":material/warning:")
+        st.caption(summary)
+    kinds = {"ny": "Ny", "erstatter": "Erstatter", "uendret": "Uendret"}
     grid(pl.DataFrame({"Periode": [r.period for r in planned],
                        "Geografi": [GEOS[r.geo] for r in planned], "Sted": [r.geo_name for r in planned],
                        "Verdi": [fmt.value(r.value, "") if r.value is not None else fmt.MISSING for r in planned],
                        "Merknad": [fmt.missing(r.marker) if r.value is None and r.marker else "" for r in planned],
-                       "Regionkode": [r.region_code or "" for r in planned]},
+                       "Regionkode": [r.region_code or "" for r in planned],
+                       "Endring": [kinds[e.kind] if existing is not None else "" for e in effects],
+                       "Nå i Laget": [_old_text(e, "") if e.kind != "ny" else "" for e in effects]},
                       schema={"Periode": pl.String, "Geografi": pl.String, "Sted": pl.String, "Verdi": pl.String,
-                              "Merknad": pl.String, "Regionkode": pl.String}),
+                              "Merknad": pl.String, "Regionkode": pl.String, "Endring": pl.String,
+                              "Nå i Laget": pl.String}),
          caption=f"Forhåndsvisning av verdiene til {indicator_name}")
+
+
+def _old_text(effect, unit: str) -> str:
+    text = fmt.value(effect.old_value, unit, marker=effect.old_marker)
+    return f"{text} (eksempeldata)" if effect.old_example else text
 
 
 def value_form(ctx: PageContext, ind: dict, values: pl.DataFrame) -> None:

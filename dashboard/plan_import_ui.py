@@ -69,20 +69,24 @@ def import_section(ctx: PageContext) -> None:
     generation = st.session_state.setdefault("_import_gen", 0)
     for line in st.session_state.get("_import_conflict", []):  # quotes names from the file: plain text
         st.error(plain(line), icon=":material/sync_problem:")
-    upload = st.file_uploader("Arbeidsbok (.xlsx)", type=["xlsx"], key=f"plan_upload_{generation}")
-    if upload is None:
-        return
-    st.session_state.pop("_import_conflict", None)
-    data = upload.getvalue()
+    # The target and a new plan's level names come first: the file is checked against the plan's own level
+    # names, so an upload before they are entered would fail on every row that uses them.
     target = st.radio("Importer som", ["ny", "eksisterende"], horizontal=True, key="import_target",
                       format_func={"ny": "Ny plan", "eksisterende": "Inn i en eksisterende plan"}.get)
     new_plan, plan_id, labels = None, None, None
     if target == "ny":
+        st.caption("Skriv nivånavnene slik planen bruker dem før du laster opp filen. Kolonnen «Nivå» i filen "
+                   "kontrolleres mot disse navnene.")
         new_plan, labels = _new_plan_fields()
     else:
         plans = plans_frame(ctx.engine)
         names = dict(zip(plans["id"].to_list(), (plans["kommune"] + ": " + plans["name"]).to_list(), strict=True))
         plan_id = st.selectbox("Plan", list(names), format_func=names.get, key="import_plan")
+    upload = st.file_uploader("Arbeidsbok (.xlsx)", type=["xlsx"], key=f"plan_upload_{generation}")
+    if upload is None:
+        return
+    st.session_state.pop("_import_conflict", None)
+    data = upload.getvalue()
     seen = _preview(ctx, data, plan_id, labels)
     plan, changes = seen.plan, seen.changes
     for note in plan.notes:  # notes quote the file's own sheet and column names: shown as plain text
@@ -95,7 +99,7 @@ def import_section(ctx: PageContext) -> None:
     grid(changes.summary(), caption="Endringer importen vil gjøre")
     tiltak_tab, arena_tab, change_tab = st.tabs(["Tiltak per nivå og status", "Hyppigheter", "Endringer"])
     with tiltak_tab:
-        grid(plan.counts(), caption="Tiltak per nivå og status")
+        grid(plan.counts(seen.level_labels), caption="Tiltak per nivå og status")
         if changes.new_services:
             st.markdown("**Tjenester som blir opprettet**")
             st.text(", ".join(changes.new_services))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from data_access.domain.markup import escape_markdown
+from data_access.domain.plans import kommune_title
 from data_access.domain.validation import format_date
 from data_access.domain.vocabulary import EXAMPLE_LABEL
 
@@ -24,7 +25,7 @@ def plan_header(ctx: PageContext, title: str) -> None:
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
     years = years if years.strip() not in plan["name"] else ""
-    st.caption(plain(f"{plan['kommune']} kommune · {plan['name']}{years}"))
+    st.caption(plain(f"{kommune_title(plan['kommune'])} · {plan['name']}{years}"))
     if plan.get("source"):
         st.caption(plain(f"Kilde: {plan['source']}"))
     if plan.get("is_demo"):

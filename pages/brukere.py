@@ -30,19 +30,32 @@ for row in failed.filter(pl.col("failures") >= FAILED_NOTICE).iter_rows(named=Tr
                      f"{row['addresses']} adresse{'r' if row['addresses'] != 1 else ''}"
                      + ("" if known else " (brukernavnet finnes ikke)") + "."), icon=":material/gpp_maybe:")
 grid(users.join(failed.select("username", "failures"), on="username", how="left").select(
-    "username", "name", "email", "role", "active", "sign_in", pl.col("failures").fill_null(0)).rename(
+    "username", "name", "email", pl.col("role").replace(ROLES), "active", "sign_in",
+    pl.col("failures").fill_null(0)).rename(
     {"username": "Brukernavn", "name": "Navn", "email": "E-post", "role": "Rolle", "active": "Aktiv",
      "sign_in": "Innlogging", "failures": "Mislykkede innlogginger siste døgn"}), caption="Brukere")
 
-with st.form("add_user", clear_on_submit=True):
+def _cleared_after(form: str, write):
+    """Run ``write``; only when it succeeds does the form start empty (new widget keys). A refused write
+    keeps what was typed, so the user corrects one field instead of typing everything again."""
+    def run():
+        result = write()
+        st.session_state[f"_{form}_gen"] = st.session_state.get(f"_{form}_gen", 0) + 1
+        return result
+    return run
+
+
+gen = st.session_state.get("_add_user_gen", 0)
+with st.form("add_user"):
     st.header("Ny bruker")
     c1, c2 = st.columns(2)
-    username = c1.text_input("Brukernavn")
-    name = c2.text_input("Navn")
-    role = c1.selectbox("Rolle", list(ROLES), format_func=ROLES.get)
-    password = c2.text_input("Passord (minst 8 tegn)", type="password")
+    username = c1.text_input("Brukernavn", key=f"new_username_{gen}")
+    name = c2.text_input("Navn", key=f"new_name_{gen}")
+    role = c1.selectbox("Rolle", list(ROLES), format_func=ROLES.get, key=f"new_role_{gen}")
+    password = c2.text_input("Passord (minst 8 tegn)", type="password", key=f"new_password_{gen}")
     if st.form_submit_button("Legg til"):
-        attempt(lambda: add_user(ctx.engine, ctx.actor, username=username, name=name, role=role, password=password),
+        attempt(_cleared_after("add_user", lambda: add_user(ctx.engine, ctx.actor, username=username, name=name,
+                                                            role=role, password=password)),
                 f"Brukeren «{username}» er lagt til.")
 
 st.header("Endre rolle eller passord")
@@ -102,24 +115,28 @@ grid(ctx.read(plans_frame).select(
     pl.col("end_year").cast(pl.String).fill_null(fmt.MISSING).alias("Til"),
     pl.col("uses_protective_factors").alias("Beskyttelsesfaktorer"),
     pl.col("is_demo").alias("Demo")), caption="Planer")
-with st.form("new_plan", clear_on_submit=True):
+pgen = st.session_state.get("_new_plan_gen", 0)
+with st.form("new_plan"):
     st.markdown("**Ny plan** – for en kommune som vil følge opp sin egen plan")
     c1, c2 = st.columns(2)
-    plan_name = c1.text_input("Navn på planen", placeholder="Plan for forebygging av omsorgssvikt og …")
-    kommune = c2.text_input("Kommune")
+    plan_name = c1.text_input("Navn på planen", placeholder="Plan for forebygging av omsorgssvikt og …",
+                              key=f"plan_name_{pgen}")
+    kommune = c2.text_input("Kommune", key=f"plan_kommune_{pgen}")
     c3, c4 = st.columns(2)
-    start_year = c3.number_input("Fra år", value=None, min_value=2000, max_value=2100, step=1)
-    end_year = c4.number_input("Til år", value=None, min_value=2000, max_value=2100, step=1)
+    start_year = c3.number_input("Fra år", value=None, min_value=2000, max_value=2100, step=1, key=f"plan_from_{pgen}")
+    end_year = c4.number_input("Til år", value=None, min_value=2000, max_value=2100, step=1, key=f"plan_to_{pgen}")
     l1, l2, l3 = st.columns(3)
-    labels = {"universell": l1.text_input("Navn på grønt nivå", value="Universell"),
-              "selektiv": l2.text_input("Navn på gult nivå", value="Selektiv"),
-              "indikativ": l3.text_input("Navn på rødt nivå", value="Indikativ")}
-    factors = st.text_area("Beskyttelsesfaktorer (én per linje, tomt hvis planen ikke bruker dem)")
+    labels = {"universell": l1.text_input("Navn på grønt nivå", value="Universell", key=f"plan_l1_{pgen}"),
+              "selektiv": l2.text_input("Navn på gult nivå", value="Selektiv", key=f"plan_l2_{pgen}"),
+              "indikativ": l3.text_input("Navn på rødt nivå", value="Indikativ", key=f"plan_l3_{pgen}")}
+    factors = st.text_area("Beskyttelsesfaktorer (én per linje, tomt hvis planen ikke bruker dem)",
+                           key=f"plan_factors_{pgen}")
     if st.form_submit_button("Opprett plan"):
-        attempt(lambda: create_plan(ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
-                                    start_year=int(start_year) if start_year else None,
-                                    end_year=int(end_year) if end_year else None, level_labels=labels,
-                                    protective_factors=factors.splitlines()),
+        attempt(_cleared_after("new_plan", lambda: create_plan(
+                    ctx.engine, ctx.actor, name=plan_name, kommune=kommune,
+                    start_year=int(start_year) if start_year else None,
+                    end_year=int(end_year) if end_year else None, level_labels=labels,
+                    protective_factors=factors.splitlines())),
                 f"Planen for {kommune.strip()} er opprettet. Velg den i menyen til venstre.")
 
 st.divider()

@@ -17,7 +17,7 @@ ctx = page_context()
 plan_header(ctx, "Importer tall")
 st.write("Last opp en CSV-fil slik den lastes ned fra SSB statistikkbanken, FHI statistikkbank eller "
          "Skoleporten. Ingenting lagres før du har sett forhåndsvisningen og trykket «Importer».")
-indicators, _, _ = indicator_data(ctx)
+indicators, values, _ = indicator_data(ctx)
 if indicators.is_empty():
     st.info("Legg til en indikator først (siden Indikatorer).")
     st.stop()
@@ -58,6 +58,7 @@ try:
 except IndicatorImportError as exc:
     st.warning(plain(str(exc)))
     st.stop()
-import_preview(planned, names[indicator_id])
+unit = indicators.filter(pl.col("id") == indicator_id)["unit"][0]
+import_preview(planned, names[indicator_id], values.filter(pl.col("indicator_id") == indicator_id), unit)
 if st.button("Importer", type="primary"):
     attempt(lambda: import_values(ctx.engine, ctx.actor, indicator_id, planned), lambda result: result.summary())

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.context import page_context
 from dashboard.indicator_ui import card, detail, indicator_data, overview_table, registry_form, value_form
 from dashboard.source_ui import (
+    catalogue_form,
     failures,
     freshness,
     refresh_button,
@@ -31,7 +32,7 @@ indicators, values, table = indicator_data(ctx)
 if indicators.is_empty():
     st.info("Planen har ingen indikatorer ennå.")
 by_id = {r["id"]: r for r in indicators.iter_rows(named=True)}
-sources = ctx.read(sources_frame, ctx.plan_id)
+sources = ctx.read(sources_frame, ctx.plan_id, ctx.actor)
 failures(sources)
 if ctx.can(Permission.EDIT_INDICATORS):
     refresh_button(ctx, sources)
@@ -70,6 +71,8 @@ with detail_tab:
             with st.expander("Rediger indikatoren (navn, enhet, retning, kilde, mål, nivå, tiltak)"):
                 registry_form(ctx, by_id[chosen], level_labels, tiltak_names)
             with st.expander("Kilde for automatisk henting (SSB eller FHI)"):
+                catalogue_form(ctx, by_id[chosen], source_row(sources, chosen))
+            with st.expander("Avansert: kilde med egne koder (PxWebApi og FHI)"):
                 source_form(ctx, by_id[chosen], source_row(sources, chosen))
         with st.expander("Ny indikator"):
             registry_form(ctx, None, level_labels, tiltak_names)

@@ -13,6 +13,17 @@ from data_access.domain.fields import INDICATOR, INDICATOR_VALUE
 from data_access.domain.periods import PeriodError, parse_period
 
 INDICATOR_FIELDS = tuple(INDICATOR.fields)
+LAND_NAME = "Hele landet"  # SSB's and FHI's own name for the country; one place, however a file spells it
+LAND_NAMES = {"hele landet", "landet", "norge", "nasjonalt", "landet i alt", "i alt", "hele norge"}
+
+
+def place_name(geo: str, name: str | None) -> str:
+    """One name per place: «Norge», «Landet i alt» and «Hele landet» are all the country, stored as «Hele landet»
+    (SSB's and FHI's word), so a chart and a table never show the country twice."""
+    text = " ".join((name or "").split())
+    if geo == "land" and text.casefold() in LAND_NAMES:
+        return LAND_NAME
+    return text
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ def _clean_value(period: str, geo: str, value: float | None, source: str, geo_na
     out = INDICATOR_VALUE.clean_or_raise(
         {"period": period, "geo": geo, "value": value, "source": source, "geo_name": geo_name,
          "is_example": is_example, "marker": marker, "region_code": region_code}, parsers={"period": _period})
+    out["geo_name"] = place_name(out["geo"], out["geo_name"])
     out["marker"] = (out["marker"] or None) if out["value"] is None else None
     out["region_code"] = out["region_code"] or None
     return out

@@ -15,17 +15,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from data_access.domain.errors import LagetError
+from data_access.domain.indicators import LAND_NAMES, place_name
 from data_access.domain.periods import Period, PeriodError, parse_period
 
 MISSING = {"", ".", "..", "...", ":", "-", "–"}
 SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator", "|": "loddrett strek"}
 REGION_RE = re.compile(r"^\s*(?:[KF]-)?(\d{1,4})\s+(.+?)\s*$")
 WIDE_RE = re.compile(r"^(.*?)\s*((?:19|20)\d{2}(?:\s*[-/_–]\s*\d{2,4})?)\s*$")
-LAND_NAMES = {"hele landet", "landet", "norge", "nasjonalt", "landet i alt"}
 FHI_MEASURES = ("meis", "rate", "smr", "teller", "andel", "verdi", "måltall", "maltall", "prosent", "antall")
 
 
@@ -377,8 +377,35 @@ def plan_import(parsed: ParsedFile, mapping: Mapping[str, str], source: str) -> 
         if key in out:
             raise IndicatorImportError(f"Linje {r.line_no}: {r.period.label} for {geo} kommer også fra linje "
                                        f"{out[key][1]}. Velg bare én serie per geografi.")
-        out[key] = (ValueRow(r.period.label, geo, r.region_name, r.value, source, r.missing_marker,
+        out[key] = (ValueRow(r.period.label, geo, place_name(geo, r.region_name), r.value, source, r.missing_marker,
                              r.region_code), r.line_no)
     if not out:
         raise IndicatorImportError("Velg minst én serie og hvilken geografi den gjelder.")
     return [row for row, _ in out.values()]
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What a planned row does to the value Laget holds for its period and geography."""
+
+    kind: str  # ny | erstatter | uendret
+    old_value: float | None = None
+    old_marker: str | None = None
+    old_example: bool = False
+
+
+def against_existing(planned: list[ValueRow], existing: Iterable[Mapping]) -> list[Replacement]:
+    """For each planned row: new, replacing a value Laget holds (value, marker or example flag differ), or
+    unchanged. ``existing`` are the indicator's stored values (period, geo, value, marker, is_example). Pure."""
+    held = {(e["period"], e["geo"]): e for e in existing}
+    out = []
+    for row in planned:
+        old = held.get((row.period, row.geo))
+        if old is None:
+            out.append(Replacement("ny"))
+            continue
+        same = (old["value"] == row.value and (old["marker"] or None) == (row.marker if row.value is None else None)
+                and not old["is_example"])
+        out.append(Replacement("uendret" if same else "erstatter", old["value"], old["marker"],
+                               bool(old["is_example"])))
+    return out

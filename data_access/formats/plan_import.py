@@ -114,11 +114,13 @@ class ImportPlan:
         return list(dict.fromkeys(t.values["protective_factor"] for t in self.tiltak
                                   if t.values["protective_factor"]))
 
-    def counts(self) -> pl.DataFrame:
-        """Tiltak per level (rows) and status (columns), for the preview."""
+    def counts(self, level_labels: dict[str, str] | None = None) -> pl.DataFrame:
+        """Tiltak per level (rows) and status (columns), for the preview; levels by the plan's own names
+        (``level_labels``), Laget's defaults only where the plan has none."""
         labels = {slug: label for slug, label, _ in STATUSES}
         rows = Counter((t.values["level"], t.values["status"]) for t in self.tiltak)
-        data = [{"Nivå": label, **{labels[s]: rows.get((slug, s), 0) for s, _, _ in STATUSES}}
+        names = level_labels or {}
+        data = [{"Nivå": names.get(slug) or label, **{labels[s]: rows.get((slug, s), 0) for s, _, _ in STATUSES}}
                 for slug, label, _, _ in LEVELS]
         return pl.DataFrame(data).with_columns(pl.sum_horizontal(list(labels.values())).alias("I alt"))
 

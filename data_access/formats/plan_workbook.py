@@ -94,7 +94,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("Periode", "period", "text", True, "F.eks. 2024, 2023/24 eller 2016–2022. Skriv årstall som tekst "
                                                   "eller tall."),
         Column("Geografi", "geo", "text", True, f"En av: {', '.join(GEOS.values())}."),
-        Column("Sted", "geo_name", "text", False, "F.eks. Stange, Innlandet eller Norge."),
+        Column("Sted", "geo_name", "text", False, "F.eks. Stange, Innlandet eller Hele landet."),
         Column("Verdi", "value", "number", False, "Tallet, som tall i Excel (ikke tekst). Tomt = mangler."),
         Column("Kilde", "source", "text", False, "Hvor tallet kommer fra."),
         Column("Eksempeldata", "is_example", "bool", False, "Ja hvis tallet ikke er et offisielt tall."),

@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
 from data_access.domain.formatting import fmt_date, fmt_int
+from data_access.domain.plans import kommune_title
 from data_access.domain.vocabulary import EXAMPLE_LABEL
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
@@ -164,7 +165,7 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     charts = charts or render_charts(report)
     doc = Document()
     doc.core_properties.title = report.title
-    doc.core_properties.author = f"{report.kommune} kommune"
+    doc.core_properties.author = kommune_title(report.kommune)
     doc.core_properties.language = "nb-NO"
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from data_access.domain.errors import LagetError, ValidationError
+from data_access.domain.plans import plan_key
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.reads.report import Report
 
@@ -46,6 +46,4 @@ def file_name(report: Report, fmt: str) -> str:
     """E.g. «statusrapport-stange-2025.pdf» or «statusrapport-stange-2025-03-01-2026-02-28.docx»."""
     p = report.period
     span = str(p.start.year) if p.is_year else f"{p.start}-{p.end}"
-    kommune = re.sub(r"[^a-z0-9]+", "-", report.kommune.lower().replace("æ", "ae").replace("ø", "o")
-                     .replace("å", "a")).strip("-")
-    return f"statusrapport-{kommune}-{span}.{fmt}"
+    return f"statusrapport-{plan_key(report.kommune)}-{span}.{fmt}"

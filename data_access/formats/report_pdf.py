@@ -11,6 +11,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from data_access.domain.formatting import fmt_date, fmt_int
+from data_access.domain.plans import kommune_title
 from data_access.domain.vocabulary import EXAMPLE_LABEL
 from data_access.formats.minutes_pdf import fitted_rows, register_fonts
 from data_access.formats.report_charts import ReportCharts, render_charts
@@ -144,7 +145,7 @@ def report_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
     charts = charts or render_charts(report)
     pdf = ReportPDF(format="A4")
     pdf.set_title(report.title)
-    pdf.set_author(f"{report.kommune} kommune")
+    pdf.set_author(kommune_title(report.kommune))
     pdf.set_creator("Laget")
     pdf.set_lang("nb-NO")
     pdf.set_margins(18, 18, 18)

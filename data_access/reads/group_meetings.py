@@ -16,6 +16,7 @@ from data_access.db.models import GroupMeeting, Plan, User
 from data_access.domain.errors import NotFound
 from data_access.domain.frames import to_frame
 from data_access.domain.group_meetings import MEETING_SCHEMA, _action_rows
+from data_access.domain.plans import kommune_title
 from data_access.domain.validation import format_date
 
 
@@ -102,7 +103,7 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | 
     """
     blocks: list = [["h1", f"Referat fra implementeringsgruppa {format_date(meeting['meeting_date'])}"]]
     if kommune:
-        blocks.append(["meta", "Kommune", f"{kommune} kommune"])
+        blocks.append(["meta", "Kommune", kommune_title(kommune)])
     if plan_name:
         blocks.append(["meta", "Plan", plan_name])
     blocks.append(["meta", "Møteleder", leader or meeting["started_by"]])

@@ -25,6 +25,7 @@ from data_access.domain.formatting import fmt_date, fmt_int, fmt_value
 from data_access.domain.indicator_status import IndicatorStatus, status
 from data_access.domain.meetings import merge_meetings, progress
 from data_access.domain.periods import sort_key
+from data_access.domain.plans import kommune_title
 from data_access.domain.validation import ValidationError
 from data_access.domain.vocabulary import ARENA_LEVELS, BETTER, EXAMPLE_LABEL, LEVEL_COLOR_WORDS, UNITS
 from data_access.reads.arenas import arenas_frame
@@ -182,7 +183,7 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Statusrapport {self.period.short_label} – {self.kommune} kommune"
+        return f"Statusrapport {self.period.short_label} – {kommune_title(self.kommune)}"
 
     @property
     def has_example(self) -> bool:

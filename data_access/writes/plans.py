@@ -16,7 +16,7 @@ from data_access.db.uow import UnitOfWork
 from data_access.domain.errors import FieldError, ValidationError
 from data_access.domain.fields import PLAN, Spec
 from data_access.domain.permissions import Actor, Permission
-from data_access.domain.plans import LEVEL_FIELD_LABELS
+from data_access.domain.plans import LEVEL_FIELD_LABELS, plan_key
 from data_access.domain.vocabulary import LEVELS
 
 
@@ -63,7 +63,7 @@ def add_plan(uow: UnitOfWork, *, name: str, kommune: str, start_year: int | None
         if key in taken:
             raise ValidationError(f"Det finnes allerede en plan med nøkkelen «{key}».", field="key")
     else:
-        key = re.sub(r"[^a-z0-9]+", "-", f"{kommune} {start_year or ''} {end_year or ''}".lower()).strip("-")
+        key = plan_key(kommune, start_year, end_year) or "plan"
         base, n = key, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1

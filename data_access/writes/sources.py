@@ -28,8 +28,9 @@ from data_access.db.uow import UnitOfWork
 from data_access.domain.errors import ConflictError, LagetError, NotFound, SessionEnded, ValidationError
 from data_access.domain.frames import to_frame
 from data_access.domain.periods import sort_key
-from data_access.domain.permissions import Actor, Permission, require
+from data_access.domain.permissions import Actor, Permission, can, require
 from data_access.domain.sources import FETCHER, SOURCE_SCHEMA, Outcome
+from data_access.domain.vocabulary import BETTER
 from data_access.formats.indicator_import import IndicatorImportError, ParsedFile, ValueRow, plan_import
 from data_access.outside.source_client import SourceClient
 from data_access.outside.sources import (
@@ -71,8 +72,12 @@ def plan_regions(engine: Engine, plan_id: int) -> dict[str, list[str]]:
         return parse_regions(plan.region_codes) if plan is not None else {}
 
 
-def sources_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
-    """One row per indicator of the plan that has a source, with fetch status and «nye tall»."""
+def sources_frame(engine: Engine, plan_id: int, actor: Actor | None = None) -> pl.DataFrame:
+    """One row per indicator of the plan that has a source, with fetch status and «nye tall».
+
+    Why the last fetch failed (``last_error``) is for those who can fix the source (``EDIT_INDICATORS``);
+    for everyone else it is None, so a leader's page cannot show it, whatever the page does."""
+    errors_shown = can(actor, Permission.EDIT_INDICATORS)
     with reading(engine) as s:
         rows = s.execute(select(IndicatorSource, Indicator.name).join(Indicator)
                          .where(Indicator.plan_id == plan_id).order_by(Indicator.sort_order, Indicator.id)).all()
@@ -91,16 +96,21 @@ def sources_frame(engine: Engine, plan_id: int) -> pl.DataFrame:
                 label = f"{KINDS.get(src.kind, src.kind)} (ugyldig definisjon)"
             out.append((src.indicator_id, name, src.kind, str(src.definition.get("table", "")), label,
                         json.dumps(src.definition, ensure_ascii=False), src.last_fetched_at, src.last_ok_at,
-                        src.last_error,
+                        src.last_error if errors_shown else None,
                         src.latest_source_period, latest, is_newer(src.latest_source_period, latest)))
     return to_frame(out, SOURCE_SCHEMA)
 
 
 # writes: definitions and region codes ----------------------------------------------------------------------
 def save_source(engine: Engine, actor: Actor, indicator_id: int, kind: str | None,
-                definition: Mapping[str, Any] | None) -> bool:
-    """Set, change or (kind None) remove an indicator's source; returns True when something changed."""
+                definition: Mapping[str, Any] | None, *, better: str | None = None) -> bool:
+    """Set, change or (kind None) remove an indicator's source; returns True when something changed.
+
+    ``better`` (a catalogue entry's direction) sets the indicator's direction along with the source's unit, so a
+    figure picked from the catalogue is judged the way its table means it."""
     defn = parse_definition(kind, definition or {}).to_json() if kind else None
+    if better is not None and better not in BETTER:
+        raise ValidationError(f"Ukjent retning «{better}».", field="better")
     with UnitOfWork(engine, actor, None, Permission.EDIT_INDICATORS) as uow:
         ind = uow.s.get(Indicator, indicator_id)
         if ind is None:
@@ -109,6 +119,12 @@ def save_source(engine: Engine, actor: Actor, indicator_id: int, kind: str | Non
         row = uow.s.get(IndicatorSource, indicator_id)
         old = f"{row.kind}: {row.definition}" if row else None
         new = f"{kind}: {defn}" if defn is not None else None
+        if better is not None and better != (old_better := ind.better):
+            if not uow.compare_and_set(Indicator, ind.id, ind.version, {"better": better}):
+                raise ConflictError("Indikatoren ble endret av en annen samtidig. Prøv igjen.")
+            uow.log("indicator", ind.id, "update", "better", old_better, better)
+            if old == new:
+                return True
         if old == new:
             return False
         if defn is None:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from dashboard.cli import main
 from data_access.db.engine import session_scope
 from data_access.db.models import ChangeLog, Indicator, IndicatorSource, IndicatorValue, Plan
+from data_access.domain.permissions import Actor
 from data_access.domain.users import SYSTEM
 from data_access.outside.source_client import SourceClient
 from data_access.writes.sources import refresh, save_source, sources_frame
@@ -144,8 +145,12 @@ def test_error_answers_write_nothing_and_are_listed(demo_engine, client, server,
     assert not any(o.ok for o in outcomes)
     assert words in outcomes[1].message and "Ingenting er lagret" in outcomes[1].message
     _assert_nothing_written(demo_engine, before, words)
-    listed = sources_frame(demo_engine, _plan_id(demo_engine))
+    listed = sources_frame(demo_engine, _plan_id(demo_engine), Actor("redaktor", "redaktor"))
     assert listed["last_error"].is_not_null().all() and listed.height == 2
+    # issue 20.5: leaders do not get the errors, whatever the page does with the frame
+    for reader in (Actor("leder", "leser"), Actor("slt", "planlegger"), None):
+        hidden = sources_frame(demo_engine, _plan_id(demo_engine), reader)
+        assert hidden["last_error"].is_null().all() and hidden["last_fetched_at"].is_not_null().all()
 
 
 def test_429_waits_as_long_as_retry_after_says_then_succeeds(demo_engine, client, server):
@@ -228,7 +233,6 @@ def test_cli_refresh_exit_codes(demo_url, server, monkeypatch, capsys):
 
 def test_save_source_validates_checks_role_and_logs(demo_engine):
     from data_access.domain.errors import AccessDenied, ValidationError
-    from data_access.domain.permissions import Actor
 
     with session_scope(demo_engine) as s:
         ind_id = s.scalar(select(Indicator.id).where(Indicator.key == "kriminalitet_unge"))
@@ -253,7 +257,6 @@ def test_save_source_validates_checks_role_and_logs(demo_engine):
 
 def test_region_codes_are_validated_and_admin_only(demo_engine):
     from data_access.domain.errors import AccessDenied, ValidationError
-    from data_access.domain.permissions import Actor
     from data_access.writes.sources import plan_regions, set_region_codes
 
     plan_id = _plan_id(demo_engine)
