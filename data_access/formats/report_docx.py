@@ -17,6 +17,7 @@ from docx.table import Table, _Cell
 
 from data_access.domain.formatting import fmt_date, fmt_int
 from data_access.domain.vocabulary import EXAMPLE_LABEL
+from data_access.formats.docx_setup import norwegian_a4
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
     SECTIONS,
@@ -163,9 +164,8 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     doc = Document()
     doc.core_properties.title = report.title
     doc.core_properties.author = f"{report.kommune} kommune"
-    doc.core_properties.language = "nb-NO"
+    norwegian_a4(doc)
     section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.0)
     doc.styles["Normal"].font.size = Pt(10)
     _footer(doc, report)
