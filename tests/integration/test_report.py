@@ -182,7 +182,7 @@ def test_official_figures_are_not_marked_as_examples(demo_engine, tmp_path):
     report = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
     section = next(i for i in report.indicators if i.id == ind)
     assert not section.has_example
-    assert section.latest == "93,1 %" and section.change == "+0,7 %"
+    assert section.latest == "93,1 %" and section.change == "+0,7 prosentpoeng", "the screen's words"
     assert section.status_words == "Bedre enn forrige · Ingen mål · Omtrent som landet"
     assert section.updated == TODAY, "the date the value was written in Laget"
     from data_access.formats.report_text import indicator_facts
