@@ -4,25 +4,26 @@ planned then, not the ones today's arenas would have had.
 An arena added today would otherwise count every meeting its frequency gives since 1 January as «planned so
 far»; one retired in June would vanish from the year. Rules:
 
-- An arena stands from its creation (the log's ``create`` entry), except the arenas the plan was first loaded
-  with (created in the plan's first arena save, or loaded with no log at all): they stand from the start.
+- An arena stands from its creation (the log's ``create`` entry), except the arenas the plan came with: those
+  created in the same save as the plan itself (a new plan from an Excel import) or loaded with no log at all
+  (the demo): they stand from the start.
 - Retiring (field ``retired`` → «ja») ends a span, restoring (→ «nei») starts a new one, also by undo or import.
 - A retired arena with no retirement in the log stood in no known span and is left out (as before).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 
 Span = tuple[date | None, date | None]  # [from, until): None is open
 
 
-def arena_spans(arenas: pl.DataFrame, log: pl.DataFrame) -> dict[int, list[Span]]:
-    """Per arena id (``arenas`` with ``id`` and ``retired``): the spans it stood in the plan."""
-    creates = log.filter(pl.col("action") == "create")
-    first_load = creates["at"].min() if creates.height else None
+def arena_spans(arenas: pl.DataFrame, log: pl.DataFrame, plan_created: datetime | None = None) -> dict[int, list[Span]]:
+    """Per arena id (``arenas`` with ``id`` and ``retired``): the spans it stood in the plan. ``log``: the plan's
+    arena entries; ``plan_created``: when the plan's own ``create`` entry was logged, if it was."""
+    first_load = plan_created
     events = log.filter((pl.col("action") == "create") | (pl.col("field") == "retired")).sort("at", "id")
     by_arena = {k[0]: part for k, part in events.partition_by("entity_id", as_dict=True).items()} \
         if events.height else {}

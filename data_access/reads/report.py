@@ -341,7 +341,9 @@ def _meetings(source: Source, plan_id: int, period: ReportPeriod) -> tuple[pl.Da
     """The period's meetings of the arenas as they stood then (``domain.arena_history``), and how many arenas
     stood in the plan at some time in the period."""
     arenas = arenas_frame(source, plan_id, include_retired=True)
-    spans = arena_spans(arenas, log_frame(source, plan_id=plan_id, entity="arena"))
+    made = log_frame(source, plan_id=plan_id, entity="plan").filter(pl.col("action") == "create")
+    spans = arena_spans(arenas, log_frame(source, plan_id=plan_id, entity="arena"),
+                        made["at"].min() if made.height else None)
     parts = [as_planned_then(merge_meetings(arenas, stored_meetings(source, plan_id, year), year), spans)
              for year in range(period.start.year, period.end.year + 1)]
     frame = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
