@@ -95,7 +95,7 @@ def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], ac
                 if all(i in undone for i in save["ids"]):
                     c3.caption("angret")
                 elif save["action"] != "create":
-                    _undo_button(ctx, save, c3, f"undo_save_{save['ids'][0]}")
+                    _undo_button(ctx, save, c3, f"undo_save_{min(save['ids'])}")
     rest = log.filter(pl.col("entity") != "tiltak")
     if rest.height:
         st.markdown("**Andre endringer**")
@@ -108,7 +108,7 @@ def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], ac
             if all(i in undone for i in save["ids"]):
                 c3.caption("angret")
             elif save["entity"] == "action" and save["action"] == "update":
-                _undo_button(ctx, save, c3, f"undo_save_{save['ids'][0]}")
+                _undo_button(ctx, save, c3, f"undo_save_{min(save['ids'])}")
 
 
 WALK = "walk_id"  # the tiltak the walk shows, by id: a save that reorders or shrinks the agenda never moves it
