@@ -13,7 +13,7 @@ from dashboard.context import PageContext
 from dashboard.tables import grid
 from dashboard.tiltak_detail import history_table
 from dashboard.tiltak_editor import reapply, save_one
-from dashboard.ui import attempt, conflict_panel, download, flash, plain, show_error, snapshot
+from dashboard.ui import attempt, conflict_panel, download, flash, forget_snapshot, plain, show_error, snapshot
 from data_access.db.changelog import FIELD_LABELS, log_frame, readable
 from data_access.db.uow import Change
 from data_access.domain.errors import LagetError
@@ -59,11 +59,17 @@ def _other_text(r: dict, action_texts: dict[int, str]) -> str:
     return f"{kind} {r['entity_id']}: {_save_text(r)} ({_who(r)})"
 
 
+def _undo(ctx: PageContext, save: dict) -> None:
+    if save["entity"] != "tiltak":
+        set_closed(ctx.engine, ctx.actor, save["entity_id"], False)
+        return
+    undo_save(ctx.engine, ctx.actor, min(save["ids"]))
+    forget_snapshot(f"walk_{save['entity_id']}")  # the walk's form shows the tiltak as the undo left it
+
+
 def _undo_button(ctx: PageContext, save: dict, where, key: str) -> None:
     if where.button("Angre", key=key, icon=":material/undo:"):
-        attempt(lambda: undo_save(ctx.engine, ctx.actor, save["ids"][0]) if save["entity"] == "tiltak"
-                else set_closed(ctx.engine, ctx.actor, save["entity_id"], False),
-                "Lagringen er angret (og angringen står i loggen).")
+        attempt(lambda: _undo(ctx, save), "Lagringen er angret (og angringen står i loggen).")
 
 
 def meeting_changes(ctx: PageContext, meeting_id: int, names: dict[int, str], actions: pl.DataFrame) -> None:

@@ -68,10 +68,20 @@ def _step(page, key, name):
     wait_idle(page)
 
 
-def _save_next_step(page, text):
+def _save_next_step(page, db_url, plan_id, name, text):
+    """Type the next step of the tiltak shown, save, and wait until the database has it."""
     page.get_by_label("Neste steg").fill(text)
     page.get_by_role("button", name="Lagre tiltaket").click()
-    page.get_by_text("Neste steg: ").first.wait_for()
+    engine = make_engine(db_url)
+    try:
+        for _ in range(100):
+            if tiltak_frame(engine, plan_id).filter(pl.col("name") == name)["next_step"][0] == text:
+                break
+            page.wait_for_timeout(200)
+        else:
+            raise AssertionError(f"«{text}» was not saved for {name}")
+    finally:
+        engine.dispose()
     wait_idle(page)
 
 
@@ -106,9 +116,9 @@ def test_a_meeting_of_three_tiltak_with_one_mistake_undone_gives_three_net_chang
     plan_id, names = _agenda_names(app.db_url)
     page = new_page(browser)
     _start_meeting(page, app.url)
-    _save_next_step(page, "Kurs i mars")
+    _save_next_step(page, app.db_url, plan_id, names[0], "Kurs i mars")
     _step(page, "Alt+N", names[1])
-    _save_next_step(page, "Skrevet i feil tiltak")
+    _save_next_step(page, app.db_url, plan_id, names[1], "Skrevet i feil tiltak")
     page.get_by_role("tab", name="Endringer i dette møtet").click()
     page.get_by_text("I referatet: Neste steg:").first.wait_for()
     assert page.get_by_role("button", name="Angre").count() == 2, "one undo per save"
@@ -117,9 +127,9 @@ def test_a_meeting_of_three_tiltak_with_one_mistake_undone_gives_three_net_chang
     wait_idle(page)
     page.get_by_role("tab", name="Agenda – tiltak for tiltak").click()
     page.get_by_text(f"{names[1]} · ").wait_for()
-    _save_next_step(page, "Evaluering i juni")
+    _save_next_step(page, app.db_url, plan_id, names[1], "Evaluering i juni")
     _step(page, "Alt+N", names[2])
-    _save_next_step(page, "Ny runde")
+    _save_next_step(page, app.db_url, plan_id, names[2], "Ny runde")
     page.get_by_role("button", name="Avslutt møtet og lag referat …").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Vedtak og endringer (3)").wait_for()
@@ -142,8 +152,9 @@ def test_minutes_in_word_are_a4_and_norwegian(browser, app):
     from pathlib import Path
 
     page = new_page(browser)
+    plan_id, names = _agenda_names(app.db_url)
     _start_meeting(page, app.url)
-    _save_next_step(page, "Kurs i mars")
+    _save_next_step(page, app.db_url, plan_id, names[0], "Kurs i mars")
     page.get_by_role("button", name="Avslutt møtet og lag referat …").click()
     page.get_by_role("dialog").get_by_role("button", name="Bekreft og avslutt møtet").click()
     page.get_by_role("button", name="Start møtet").wait_for()
