@@ -70,7 +70,8 @@ def test_norwegian_numbers_and_dates():
     assert fmt_number(100) == "100"
     assert fmt_number(None) == "–"
     assert fmt_value(0.3, "per_1000", sign=True) == "+0,3 per 1\u00a0000"
-    assert fmt_value(-0.1, "percent", sign=True) == "-0,1 %"
+    change = fmt_value(-0.1, "percent", sign=True)  # a change of a percentage: the screen's words (issue 19)
+    assert change.endswith("0,1 prosentpoeng") and change[0] in "-\u2212" and "%" not in change
     assert fmt_date(date(2025, 3, 1)) == "01.03.2025" and fmt_date(None) == "–"
 
 
