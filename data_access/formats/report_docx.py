@@ -23,6 +23,7 @@ from data_access.formats.report_text import (
     SECTIONS,
     example_note,
     indicator_facts,
+    meeting_cell,
     meeting_note,
     tiltak_intro,
     title_facts,
@@ -226,11 +227,11 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
         doc.add_paragraph("Ingen møtearenaer med fast hyppighet i perioden.")
     else:
         nums = ("Planlagt hittil", "Avholdt", "Avlyst", "Gjenstår")
-        _table(doc, ["Nivå", *nums], [[r["Nivå"], *(fmt_int(r[c]) for c in nums)]
+        _table(doc, ["Nivå", *nums], [[r["Nivå"], *(meeting_cell(report, r, c) for c in nums)]
                                        for r in report.meetings_by_level.iter_rows(named=True)],
                (5, 3, 3, 3, 3), {1, 2, 3, 4})
         _table(doc, ["Nivå", "Møtearena", *nums],
-               [[r["Nivå"], r["Møtearena"], *(fmt_int(r[c]) for c in nums)]
+               [[r["Nivå"], r["Møtearena"], *(meeting_cell(report, r, c) for c in nums)]
                 for r in report.meetings.iter_rows(named=True)],
                (2.6, 6.0, 2.2, 2.0, 2.0, 2.2), {2, 3, 4, 5})
 

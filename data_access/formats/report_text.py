@@ -38,6 +38,13 @@ def tiltak_intro(report: Report) -> str:
     return " ".join(parts)
 
 
+def meeting_cell(report: Report, row: dict, column: str) -> str:
+    """A number of the meetings tables; «Avholdt» is «–» (not registered) when no meeting is marked held."""
+    if column == "Avholdt" and not report.held_registered:
+        return "–"
+    return fmt_int(row[column])
+
+
 def meeting_note(report: Report) -> str:
     note = (f"Møter i perioden per møtearena og nivå, for arenaene slik de var i perioden (en arena teller fra den "
             f"ble lagt til, og til den ble avviklet). «Planlagt hittil» er møtene etter arenaens hyppighet fram til "
@@ -46,7 +53,7 @@ def meeting_note(report: Report) -> str:
             "og står ikke i tabellen.")
     if not report.held_registered:
         note += (" Ingen møter i perioden er merket som avholdt i Laget, så «Avholdt» er ikke registrert "
-                 "(0 i tabellen betyr ikke at møtene ikke ble holdt).")
+                 "(«–» i tabellene).")
     return note
 
 

@@ -246,8 +246,12 @@ def test_meeting_figures_say_what_they_count(demo_engine):
     before, report = figures()
     held, planned = before["Møter avholdt / planlagt hittil"].split(" / ")
     assert held == "ikke registrert" and int(planned.replace("\xa0", "")) > 0
-    assert "Ingen møter i perioden er merket som avholdt" in __import__(
-        "data_access.formats.report_text", fromlist=["meeting_note"]).meeting_note(report)
+    from data_access.formats.report_text import meeting_cell, meeting_note
+
+    assert "Ingen møter i perioden er merket som avholdt" in meeting_note(report)
+    first = report.meetings.row(0, named=True)
+    assert meeting_cell(report, first, "Avholdt") == "–", "not 0: nobody registered it"
+    assert meeting_cell(report, first, "Planlagt hittil") == str(first["Planlagt hittil"])
     assert before["Møtearenaer i planen"].startswith("19 (")
     assert "med faste møter i perioden" in before["Møtearenaer i planen"]
 
