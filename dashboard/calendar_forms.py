@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 
 import polars as pl
@@ -28,11 +29,20 @@ def meeting_form(ctx: PageContext, meetings: pl.DataFrame, year: int) -> None:
     arena_id = st.selectbox("Møtearena", list(names), format_func=names.get, key=f"meeting_arena_{year}",
                             index=list(names).index(coming))
     rows = meetings.filter(pl.col("arena_id") == arena_id).sort("date").to_dicts()
-    labels = {i: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for i, r in enumerate(rows)}
-    pick = st.selectbox("Møte", list(labels), format_func=labels.get, key=f"meeting_pick_{year}_{arena_id}",
-                        index=next_meeting_index([r["date"] for r in rows], date.today()))
-    key = f"meeting_{arena_id}_{rows[min(pick or 0, len(rows) - 1)]['planned_date']}"
-    m = snapshot(key, rows[min(pick or 0, len(rows) - 1)])
+    by_planned = {r["planned_date"]: r for r in rows}  # a meeting is its planned date: moving it keeps it
+    labels = {p: f"{format_date(r['date'])} ({STATES[r['state']].lower()})" for p, r in by_planned.items()}
+    chosen_key = f"_meeting_chosen_{year}_{arena_id}"
+    chosen = st.session_state.get(chosen_key)
+    if chosen not in by_planned:
+        chosen = rows[next_meeting_index([r["date"] for r in rows], date.today())]["planned_date"]
+    # The key carries the labels: after «Lagre møtet» moves or marks the meeting, the picker is drawn anew on the
+    # same meeting with its new date and status, not left showing the label from before the save.
+    signature = zlib.crc32("\x1f".join(labels.values()).encode())
+    pick = st.selectbox("Møte", list(labels), format_func=labels.get, index=list(labels).index(chosen),
+                        key=f"meeting_pick_{year}_{arena_id}_{signature}")
+    st.session_state[chosen_key] = pick
+    key = f"meeting_{arena_id}_{pick}"
+    m = snapshot(key, by_planned[pick])
     version = int(m["version"] or 0)
     with st.form(f"meeting_{m['arena_id']}_{m['planned_date']}_{version}"):
         c1, c2 = st.columns(2)

@@ -73,6 +73,7 @@ def contents(report: Report) -> pl.DataFrame:
     """The preview: each chapter and what it holds, as plain text rows (user text is never Markdown)."""
     from data_access.domain.formatting import fmt_int
     from data_access.formats.report_text import SECTIONS
+    from data_access.reads.report import meetings_held_text
 
     rows = [(SECTIONS["numbers"], f"{f.label}: {f.value}" + (" (Eksempeldata)" if f.example else ""))
             for f in report.key_figures]
@@ -80,8 +81,8 @@ def contents(report: Report) -> pl.DataFrame:
     rows += [(SECTIONS["tiltak"], f"{lv.label} ({lv.color_word}): {fmt_int(len(lv.tiltak))} tiltak")
              for lv in report.level_sections]
     rows.append((SECTIONS["overdue"], f"{fmt_int(report.overdue.height)} tiltak"))
-    rows += [(SECTIONS["meetings"], f"{r['Nivå']}: {fmt_int(r['Avholdt'])} avholdt av "
-              f"{fmt_int(r['Planlagt hittil'])} planlagt hittil")
+    rows += [(SECTIONS["meetings"], f"{r['Nivå']}: avholdt / planlagt hittil "
+              + meetings_held_text(r["Avholdt"], r["Planlagt hittil"], report.held_registered))
              for r in report.meetings_by_level.iter_rows(named=True)]
     rows += [(SECTIONS["indicators"], f"{i.name}: {i.latest} · {i.status_words}"
               + (" (Eksempeldata)" if i.has_example else "")) for i in report.indicators]

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.context import page_context
 from dashboard.meeting_ui import (
+    WALK,
     action_form,
     end_meeting_button,
     meeting_changes,
@@ -18,6 +19,7 @@ from dashboard.public_comments_ui import comments_agenda
 from dashboard.tiltak_detail import choose_and_edit_status
 from dashboard.tiltak_editor import tiltak_grid
 from dashboard.ui import attempt, plain, plan_header
+from data_access.db.changelog import log_frame
 from data_access.domain.fields import GROUP_MEETING
 from data_access.domain.group_meetings import propose_agenda
 from data_access.domain.group_year import propose
@@ -58,16 +60,22 @@ if meeting is None:
     st.write("Start et møte i implementeringsgruppa. Laget foreslår en agenda, og alle endringer som lagres "
              "mens møtet pågår – fra alle sider – kommer med i referatet.")
     with st.form("start_meeting"):
-        meeting_date = st.date_input("Møtedato", value=today, format="DD.MM.YYYY")
+        c1, c2 = st.columns([1, 2])
+        meeting_date = c1.date_input("Møtedato", value=today, format="DD.MM.YYYY")
+        chair = c2.text_input("Møteleder", value=(arena or {}).get("leader") or "SLT-koordinator",
+                              max_chars=GROUP_MEETING.max_chars("chair"),
+                              help="Den som leder møtet (SLT-koordinatoren leder implementeringsgruppa). Står i "
+                                   "referatet; det trenger ikke være den som er innlogget.")
         participants = st.text_area("Deltakere (tjenester og roller, ikke opplysninger om barn)",
                                     max_chars=GROUP_MEETING.max_chars("participants"),
                                     placeholder="SLT-koordinator, stab oppvekst, skole, barnehage, PPT, "
                                                 "helsestasjon, barnevern, NAV")
         if st.form_submit_button("Start møtet", type="primary"):
-            attempt(lambda: start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants),
+            attempt(lambda: start_meeting(ctx.engine, ctx.actor, ctx.plan_id, meeting_date, participants,
+                                                  chair),
                     "Møtet er startet.")
 else:
-    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · "
+    st.success(f"Møte {format_date(meeting['meeting_date'])} pågår · Møteleder: {plain(meeting['chair'] or '–')} · "
                f"Deltakere: {plain(meeting['participants'] or '–')}")
     if meeting["meeting_date"] != today:
         st.warning(f"Møtet er datert {format_date(meeting['meeting_date'])}, ikke i dag ({format_date(today)}).")
@@ -91,17 +99,18 @@ else:
     tab_walk, tab_changes, tab_actions, tab_grid = st.tabs(
         ["Agenda – tiltak for tiltak", "Endringer i dette møtet", f"Oppfølgingspunkter ({actions.height})",
          "Agenda som tabell"])
+    handled = ctx.read(log_frame, group_meeting_id=meeting["id"]).filter(pl.col("entity") == "tiltak")
     with tab_walk:
-        walk_agenda(ctx, ids, tiltak, meeting["id"], reasons, actions)
+        walk_agenda(ctx, ids, tiltak, meeting["id"], reasons, actions,
+                    handled=handled["entity_id"].unique(maintain_order=True).to_list())
     with tab_changes:
         meeting_changes(ctx, meeting["id"], names, ctx.read(actions_frame, ctx.plan_id))
     with tab_actions:
         st.header("Åpne oppfølgingspunkter")
         open_actions(ctx, actions, meeting["id"], closable=True)
         st.header("Nytt oppfølgingspunkt")
-        pos = st.session_state.get("walk_pos", 0)
         action_form(ctx, tiltak, ctx.read(services_frame)["name"].to_list(), meeting["id"],
-                    default_tiltak=ids[pos] if ids and pos < len(ids) else None)
+                    default_tiltak=st.session_state.get(WALK))
     with tab_grid:
         services = ctx.read(services_frame)["name"].to_list()
         sections = [("Evalueringsdatoen er passert", agenda.overdue, "overdue"),

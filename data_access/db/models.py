@@ -236,6 +236,7 @@ class GroupMeeting(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     meeting_date: Mapped[date] = mapped_column(Date)
     participants: Mapped[str] = mapped_column(Text, default="")
+    chair: Mapped[str] = mapped_column(String(200), default="", server_default="")  # who leads, e.g. SLT-koordinator
     started_by: Mapped[str] = mapped_column(String(60))
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -174,6 +174,7 @@ MEETING = Spec("meeting", {
 GROUP_MEETING = Spec("group_meeting", {
     "meeting_date": Field("Møtedato", "date", required=True),
     "participants": Field("Deltakere", max_length=1000),
+    "chair": Field("Møteleder", max_length=200),
     "summary": Field("Oppsummering", max_length=4000),
 })
 

@@ -130,10 +130,13 @@ def fmt_int(value: int | None) -> str:
 
 
 def fmt_value(value: float | None, unit: str, *, sign: bool = False) -> str:
-    """An indicator value with its unit: «5,1 %», «3,2 per 1 000», «12»; ``sign`` for a change."""
+    """An indicator value with its unit: «5,1 %», «3,2 per 1 000», «12»; ``sign`` for a change, which is
+    ``change`` (percentage points for percentages), the same words the screen uses."""
+    if sign:
+        return change(value, unit)
     if value is None:
         return MISSING
-    return (signed(value) if sign else number(value)) + UNIT_SUFFIX.get(unit, "")
+    return number(value) + UNIT_SUFFIX.get(unit, "")
 
 
 def fmt_date(d: date | datetime | None) -> str:

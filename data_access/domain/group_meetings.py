@@ -13,7 +13,7 @@ import polars as pl
 from data_access.domain.validation import format_date
 
 MEETING_SCHEMA = {"id": pl.Int64, "plan_id": pl.Int64, "meeting_date": pl.Date, "participants": pl.String,
-                  "started_by": pl.String, "started_at": pl.Datetime, "ended_at": pl.Datetime,
+                  "chair": pl.String, "started_by": pl.String, "started_at": pl.Datetime, "ended_at": pl.Datetime,
                   "minutes_md": pl.String, "minutes_json": pl.String}
 
 

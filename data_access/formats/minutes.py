@@ -12,6 +12,7 @@ import io
 import json
 
 from data_access.domain.markup import escape_markdown
+from data_access.formats.docx_setup import norwegian_a4
 
 Block = list
 
@@ -77,11 +78,12 @@ def _page_number_field(paragraph) -> None:
 
 
 def to_docx(blocks: list[Block], title: str = "Referat") -> bytes:
-    """A Word document with real headings, bullet lists and tables, and page numbers in the footer."""
+    """A Word document with real headings, bullet lists and tables, and page numbers in the footer; A4, nb-NO."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = Document()
+    norwegian_a4(doc)
     doc.core_properties.title = title
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

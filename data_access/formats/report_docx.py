@@ -18,6 +18,7 @@ from docx.table import Table, _Cell
 from data_access.domain.formatting import fmt_date, fmt_int
 from data_access.domain.plans import kommune_title
 from data_access.domain.vocabulary import EXAMPLE_LABEL
+from data_access.formats.docx_setup import norwegian_a4
 from data_access.formats.report_charts import ReportCharts, render_charts
 from data_access.formats.report_text import (
     SECTIONS,
@@ -25,6 +26,7 @@ from data_access.formats.report_text import (
     coverage_rows,
     example_note,
     indicator_facts,
+    meeting_cell,
     meeting_note,
     tiltak_intro,
     title_facts,
@@ -166,9 +168,8 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
     doc = Document()
     doc.core_properties.title = report.title
     doc.core_properties.author = kommune_title(report.kommune)
-    doc.core_properties.language = "nb-NO"
+    norwegian_a4(doc)
     section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.0)
     doc.styles["Normal"].font.size = Pt(10)
     _footer(doc, report)
@@ -231,11 +232,11 @@ def report_docx(report: Report, charts: ReportCharts | None = None) -> bytes:
         doc.add_paragraph("Ingen møtearenaer med fast hyppighet i perioden.")
     else:
         nums = ("Planlagt hittil", "Avholdt", "Avlyst", "Gjenstår")
-        _table(doc, ["Nivå", *nums], [[r["Nivå"], *(fmt_int(r[c]) for c in nums)]
+        _table(doc, ["Nivå", *nums], [[r["Nivå"], *(meeting_cell(report, r, c) for c in nums)]
                                        for r in report.meetings_by_level.iter_rows(named=True)],
                (5, 3, 3, 3, 3), {1, 2, 3, 4})
         _table(doc, ["Nivå", "Møtearena", *nums],
-               [[r["Nivå"], r["Møtearena"], *(fmt_int(r[c]) for c in nums)]
+               [[r["Nivå"], r["Møtearena"], *(meeting_cell(report, r, c) for c in nums)]
                 for r in report.meetings.iter_rows(named=True)],
                (2.6, 6.0, 2.2, 2.0, 2.0, 2.2), {2, 3, 4, 5})
 

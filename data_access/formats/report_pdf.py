@@ -21,6 +21,7 @@ from data_access.formats.report_text import (
     coverage_rows,
     example_note,
     indicator_facts,
+    meeting_cell,
     meeting_note,
     tiltak_intro,
     title_facts,
@@ -201,11 +202,11 @@ def report_pdf(report: Report, charts: ReportCharts | None = None) -> bytes:
         _para(pdf, "Ingen møtearenaer med fast hyppighet i perioden.")
     else:
         nums = ("Planlagt hittil", "Avholdt", "Avlyst", "Gjenstår")
-        _table(pdf, ["Nivå", *nums], [[r["Nivå"], *(fmt_int(r[c]) for c in nums)]
+        _table(pdf, ["Nivå", *nums], [[r["Nivå"], *(meeting_cell(report, r, c) for c in nums)]
                                        for r in report.meetings_by_level.iter_rows(named=True)],
                (54, 30, 30, 30, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=9)
         _table(pdf, ["Nivå", "Møtearena", *nums],
-               [[r["Nivå"], r["Møtearena"], *(fmt_int(r[c]) for c in nums)]
+               [[r["Nivå"], r["Møtearena"], *(meeting_cell(report, r, c) for c in nums)]
                 for r in report.meetings.iter_rows(named=True)],
                (26, 64, 22, 20, 20, 22), ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=8)
 

@@ -34,14 +34,28 @@ def tiltak_intro(report: Report) -> str:
     parts.append(f"Nye tiltak i perioden: {', '.join(report.new_tiltak) if report.new_tiltak else 'ingen'}.")
     parts.append("Arkiverte tiltak i perioden: "
                  f"{', '.join(report.archived_tiltak) if report.archived_tiltak else 'ingen'}.")
-    parts.append(f"Statusendringer i perioden: {fmt_int(report.status_changes)}.")
+    parts.append(f"Tiltak med endret status i perioden (fra → til, angrede endringer regnes ikke): "
+                 f"{fmt_int(report.status_changes)}.")
     return " ".join(parts)
 
 
+def meeting_cell(report: Report, row: dict, column: str) -> str:
+    """A number of the meetings tables; «Avholdt» is «–» (not registered) when no meeting is marked held."""
+    if column == "Avholdt" and not report.held_registered:
+        return "–"
+    return fmt_int(row[column])
+
+
 def meeting_note(report: Report) -> str:
-    return (f"Møter i perioden per møtearena og nivå. «Planlagt hittil» er møtene etter arenaens hyppighet fram til "
+    note = (f"Møter i perioden per møtearena og nivå, for arenaene slik de var i perioden (en arena teller fra den "
+            f"ble lagt til, og til den ble avviklet). «Planlagt hittil» er møtene etter arenaens hyppighet fram til "
             f"{fmt_date(report.as_of)}, uten avlyste; «Avholdt» er møtene SLT-koordinator har merket som avholdt; "
-            "«Gjenstår» er planlagte møter senere i perioden.")
+            "«Gjenstår» er planlagte møter senere i perioden. Arenaer som møtes ved behov, har ingen faste datoer "
+            "og står ikke i tabellen.")
+    if not report.held_registered:
+        note += (" Ingen møter i perioden er merket som avholdt i Laget, så «Avholdt» er ikke registrert "
+                 "(«–» i tabellene).")
+    return note
 
 
 def coverage_note(report: Report) -> str:

@@ -16,14 +16,15 @@ from data_access.db.models import GroupMeeting, Plan, User
 from data_access.domain.errors import NotFound
 from data_access.domain.frames import to_frame
 from data_access.domain.group_meetings import MEETING_SCHEMA, _action_rows
+from data_access.domain.net_changes import created, net_changes
 from data_access.domain.plans import kommune_title
 from data_access.domain.validation import format_date
 
 
 def _select():
     return select(GroupMeeting.id, GroupMeeting.plan_id, GroupMeeting.meeting_date, GroupMeeting.participants,
-                  GroupMeeting.started_by, GroupMeeting.started_at, GroupMeeting.ended_at, GroupMeeting.minutes_md,
-                  GroupMeeting.minutes_json)
+                  GroupMeeting.chair, GroupMeeting.started_by, GroupMeeting.started_at, GroupMeeting.ended_at,
+                  GroupMeeting.minutes_md, GroupMeeting.minutes_json)
 
 
 def meetings_frame(source: Source, plan_id: int) -> pl.DataFrame:
@@ -55,7 +56,8 @@ def minutes_for(source: Source, meeting_id: int, summary: str = "", *,
                    "started_at": row.started_at, "ended_at": ended_at or row.ended_at}
         plan = s.get(Plan, row.plan_id)
         kommune, plan_name = plan.kommune, plan.name
-        leader = s.scalar(select(User.name).where(User.username == row.started_by)) or row.started_by
+        leader = (row.chair or "").strip() or s.scalar(select(User.name).where(User.username == row.started_by)) \
+            or row.started_by
         tiltak = tiltak_frame(s, meeting["plan_id"], include_archived=True)
         info = {r["id"]: (r["name"], r["level_label"], r["level_order"]) for r in tiltak.iter_rows(named=True)}
         actions = actions_frame(s, meeting["plan_id"])
@@ -81,23 +83,21 @@ OTHER_ENTITIES = {"arena": "Møtearena", "meeting": "Møte i kalenderen", "indic
                   "action": "Oppfølgingspunkt", "tiltak": "Tiltak"}
 
 
-def _change_text(r: dict) -> str:
+def net_text(r: dict) -> str:
+    """One net change as the minutes say it: «Status: I gang → Avsluttet»; archiving in words."""
+    if r["field"] == "archived":
+        return "Arkivert" if r["new_value"] == "ja" else "Gjenopprettet fra arkivet"
     label = FIELD_LABELS.get(r["field"] or "", r["field"] or "")
-    who = r["name"] or r["username"]
-    if r["action"] == "create":
-        return f"Nytt tiltak opprettet ({who})."
-    if r["action"] in {"archive", "restore"}:
-        return f"{'Arkivert' if r['action'] == 'archive' else 'Gjenopprettet'} ({who})."
-    verb = "Angret: " if r["action"] == "undo" else ""
-    return (f"{verb}{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
-            f"{readable(r['field'], r['new_value'], '(tomt)')} ({who}, {r['at']:%H:%M})")
+    return (f"{label}: {readable(r['field'], r['old_value'], '(tomt)')} → "
+            f"{readable(r['field'], r['new_value'], '(tomt)')}")
 
 
 def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | tuple], summary: str = "", *,
                   kommune: str = "", plan_name: str = "", leader: str = "", opened: pl.DataFrame | None = None,
                   closed: pl.DataFrame | None = None, planned_dates: list[date] | None = None) -> list:
-    """A readable referat as blocks (see ``data_access.formats.minutes``): who met, every decision grouped by level
-    and tiltak (oldest first), other changes, and the actions opened and closed.
+    """A readable referat as blocks (see ``data_access.formats.minutes``): who met and who chaired, what was
+    decided per tiltak grouped by level (the net change per field, see ``domain.net_changes``: a mistake that
+    was undone is not there), other changes, and the actions opened and closed.
 
     ``tiltak`` maps id to name, or to (name, level label, level order) for grouping by level.
     """
@@ -106,7 +106,7 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | 
         blocks.append(["meta", "Kommune", kommune_title(kommune)])
     if plan_name:
         blocks.append(["meta", "Plan", plan_name])
-    blocks.append(["meta", "Møteleder", leader or meeting["started_by"]])
+    blocks.append(["meta", "Møteleder", leader or meeting.get("chair") or meeting["started_by"]])
     blocks.append(["meta", "Deltakere", meeting["participants"] or "ikke registrert"])
     start, end = meeting.get("started_at"), meeting.get("ended_at")
     if start:
@@ -116,12 +116,16 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | 
     if summary.strip():
         blocks += [["h2", "Oppsummering"], ["p", summary.strip()]]
     info = {i: (v, "", 0) if isinstance(v, str) else tuple(v) for i, v in tiltak.items()}
-    tiltak_changes = changes.filter(pl.col("entity") == "tiltak").sort("at", "id")
-    blocks.append(["h2", f"Vedtak og endringer ({tiltak_changes.height})"])
-    if tiltak_changes.is_empty():
+    on_tiltak = changes.filter(pl.col("entity") == "tiltak")
+    new_ids = created(on_tiltak)
+    net = net_changes(on_tiltak)
+    lines: dict[int, list[str]] = {i: ["Nytt tiltak opprettet"] for i in new_ids}
+    for r in net.iter_rows(named=True):
+        lines.setdefault(r["entity_id"], []).append(net_text(r))
+    blocks.append(["h2", f"Vedtak og endringer ({sum(len(v) for v in lines.values())})"])
+    if not lines:
         blocks.append(["p", "Ingen tiltak ble endret i møtet."])
-    ids = list(dict.fromkeys(tiltak_changes["entity_id"].to_list()))
-    ids.sort(key=lambda i: info.get(i, ("", "", 99))[2])
+    ids = sorted(lines, key=lambda i: info.get(i, ("", "", 99))[2])
     level = None
     for tiltak_id in ids:
         name, level_label, _ = info.get(tiltak_id, (f"Tiltak {tiltak_id}", "", 99))
@@ -129,13 +133,15 @@ def build_minutes(meeting: dict, changes: pl.DataFrame, tiltak: dict[int, str | 
             level = level_label
             blocks.append(["h3", level_label])
         blocks.append(["h4" if level_label else "h3", name])
-        blocks += [["li", _change_text(r)]
-                   for r in tiltak_changes.filter(pl.col("entity_id") == tiltak_id).iter_rows(named=True)]
-    other = changes.filter(~pl.col("entity").is_in(["tiltak", "action"])).sort("at", "id")
-    if other.height:
-        blocks.append(["h2", f"Andre endringer ({other.height})"])
-        blocks += [["li", f"{OTHER_ENTITIES.get(r['entity'], r['entity'])} {r['entity_id']}: {_change_text(r)}"]
-                   for r in other.iter_rows(named=True)]
+        blocks += [["li", text] for text in lines[tiltak_id]]
+    rest = changes.filter(~pl.col("entity").is_in(["tiltak", "action"]))
+    other = [f"{OTHER_ENTITIES.get(r['entity'], r['entity'])} {r['entity_id']}: opprettet"
+             for r in rest.filter(pl.col("action").is_in(["create", "import"])).sort("at", "id").iter_rows(named=True)]
+    other += [f"{OTHER_ENTITIES.get(r['entity'], r['entity'])} {r['entity_id']}: {net_text(r)}"
+              for r in net_changes(rest).iter_rows(named=True)]
+    if other:
+        blocks.append(["h2", f"Andre endringer ({len(other)})"])
+        blocks += [["li", text] for text in other]
     headers = ["Frist", "Oppfølgingspunkt", "Ansvarlig", "Tiltak"]
     for title, frame in (("Oppfølgingspunkter åpnet", opened), ("Oppfølgingspunkter lukket", closed)):
         rows = _action_rows(frame)

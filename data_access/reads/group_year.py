@@ -21,13 +21,14 @@ from data_access.reads.meetings import stored_meetings
 def group_arena(source: Source, plan_id: int) -> dict | None:
     """The group's arena (flagged, else found by name), or None."""
     with reading(source) as s:
-        rows = s.execute(select(Arena.id, Arena.name, Arena.is_group_arena)
+        rows = s.execute(select(Arena.id, Arena.name, Arena.is_group_arena, Arena.leader)
                          .where(Arena.plan_id == plan_id, Arena.retired_at.is_(None))
                          .order_by(Arena.sort_order, Arena.id)).all()
     flagged = [r for r in rows if r.is_group_arena]
     named = [r for r in rows if NAME_HINT in r.name.lower()]
     chosen = (flagged or named or [None])[0]
-    return {"id": chosen.id, "name": chosen.name, "flagged": bool(flagged)} if chosen else None
+    return {"id": chosen.id, "name": chosen.name, "flagged": bool(flagged), "leader": chosen.leader or ""} \
+        if chosen else None
 
 
 def planned_group_dates(source: Source, plan_id: int, *years: int) -> list[date]:

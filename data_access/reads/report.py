@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session
 from data_access.db.changelog import LIST_SEP, log_frame, readable
 from data_access.db.engine import Source, reading
 from data_access.db.models import ChangeLog, IndicatorValue, Plan
+from data_access.domain.arena_history import arena_spans, as_planned_then, stood_between
 from data_access.domain.coverage import CoverageMap
 from data_access.domain.errors import NotFound
+from data_access.domain.formatting import change as fmt_change
 from data_access.domain.formatting import fmt_date, fmt_int, fmt_value
 from data_access.domain.indicator_status import IndicatorStatus, status
 from data_access.domain.meetings import merge_meetings, progress
+from data_access.domain.net_changes import net_changes
 from data_access.domain.periods import sort_key
 from data_access.domain.plans import kommune_title
 from data_access.domain.validation import ValidationError
@@ -144,7 +147,7 @@ class IndicatorSection:
 
     @property
     def change(self) -> str:
-        return fmt_value(self.status.change, self.unit, sign=True)
+        return fmt_change(self.status.change, self.unit)  # the screen's formatter: «+0,2 prosentpoeng»
 
     @property
     def status_words(self) -> str:
@@ -180,6 +183,8 @@ class Report:
     meetings_by_level: pl.DataFrame  # per level: the same sums
     indicators: list[IndicatorSection] = field(default_factory=list)
     coverage: CoverageMap | None = None  # factors × levels as the plan stands when the report is made
+    held_registered: bool = True  # some meeting in the period is marked held; else «Avholdt» is not registered
+    arena_count: int = 0  # arenas that stood in the plan at some time in the period
 
     @property
     def title(self) -> str:
@@ -239,18 +244,18 @@ def relabel(tiltak: pl.DataFrame, levels: pl.DataFrame, statuses: pl.DataFrame) 
 
 
 def changes_in_period(log: pl.DataFrame) -> dict[int, list[str]]:
-    """Per tiltak, what happened in the period, oldest first: new, status changes, archived, restored."""
+    """Per tiltak, what the period changed, net (``domain.net_changes``): new, the status from → to, archived or
+    restored, each with the date of its last change. A status set by mistake and undone is not there."""
     words: dict[int, list[str]] = {}
-    for r in log.sort("at", "id").iter_rows(named=True):
-        when = fmt_date(r["at"])
-        if r["action"] == "create" or r["action"] == "import":
-            text = f"Nytt tiltak {when}"
-        elif r["field"] == "status":
+    news = log.filter(pl.col("action").is_in(["create", "import"]) & (pl.col("entity") == "tiltak"))
+    for r in news.sort("at", "id").unique("entity_id", keep="first", maintain_order=True).iter_rows(named=True):
+        words.setdefault(r["entity_id"], []).append(f"Nytt tiltak {fmt_date(r['at'])}")
+    for r in net_changes(log.filter(pl.col("field").is_in(["status", "archived"]))).iter_rows(named=True):
+        when = fmt_date(r["last_at"])
+        if r["field"] == "status":
             text = f"Status {readable('status', r['old_value'])} → {readable('status', r['new_value'])} {when}"
-        elif r["field"] == "archived":
-            text = f"{'Arkivert' if r['new_value'] == 'ja' else 'Gjenopprettet'} {when}"
         else:
-            continue
+            text = f"{'Arkivert' if r['new_value'] == 'ja' else 'Gjenopprettet'} {when}"
         words.setdefault(r["entity_id"], []).append(text)
     return words
 
@@ -277,6 +282,21 @@ def example_evaluations(tiltak: pl.DataFrame, is_demo: bool, set_in_laget: set[i
     """Evaluation dates the demo made up (not in the source plan) are example data, unless set in Laget since."""
     return pl.Series("Eksempeldata", [is_demo and i not in set_in_laget for i in tiltak["id"].to_list()],
                      dtype=pl.Boolean)
+
+
+NOT_REGISTERED = "ikke registrert"
+
+
+def meetings_held_text(held: int, planned: int, registered: bool) -> str:
+    """«5 / 12»; «ikke registrert / 12» when nobody marked any meeting as held (0 would say none were held)."""
+    return f"{fmt_int(held) if registered else NOT_REGISTERED} / {fmt_int(planned)}"
+
+
+def arenas_text(standing: int, with_dates: int) -> str:
+    """What «Møtearenaer» counts: all arenas of the plan in the period, of them those with fixed dates."""
+    rest = standing - with_dates
+    return (f"{fmt_int(standing)} ({fmt_int(with_dates)} med faste møter i perioden, {fmt_int(rest)} ved behov "
+            "eller uten faste møter i perioden)")
 
 
 def meeting_tables(meetings: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -321,12 +341,18 @@ def _value_updates(source: Source, plan_id: int) -> dict[int, date]:
     return {i: at.date() for i, at in rows if at}
 
 
-def _meetings(source: Source, plan_id: int, period: ReportPeriod) -> pl.DataFrame:
-    arenas = arenas_frame(source, plan_id)
-    parts = [merge_meetings(arenas, stored_meetings(source, plan_id, year), year)
+def _meetings(source: Source, plan_id: int, period: ReportPeriod) -> tuple[pl.DataFrame, int]:
+    """The period's meetings of the arenas as they stood then (``domain.arena_history``), and how many arenas
+    stood in the plan at some time in the period."""
+    arenas = arenas_frame(source, plan_id, include_retired=True)
+    made = log_frame(source, plan_id=plan_id, entity="plan").filter(pl.col("action") == "create")
+    spans = arena_spans(arenas, log_frame(source, plan_id=plan_id, entity="arena"),
+                        made["at"].min() if made.height else None)
+    parts = [as_planned_then(merge_meetings(arenas, stored_meetings(source, plan_id, year), year), spans)
              for year in range(period.start.year, period.end.year + 1)]
     frame = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
-    return frame.filter(pl.col("date").is_between(period.start, period.end)) if frame.height else frame
+    frame = frame.filter(pl.col("date").is_between(period.start, period.end)) if frame.height else frame
+    return frame, len(stood_between(spans, period.start, period.end))
 
 
 def _indicator_sections(source: Source, plan_id: int, period: ReportPeriod) -> list[IndicatorSection]:
@@ -384,7 +410,7 @@ def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan
     archived_ids = [i for i in archived_ids["entity_id"].unique(maintain_order=True).to_list()
                     if i in set(at_end.filter(pl.col("archived"))["id"].to_list())]
     active = at_end.filter(~pl.col("archived"))
-    status_changes = in_period.filter((pl.col("field") == "status") & (pl.col("action") != "create")).height
+    status_changes = net_changes(in_period.filter(pl.col("field") == "status")).height  # tiltak, net
 
     sections = []
     for lv in levels.iter_rows(named=True):
@@ -403,7 +429,9 @@ def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan
         pl.col("services").list.join(", ").alias("Ansvar"), pl.col("next_evaluation").alias("Evalueres"),
         "Eksempeldata")
 
-    per_arena, per_level = meeting_tables(_meetings(source, plan.id, period), as_of)
+    meetings, arena_count = _meetings(source, plan.id, period)
+    per_arena, per_level = meeting_tables(meetings, as_of)
+    held_registered = bool(meetings.height and (meetings["state"] == "avholdt").any())
     indicators = _indicator_sections(source, plan.id, period)
 
     counts = count_table(active, levels, statuses)
@@ -413,11 +441,11 @@ def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan
     figures += [
         KeyFigure("Nye tiltak i perioden", fmt_int(len(created))),
         KeyFigure("Arkiverte tiltak i perioden", fmt_int(len(archived_ids))),
-        KeyFigure("Statusendringer i perioden", fmt_int(status_changes)),
+        KeyFigure("Tiltak med endret status i perioden", fmt_int(status_changes)),
         KeyFigure("Tiltak med forfalt evaluering", fmt_int(late.height), example=bool(late["Eksempeldata"].any())),
-        KeyFigure("Møter avholdt / planlagt hittil",
-                  f"{fmt_int(int(per_level['Avholdt'].sum()))} / {fmt_int(int(per_level['Planlagt hittil'].sum()))}"),
-        KeyFigure("Møtearenaer", fmt_int(per_arena.height)),
+        KeyFigure("Møter avholdt / planlagt hittil", meetings_held_text(
+            int(per_level["Avholdt"].sum()), int(per_level["Planlagt hittil"].sum()), held_registered)),
+        KeyFigure("Møtearenaer i planen", arenas_text(arena_count, per_arena.height)),
     ]
     if indicators:
         better = [i for i in indicators if i.status.trend.label == "Bedre enn forrige"]
@@ -437,4 +465,4 @@ def _report(source: Session, *, period: ReportPeriod, plan_key: str | None, plan
         level_sections=sections, new_tiltak=[names[i] for i in created if i in names],
         archived_tiltak=[names[i] for i in archived_ids], status_changes=status_changes, overdue=late,
         meetings=per_arena.drop("level"), meetings_by_level=per_level.drop("level"), indicators=indicators,
-        coverage=coverage_map(source, plan.id))
+        held_registered=held_registered, arena_count=arena_count, coverage=coverage_map(source, plan.id))

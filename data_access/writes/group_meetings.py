@@ -21,9 +21,14 @@ from data_access.formats.minutes import to_json, to_markdown
 from data_access.reads.group_meetings import minutes_for
 
 
-def start_meeting(engine: Engine, actor: Actor, plan_id: int, meeting_date: date, participants: str) -> int:
-    """Open the plan's meeting; the database's partial unique index makes a second open meeting impossible."""
-    values = GROUP_MEETING.clean_or_raise({"meeting_date": meeting_date, "participants": participants})
+def start_meeting(engine: Engine, actor: Actor, plan_id: int, meeting_date: date, participants: str,
+                  chair: str = "") -> int:
+    """Open the plan's meeting; the database's partial unique index makes a second open meeting impossible.
+
+    ``chair`` is who leads the meeting (the SLT coordinator leads the group), named in the minutes; when empty
+    the minutes name the person who started it."""
+    values = GROUP_MEETING.clean_or_raise({"meeting_date": meeting_date, "participants": participants,
+                                           "chair": chair})
     with UnitOfWork(engine, actor, plan_id, Permission.RUN_GROUP_MEETING) as uow:
         row = GroupMeeting(plan_id=plan_id, started_by=actor.username, started_at=uow.now, **values)
         if uow.group_meeting_id is not None or not uow.insert_new(row):

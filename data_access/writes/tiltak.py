@@ -55,7 +55,8 @@ def save_changes(engine: Engine, actor: Actor, plan_id: int, changes: Sequence[C
         return _save(uow, changes) if changes else SaveResult()
 
 
-def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None) -> SaveResult:
+def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | Mapping[str, int] | None = None) -> SaveResult:
+    """``undo_of``: the log entry this save undoes, or per field the entry (undoing a whole save)."""
     result = SaveResult()
     vocab = Vocab.load(uow.s, uow.plan_id)
     rows = {r.id: r for r in uow.s.scalars(select(Tiltak).where(Tiltak.id.in_([c.entity_id for c in changes])))}
@@ -93,7 +94,8 @@ def _save(uow: UnitOfWork, changes: Sequence[Change], undo_of: int | None = None
         if "services" in diff:
             set_services(uow.s, row.id, [vocab.services[n] for n in diff["services"]])
         for name, value in diff.items():
-            uow.log("tiltak", row.id, "undo" if undo_of else "update", name, old[name], value, undo_of=undo_of)
+            of = undo_of.get(name) if isinstance(undo_of, Mapping) else undo_of
+            uow.log("tiltak", row.id, "undo" if undo_of else "update", name, old[name], value, undo_of=of)
         result.saved.append(row.id)
         result.fields_changed += len(diff)
     return result
@@ -156,6 +158,18 @@ def _set_archived(uow: UnitOfWork, tiltak_id: int, version: int, archived: bool,
 
 def undo_change(engine: Engine, actor: Actor, change_id: int) -> None:
     """Put a field back to its old value, in one transaction; the undo is itself logged and can be undone."""
+    _undo(engine, actor, change_id, whole_save=False)
+
+
+def undo_save(engine: Engine, actor: Actor, change_id: int) -> None:
+    """Undo the whole save ``change_id`` belongs to (every field saved together with it), in one transaction.
+
+    Møtemodus lists the meeting's changes per save; «Angre» there puts back all fields of that save, and the
+    undo is logged field by field (each pointing at the entry it undoes), so it can itself be undone."""
+    _undo(engine, actor, change_id, whole_save=True)
+
+
+def _undo(engine: Engine, actor: Actor, change_id: int, *, whole_save: bool) -> None:
     with UnitOfWork(engine, actor, None, Permission.EDIT_TILTAK) as uow:
         entry = uow.s.get(ChangeLog, change_id)
         if entry is None or entry.entity != "tiltak":
@@ -172,14 +186,23 @@ def undo_change(engine: Engine, actor: Actor, change_id: int) -> None:
             return
         if entry.action == "create":
             raise ValidationError("Et nytt tiltak angres ved å arkivere det.", field="archived")
-        label = changelog.FIELD_LABELS.get(entry.field or "", entry.field)
+        entries = [entry]
+        if whole_save:
+            entries = list(uow.s.scalars(select(ChangeLog).where(
+                ChangeLog.entity == "tiltak", ChangeLog.entity_id == entry.entity_id, ChangeLog.at == entry.at,
+                ChangeLog.username == entry.username, ChangeLog.action == entry.action,
+                ChangeLog.field.is_not(None)).order_by(ChangeLog.id)))
         vocab = Vocab.load(uow.s, row.plan_id)
-        if changelog.as_text(_current(row, [entry.field], vocab)[entry.field]) != entry.new_value:
-            raise ConflictError(f"Kan ikke angre: «{label}» er endret igjen etter denne endringen. "
-                                "Angre den nyeste endringen først.")
-        fields = {entry.field: _parse_stored(entry.field, entry.old_value)}
-        if entry.field == "status":
+        now = _current(row, [e.field for e in entries], vocab)
+        for e in entries:
+            if changelog.as_text(now[e.field]) != e.new_value:
+                label = changelog.FIELD_LABELS.get(e.field or "", e.field)
+                raise ConflictError(f"Kan ikke angre: «{label}» er endret igjen etter denne endringen. "
+                                    "Angre den nyeste endringen først.")
+        fields = {e.field: _parse_stored(e.field, e.old_value) for e in entries}
+        if entry.field == "status" and not whole_save:
             fields |= _note_saved_with(uow.s, entry, current_note=row.status_note)
-        result = _save(uow, [Change(row.id, row.version, fields)], undo_of=entry.id)
+        result = _save(uow, [Change(row.id, row.version, fields)],
+                       undo_of={e.field: e.id for e in entries} if whole_save else entry.id)
         if result.conflicts:
             raise result.conflicts[0].error()

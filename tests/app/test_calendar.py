@@ -32,7 +32,6 @@ def test_ics_download_is_a_calendar(open_page):
 
 def test_planner_cancels_a_meeting(open_page, app_env):
     at = open_page("slt", "motekalender")
-    next(s for s in at.selectbox if s.label == "Møte").set_value(0).run()
     form_status = [s for s in at.selectbox if s.label == "Status"][0]
     form_status.set_value("avlyst")
     next(b for b in at.button if b.label == "Lagre møtet").click().run()
@@ -65,3 +64,21 @@ def test_calendar_opens_on_the_planning_year_and_the_next_meeting(open_page):
     chosen = meeting.format_func(meeting.value) if hasattr(meeting, "format_func") else meeting.options[meeting.index]
     day = date(*reversed([int(p) for p in chosen.split(" ")[0].split(".")]))
     assert day >= date.today(), f"the picker starts at a past meeting: {chosen}"
+
+
+def test_after_saving_a_meeting_the_picker_names_it_as_saved(open_page):
+    """Issue 19 point 1: the picker shows the state after the save (new date and status), on the same meeting."""
+    from datetime import timedelta
+
+    at = open_page("slt", "motekalender")
+    picker = next(s for s in at.selectbox if s.label == "Møte")
+    planned = picker.value  # the arena's next meeting, chosen by default
+    moved = planned + timedelta(days=1 if planned.weekday() < 4 else -1)
+    next(d for d in at.date_input if d.label == "Dato").set_value(moved)
+    next(s for s in at.selectbox if s.label == "Status").set_value("avlyst")
+    next(b for b in at.button if b.label == "Lagre møtet").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    picker = next(s for s in at.selectbox if s.label == "Møte")
+    assert picker.value == planned, "still the saved meeting"
+    assert picker.format_func(picker.value) == f"{moved:%d.%m.%Y} (avlyst)"
+    assert next(s for s in at.selectbox if s.label == "Status").value == "avlyst"

@@ -63,16 +63,57 @@ def test_walk_requires_a_new_note_lists_the_change_and_undoes_it(open_page, app_
     assert not at.exception
     saved = tiltak_frame(engine, plan_id).filter(pl.col("id") == first["id"]).row(0, named=True)
     assert (saved["status"], saved["status_note"]) == ("under_revidering", "Revideres etter evalueringen")
-    assert "Endringer i dette møtet (2)" in texts(at)
+    assert "Endringer i dette møtet (1 tiltak)" in texts(at)
     shown = "\n".join(t.value for t in at.text)
     assert "Status: I gang → Under revidering" in shown or "→ Under revidering" in shown
     meeting = open_meeting(engine, plan_id)
-    status_entry = log_frame(engine, group_meeting_id=meeting["id"]).filter(pl.col("field") == "status")["id"][0]
-    at.button(key=f"undo_change_{status_entry}").click().run()
+    saved_ids = log_frame(engine, group_meeting_id=meeting["id"])["id"].to_list()
+    assert len(saved_ids) == 2, "status and note, one save"
+    at.button(key=f"undo_save_{min(saved_ids)}").click().run()  # one undo for the whole save
     assert not at.exception
     back = tiltak_frame(engine, plan_id).filter(pl.col("id") == first["id"]).row(0, named=True)
     assert (back["status"], back["status_note"]) == (first["status"], first["status_note"])
-    assert "Endringer i dette møtet (4)" in texts(at) and "angret" in texts(at)
+    assert "Endringer i dette møtet (1 tiltak)" in texts(at) and "angret" in texts(at)
+    assert any("ingen endring (det som ble endret, er angret)" in c.value for c in at.caption)
+
+
+def test_after_saving_the_walk_stays_on_the_saved_tiltak_and_says_it_left_the_agenda(open_page, app_env):
+    """Issue 19 point 1: a new evaluation date takes the tiltak off the agenda; the walk keeps showing it (and
+    the picker names it) instead of silently showing the next tiltak under the same form."""
+    engine, plan_id = _stange(app_env)
+    at = _start(open_page("redaktor", "motemodus"))
+    tiltak = tiltak_frame(engine, plan_id)
+    ids = propose_agenda(tiltak, set(), TODAY, 6).ids
+    at.button(key="walk_next").click().run()
+    second = tiltak.filter(pl.col("id") == ids[1]).row(0, named=True)
+    next(d for d in at.date_input if d.label == "Neste evaluering").set_value(TODAY + timedelta(days=200))
+    _button(at, "Lagre tiltaket").click().run()
+    assert not at.exception
+    assert _row_of(engine, plan_id, second["id"])["next_evaluation"] == TODAY + timedelta(days=200)
+    heading = next(t.value for t in at.text if " · " in t.value)
+    assert heading.startswith(second["name"]), "the form is still the saved tiltak's"
+    picker = next(s for s in at.selectbox if s.label == "Tiltak på agendaen")
+    assert picker.value == second["id"] and second["name"] in picker.format_func(picker.value)
+    assert any("ikke lenger på agendaen" in i.value and second["name"] in i.value for i in at.info)
+    at.button(key="walk_next").click().run()
+    third = next(t.value for t in at.text if " · " in t.value)
+    assert not third.startswith(second["name"])
+    at.button(key="walk_prev").click().run()
+    assert next(t.value for t in at.text if " · " in t.value).startswith(second["name"]), "still in the walk"
+
+
+def _row_of(engine, plan_id, tiltak_id):
+    return tiltak_frame(engine, plan_id).filter(pl.col("id") == tiltak_id).row(0, named=True)
+
+
+def test_the_chair_is_chosen_when_the_meeting_starts(open_page, app_env):
+    engine, plan_id = _stange(app_env)
+    at = open_page("redaktor", "motemodus")
+    chair = next(t for t in at.text_input if t.label == "Møteleder")
+    assert chair.value == "SLT-koordinator", "proposed from the group's arena (its leader in the plan)"
+    chair.input("Siri, SLT-koordinator")
+    at = _start(at)
+    assert open_meeting(engine, plan_id)["chair"] == "Siri, SLT-koordinator"
 
 
 def test_next_and_previous_walk_the_agenda_with_shortcuts(open_page, app_env):
@@ -106,8 +147,7 @@ def test_action_items_added_closed_and_in_the_minutes(open_page, app_env):
     _button(at, "Avslutt møtet og lag referat …").click().run()
     preview = "\n".join(m.value for m in at.markdown)
     assert "Oppfølgingspunkter åpnet (1)" in preview and "Oppfølgingspunkter lukket (1)" in preview
-    assert "**Møteleder:** Redaktør i implementeringsgruppa \\(demo\\)" in preview \
-        or "**Møteleder:** Redaktør i implementeringsgruppa (demo)" in preview
+    assert "**Møteleder:** SLT-koordinator" in preview, "the group arena's leader, not the one logged in"
     assert open_meeting(engine, plan_id) is not None
     _button(at, "Avbryt").click().run()
     assert open_meeting(engine, plan_id) is not None

@@ -29,7 +29,7 @@ from data_access.writes.contacts import set_contact
 from data_access.writes.group_meetings import end_meeting, start_meeting
 from data_access.writes.group_year import set_group_arena
 from data_access.writes.meetings import add_meeting, update_meeting
-from data_access.writes.tiltak import save_changes, undo_change
+from data_access.writes.tiltak import save_changes, undo_change, undo_save
 
 KARI = Actor("redaktor", "redaktor", "Kari")
 SLT = Actor("slt", "planlegger")
@@ -165,7 +165,8 @@ def test_group_year_from_the_calendar(demo_engine):
     assert propose(dates, date(2026, 12, 9)) is None
     politirad = arenas_frame(demo_engine, plan_id).filter(pl.col("name") == "Politiråd")["id"][0]
     set_group_arena(demo_engine, SLT, plan_id, politirad)
-    assert group_arena(demo_engine, plan_id) == {"id": politirad, "name": "Politiråd", "flagged": True}
+    assert group_arena(demo_engine, plan_id) == {"id": politirad, "name": "Politiråd", "flagged": True,
+                                                "leader": "Ordfører (SLT-koordinator kaller inn)"}
     assert len(planned_group_dates(demo_engine, plan_id, 2026)) == 5
     with pytest.raises(AccessDenied):
         set_group_arena(demo_engine, KARI, plan_id, politirad)
@@ -197,3 +198,60 @@ def test_minutes_name_kommune_plan_leader_levels_and_page_numbers(demo_engine):
     pages = PdfReader(io.BytesIO(blocks_pdf(blocks * 12))).pages
     assert len(pages) >= 2
     assert [f"Side {i + 1} av {len(pages)}" in p.extract_text() for i, p in enumerate(pages)] == [True] * len(pages)
+
+
+def test_a_meeting_of_three_tiltak_with_one_mistake_undone_has_three_net_changes(demo_engine):
+    """Issue 19 point 2: the minutes show what was decided, per tiltak the net change, not every edit; the chair
+    is the one chosen when the meeting started, not whoever is logged in; «Angre» undoes a whole save."""
+    plan_id, tiltak = _stange(demo_engine)
+    meeting_id = start_meeting(demo_engine, KARI, plan_id, date.today(), "SLT, PPT", chair="SLT-koordinator")
+    a, b, c = (tiltak.row(i, named=True) for i in range(3))
+    save_changes(demo_engine, KARI, plan_id, [Change(a["id"], a["version"], {"next_step": "Kurs i mars"})])
+    save_changes(demo_engine, KARI, plan_id, [Change(b["id"], b["version"], {
+        "next_evaluation": date(2207, 3, 1), "next_step": "Feil tiltak"})])  # typed into the wrong tiltak
+    wrong = log_frame(demo_engine, group_meeting_id=meeting_id).filter(pl.col("entity_id") == b["id"])
+    assert wrong.height == 2
+    undo_save(demo_engine, KARI, wrong["id"].min())  # one undo puts back both fields of that save
+    back = _row(demo_engine, plan_id, b["id"])
+    assert (back["next_evaluation"], back["next_step"]) == (b["next_evaluation"], b["next_step"])
+    b = _row(demo_engine, plan_id, b["id"])
+    save_changes(demo_engine, KARI, plan_id, [Change(b["id"], b["version"], {"next_step": "Evaluering i juni"})])
+    save_changes(demo_engine, KARI, plan_id, [Change(c["id"], c["version"], {"next_step": "Ny runde"})])
+    end_meeting(demo_engine, KARI, meeting_id)
+    blocks = from_json(meetings_frame(demo_engine, plan_id).filter(pl.col("id") == meeting_id)["minutes_json"][0])
+    lines = [x[1] for x in blocks if x[0] == "li"]
+    assert sorted(lines) == sorted([f"Neste steg: {a['next_step'] or '(tomt)'} → Kurs i mars",
+                                    f"Neste steg: {b['next_step'] or '(tomt)'} → Evaluering i juni",
+                                    f"Neste steg: {c['next_step'] or '(tomt)'} → Ny runde"])
+    assert ["h2", "Vedtak og endringer (3)"] in blocks
+    assert {x[1]: x[2] for x in blocks if x[0] == "meta"}["Møteleder"] == "SLT-koordinator"
+    text = " ".join(str(x) for x in blocks)
+    assert "2207" not in text and "Feil tiltak" not in text and "Angret" not in text
+
+
+def test_undoing_a_save_refuses_when_a_field_was_changed_again(demo_engine):
+    plan_id, tiltak = _stange(demo_engine)
+    t = tiltak.row(0, named=True)
+    save_changes(demo_engine, KARI, plan_id, [Change(t["id"], t["version"], {"next_step": "A", "status_note": "B"})])
+    first = log_frame(demo_engine, entity="tiltak", entity_ids=[t["id"]])["id"].min()
+    t = _row(demo_engine, plan_id, t["id"])
+    save_changes(demo_engine, KARI, plan_id, [Change(t["id"], t["version"], {"next_step": "C"})])
+    from data_access.domain.errors import ConflictError
+
+    with pytest.raises(ConflictError, match="Neste steg"):
+        undo_save(demo_engine, KARI, first)
+    assert _row(demo_engine, plan_id, t["id"])["status_note"] == "B", "nothing undone"
+
+
+def test_word_minutes_are_a4_and_norwegian():
+    """Issue 19 point 5: python-docx's template is US Letter and en-US; Word would mark every word misspelled."""
+    import re
+    import zipfile
+
+    data = to_docx([["h1", "Referat"], ["p", "Tiltaket er evaluert."]])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        document, styles = z.read("word/document.xml").decode(), z.read("word/styles.xml").decode()
+    assert re.search(r'<w:pgSz w:w="11906" w:h="16838"', document), "A4: 210 × 297 mm in twentieths of a point"
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    assert re.search(r'<w:lang w:val="nb-NO" w:eastAsia="nb-NO" w:bidi="nb-NO"/>', defaults)
+    assert "en-US" not in styles

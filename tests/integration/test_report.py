@@ -2,6 +2,7 @@
 the Word file (python-docx) and ``laget report``."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -125,6 +126,7 @@ def test_pdf_and_docx_for_the_stange_demo(demo_engine, tmp_path):
     pages = text.count("\f")
     assert f"Side 2 av {pages}" in text and f"Side {pages} av {pages}" in text
     assert "81,8 %" in text, "latest Gjennomføring value, Norwegian decimal comma"
+    assert "prosentpoeng" in text and not re.search(r"[+−]\d+(,\d+)? %", text), "changes in percentage points"
     assert "11,3 per 1 000" in text
     assert "81.8" not in text
     path = tmp_path / "r.pdf"
@@ -150,6 +152,10 @@ def test_pdf_and_docx_for_the_stange_demo(demo_engine, tmp_path):
     assert "PAGE" in footer and "NUMPAGES" in footer
     all_text = "\n".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
     assert "Eksempeldata" in all_text and "81,8 %" in all_text
+    assert "prosentpoeng" in all_text and not re.search(r"[+−]\d+(,\d+)? %", all_text)
+    styles = docx.styles.element.xml
+    assert re.search(r'<w:docDefaults>.*<w:lang w:val="nb-NO"', styles, re.S) and "en-US" not in styles
+    assert [(round(s.page_width.cm, 1), round(s.page_height.cm, 1)) for s in docx.sections] == [(21.0, 29.7)]
 
 
 def test_cli_writes_both_formats_and_refuses_bad_input(demo_url, tmp_path, monkeypatch, capsys):
@@ -182,7 +188,7 @@ def test_official_figures_are_not_marked_as_examples(demo_engine, tmp_path):
     report = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
     section = next(i for i in report.indicators if i.id == ind)
     assert not section.has_example
-    assert section.latest == "93,1 %" and section.change == "+0,7 %"
+    assert section.latest == "93,1 %" and section.change == "+0,7 prosentpoeng", "the screen's words"
     assert section.status_words == "Bedre enn forrige · Ingen mål · Omtrent som landet"
     assert section.updated == TODAY, "the date the value was written in Laget"
     from data_access.formats.report_text import indicator_facts
@@ -218,3 +224,51 @@ def test_a_new_empty_plan_still_gives_a_report(empty_engine):
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "Ingen tiltak på dette nivået." in body and "Planen har ingen indikatorer." in body
     assert "Eksempeldata" not in body
+
+
+def test_meeting_figures_say_what_they_count(demo_engine):
+    """Issue 19 point 4: «ikke registrert» when no meeting is marked held; planned meetings from the arenas as
+    they stood (an arena added today has no planned meetings behind it; one retired today keeps its past ones);
+    «Møtearenaer» counts every arena of the plan and says how many have fixed dates."""
+    from data_access.domain.meetings import MeetingUpdate, merge_meetings
+    from data_access.reads.arenas import arenas_frame
+    from data_access.reads.meetings import stored_meetings
+    from data_access.writes.arenas import create_arena, set_retired
+    from data_access.writes.meetings import update_meeting
+
+    slt = Actor("slt", "planlegger")
+    plan_id = _stange_id(demo_engine)
+
+    def figures():
+        report = build_report(demo_engine, period=make_period(TODAY.year), plan_key=PLAN)
+        return {f.label: f.value for f in report.key_figures}, report
+
+    before, report = figures()
+    held, planned = before["Møter avholdt / planlagt hittil"].split(" / ")
+    assert held == "ikke registrert" and int(planned.replace("\xa0", "")) > 0
+    from data_access.formats.report_text import meeting_cell, meeting_note
+
+    assert "Ingen møter i perioden er merket som avholdt" in meeting_note(report)
+    first = report.meetings.row(0, named=True)
+    assert meeting_cell(report, first, "Avholdt") == "–", "not 0: nobody registered it"
+    assert meeting_cell(report, first, "Planlagt hittil") == str(first["Planlagt hittil"])
+    assert before["Møtearenaer i planen"].startswith("19 (")
+    assert "med faste møter i perioden" in before["Møtearenaer i planen"]
+
+    create_arena(demo_engine, slt, plan_id, name="Nytt foreldreråd", level="kommune", frequency_text="Ukentlig")
+    arenas = arenas_frame(demo_engine, plan_id)
+    politirad = arenas.filter(pl.col("name") == "Politiråd")
+    set_retired(demo_engine, slt, politirad["id"][0], politirad["version"][0], True)
+    after, _ = figures()
+    new_planned = int(after["Møter avholdt / planlagt hittil"].split(" / ")[1].replace("\xa0", ""))
+    assert int(planned.replace("\xa0", "")) <= new_planned <= int(planned.replace("\xa0", "")) + 1, \
+        "the new weekly arena adds no meetings before today, the retired one keeps those it had"
+    assert after["Møtearenaer i planen"].startswith("20 ("), "both stood in the plan this year"
+
+    past = merge_meetings(arenas, stored_meetings(demo_engine, plan_id, TODAY.year), TODAY.year) \
+        .filter(pl.col("date") <= TODAY).sort("date")
+    if past.height:
+        m = past.row(0, named=True)
+        update_meeting(demo_engine, slt, MeetingUpdate(m["arena_id"], m["planned_date"], 0, state="avholdt"))
+        marked, _ = figures()
+        assert marked["Møter avholdt / planlagt hittil"].startswith("1 / ")

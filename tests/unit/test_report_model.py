@@ -70,7 +70,8 @@ def test_norwegian_numbers_and_dates():
     assert fmt_number(100) == "100"
     assert fmt_number(None) == "–"
     assert fmt_value(0.3, "per_1000", sign=True) == "+0,3 per 1\u00a0000"
-    assert fmt_value(-0.1, "percent", sign=True) == "-0,1 %"
+    change = fmt_value(-0.1, "percent", sign=True)  # a change of a percentage: the screen's words (issue 19)
+    assert change.endswith("0,1 prosentpoeng") and change[0] in "-\u2212" and "%" not in change
     assert fmt_date(date(2025, 3, 1)) == "01.03.2025" and fmt_date(None) == "–"
 
 
@@ -116,6 +117,19 @@ def test_changes_in_period_in_words_oldest_first():
     words = changes_in_period(entries)
     assert words[1] == ["Nytt tiltak 03.02.2025", "Status Planlagt → I gang 01.09.2025"]
     assert words[2] == ["Arkivert 02.10.2025"], "only status, new and archived are reported"
+
+
+def test_changes_in_period_are_net_a_mistake_undone_is_not_there():
+    """Issue 19 point 2: the report shows the status from → to per tiltak, not every edit and its undo."""
+    entries = log((1, datetime(2025, 3, 1), 1, "update", "status", "planlagt", "avsluttet"),  # the mistake
+                  (2, datetime(2025, 3, 1, 0, 5), 1, "undo", "status", "avsluttet", "planlagt"),
+                  (3, datetime(2025, 4, 1), 1, "update", "status", "planlagt", "i_gang"),
+                  (4, datetime(2025, 5, 1), 1, "update", "status", "i_gang", "under_revidering"),
+                  (5, datetime(2025, 6, 1), 2, "archive", "archived", "nei", "ja"),
+                  (6, datetime(2025, 6, 2), 2, "undo", "archived", "ja", "nei"))
+    words = changes_in_period(entries)
+    assert words[1] == ["Status Planlagt → Under revidering 01.05.2025"]
+    assert 2 not in words, "archived and restored again: nothing to report"
 
 
 def test_count_table_has_every_status_and_totals():
