@@ -19,6 +19,7 @@ from html import escape
 
 from config.settings import Settings
 from data_access.db.engine import get_engine
+from data_access.domain.plans import kommune_title
 from data_access.formats.dcat import catalog
 from data_access.formats.open_data import LICENSE_NAME, LICENSE_URL, file_names, open_file, plan_url
 from data_access.reads.public import released_plan, released_plans
@@ -62,7 +63,7 @@ def answer(settings: Settings, plan_key: str | None, name: str) -> tuple[int, by
 def _index(name: str, kommune: str, files: list[str]) -> str:
     items = "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in [*files, "dcat.jsonld"])
     return (f'<!doctype html><html lang="nb"><meta charset="utf-8"><title>Åpne data – {escape(name)}</title>'
-            f"<h1>Åpne data: {escape(name)}</h1><p>{escape(kommune)} kommune. Lisens: "
+            f"<h1>Åpne data: {escape(name)}</h1><p>{escape(kommune_title(kommune))}. Lisens: "
             f'<a href="{LICENSE_URL}">{escape(LICENSE_NAME)}</a>.</p><ul>{items}</ul></html>')
 
 

@@ -20,6 +20,7 @@ from data_access.db.changelog import readable
 from data_access.domain import formatting as fmt
 from data_access.domain.errors import LagetError
 from data_access.domain.frames import python_column
+from data_access.domain.plans import kommune_title
 from data_access.domain.public import CHANGE_FIELDS, COMMENT_MAX, ReleasedPlan
 from data_access.domain.vocabulary import ARENA_LEVELS, BETTER, EXAMPLE_LABEL, GEOS, LEVEL_COLOR_WORDS, UNITS
 from data_access.formats.chart_specs import indicator_chart, pyramid_chart, pyramid_data
@@ -66,15 +67,15 @@ def plan_list(ctx: PageContext) -> None:
         st.info("Ingen planer er gjort offentlige ennå.")
         return
     for p in plans.iter_rows(named=True):
-        page_link(0, f"{p['kommune']} kommune: {p['name']}", p["key"])
+        page_link(0, f"{kommune_title(p['kommune'])}: {p['name']}", p["key"])
 
 
 def show_plan(ctx: PageContext, plan: ReleasedPlan) -> None:
-    st.set_page_config(page_title=f"{plan.kommune} kommune: {plan.name}")  # WCAG 2.4.2: a title per page
+    st.set_page_config(page_title=f"{kommune_title(plan.kommune)}: {plan.name}")  # WCAG 2.4.2: a title per page
     st.title(plain(plan.name))
     period = f" · {plan.period}" if plan.period and plan.period not in plan.name else ""
     updated = f" · Sist oppdatert {fmt.day(plan.updated_at)}" if plan.updated_at else ""
-    st.caption(plain(f"{plan.kommune} kommune{period}{updated}"))
+    st.caption(plain(f"{kommune_title(plan.kommune)}{period}{updated}"))
     if plan.is_demo:
         st.info(f"Dette er demodata bygd på kommunens plan. Tall og mål merket «{EXAMPLE_LABEL}» står ikke i "
                 "planen.", icon=":material/info:")
@@ -90,8 +91,8 @@ def show_plan(ctx: PageContext, plan: ReleasedPlan) -> None:
     if "comments" in plan.parts:
         comment_form(ctx, plan)
     st.divider()
-    st.caption(plain(f"Siden viser det {plan.kommune} kommune har valgt å publisere fra verktøyet kommunen bruker "
-                     "til å følge opp planen. Spørsmål om planen kan sendes til kommunens postmottak."))
+    st.caption(plain(f"Siden viser det {kommune_title(plan.kommune)} har valgt å publisere fra verktøyet kommunen "
+                     "bruker til å følge opp planen. Spørsmål om planen kan sendes til kommunens postmottak."))
 
 
 def _pyramid(ctx: PageContext, plan: ReleasedPlan) -> None:

@@ -12,6 +12,7 @@ publisher is named but has no identifier.
 
 from __future__ import annotations
 
+from data_access.domain.plans import kommune_title
 from data_access.domain.public import ReleasedPlan
 from data_access.formats.open_data import TITLES, file_names, plan_url
 
@@ -48,7 +49,7 @@ def parse_orgnr(setting: str, kommune: str) -> str | None:
 
 
 def publisher(kommune: str, orgnr: str | None) -> dict:
-    agent: dict = {"@type": "foaf:Agent", "foaf:name": _nb(f"{kommune} kommune")}
+    agent: dict = {"@type": "foaf:Agent", "foaf:name": _nb(kommune_title(kommune))}
     if orgnr:
         agent["@id"] = f"{ORG_CATALOG}{orgnr}"
         agent["dct:identifier"] = orgnr
@@ -77,13 +78,13 @@ def dataset(plan: ReleasedPlan, base_url: str, orgnr: str | None, contact_email:
     url = plan_url(base_url, plan.key)
     demo = " Demodata bygd på kommunens plandokument; tall merket «eksempeldata» er ikke offisielle." \
         if plan.is_demo else ""
-    contact: dict = {"@type": "vcard:Organization", "vcard:fn": f"{plan.kommune} kommune",
+    contact: dict = {"@type": "vcard:Organization", "vcard:fn": kommune_title(plan.kommune),
                      "vcard:hasURL": {"@id": base_url.rstrip("/") + "/"}}
     if contact_email:
         contact["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
     node = {
         "@id": url, "@type": "dcat:Dataset", "dct:identifier": url,
-        "dct:title": _nb(f"{plan.name} – {plan.kommune} kommune"),
+        "dct:title": _nb(f"{plan.name} – {kommune_title(plan.kommune)}"),
         "dct:description": _nb(
             f"Tiltakene i {plan.kommune} kommunes plan for forebygging av omsorgssvikt og atferdsvansker "
             "(barnevernsloven § 15-1) etter nivå (universell, selektiv, indikativ) med status og ansvarlige "
@@ -109,7 +110,7 @@ def catalog(plans: list[ReleasedPlan], base_url: str, orgnr_setting: str, contac
     if len(kommuner) == 1:
         owner = publisher(kommuner[0], parse_orgnr(orgnr_setting, kommuner[0]))
     else:  # several kommuner share one Laget (or none is released yet): named, without one identifier
-        owner = {"@type": "foaf:Agent", "foaf:name": _nb(", ".join(f"{k} kommune" for k in kommuner) or "Laget")}
+        owner = {"@type": "foaf:Agent", "foaf:name": _nb(", ".join(kommune_title(k) for k in kommuner) or "Laget")}
     return {
         "@context": CONTEXT,
         "@id": catalog_url, "@type": "dcat:Catalog", "dct:identifier": catalog_url,
