@@ -24,6 +24,9 @@ ARENA_SCHEMA = {
     "leader": pl.String, "participants": pl.List(pl.String), "frequency_text": pl.String,
     "frequency": pl.String, "is_new": pl.Boolean, "start_date": pl.Date, "end_date": pl.Date,
     "retired": pl.Boolean, "version": pl.Int64,
+    # the year planner's preferences, and the years whose dates come from a published plan (planner.py)
+    "pref_weekday": pl.Int64, "pref_week_of_month": pl.Int64, "pref_time": pl.String,
+    "planned_years": pl.List(pl.Int64),
 }
 
 

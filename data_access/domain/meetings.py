@@ -20,11 +20,16 @@ MEETING_SCHEMA = {"meeting_id": pl.Int64, "arena_id": pl.Int64, "planned_date": 
 
 
 def merge_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, year: int) -> pl.DataFrame:
-    """All meetings of the year: planned dates from each frequency, overridden by stored rows (pure)."""
+    """All meetings of the year: planned dates from each frequency, overridden by stored rows (pure).
+
+    An arena with a published year plan (``planned_years``) takes that year's dates from the stored rows only.
+    """
     rows: list[tuple] = []
-    for arena_id, raw, start, end in arenas.select("id", "frequency", "start_date", "end_date").iter_rows():
+    planned_years = arenas["planned_years"] if "planned_years" in arenas.columns else pl.Series([None] * arenas.height)
+    for (arena_id, raw, start, end), years in zip(
+            arenas.select("id", "frequency", "start_date", "end_date").iter_rows(), planned_years, strict=True):
         freq = arena_frequency(raw)
-        if freq is None:
+        if freq is None or (years is not None and year in years.to_list()):
             continue
         rows += [(None, arena_id, d, d, "planlagt", "", 0) for d in expand(freq, year, start=start, end=end)]
     planned = to_frame(rows, MEETING_SCHEMA)

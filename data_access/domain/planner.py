@@ -1,0 +1,419 @@
+"""The year planner behind «Foreslå møteplan for neste år» (pure: no database, no Streamlit).
+
+Why: expanding every frequency on its own put all arenas on the default Tuesday, so one day held eight
+meetings and the same people were booked twice. The planner places all arenas of a plan *together*:
+
+- Only open days: Monday–Friday, no public holiday (``holidays.Norway``), no ferie (July, 22.12–02.01), no
+  school break of the kommune's skoleruta, inside the arena's start and end date.
+- The frequency is kept: weekly = one meeting in every open week, every 14 days = one in every even ISO week,
+  monthly = one in every month, «N ganger i året» = N spread over the school year's two terms (spring gets the
+  extra one), annual with a preferred month or week = in that month or week.
+- A *person* is an arena's leader (as in ``meetings.find_conflicts``): a leader is in at most one meeting a
+  day. A *service* is the leader or any participant: at most two meetings a day. Sharing anything at all on a
+  day is avoided where an equally good day exists.
+- Each arena has a preferred weekday, week of the month and time of day. Where the coordinator has not chosen,
+  ``default_preferences`` spreads arenas that share people or services over different weekdays and weeks,
+  and says why.
+- Dates given as fixed (published, locked or otherwise stored) stay; the rest is planned around them.
+- Greedy, most frequent arena first; deterministic (same input, same output). Where no day satisfies the
+  rules the least bad day is used and the clash is reported with a Norwegian reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.easter import easter
+
+from data_access.domain.frequency import Frequency, is_ferie, norwegian_holidays
+
+WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
+WEEKDAY_ORDER = (1, 2, 3, 0, 4)  # tie-break: Monday, Thursday and Friday lose most days to public holidays
+WEEK_OF_MONTH_ORDER = (2, 3, 1, 4)
+DEFAULT_TIMES = {"kommune": "09:00", "tjeneste": "12:30", "individ": "14:00"}
+MAX_PER_SERVICE = 2
+TERMS = (((1, 15), (6, 15)), ((8, 20), (12, 15)))
+
+
+@dataclass(frozen=True)
+class PlanArena:
+    """What the planner needs to know about one arena."""
+
+    id: int
+    name: str
+    frequency: Frequency | None
+    leader: str = ""
+    participants: tuple[str, ...] = ()
+    level: str = "tjeneste"
+    weekday: int | None = None  # 0 = Monday … 4 = Friday; None = spread by default
+    week_of_month: int | None = None  # 1–4; None = spread by default
+    time: str | None = None  # "HH:MM"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class SchoolBreak:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Preference:
+    weekday: int
+    week_of_month: int | None
+    time: str
+    chosen: bool  # True when the coordinator chose the weekday, False for a default
+    why: str
+
+
+@dataclass(frozen=True)
+class Proposed:
+    arena_id: int
+    date: date
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class PlanConflict:
+    """A clash the planner could not avoid, or a window it could not fill."""
+
+    arena_id: int
+    date: date | None
+    reason: str
+    other_arena_id: int | None = None
+
+
+@dataclass
+class Proposal:
+    dates: list[Proposed] = field(default_factory=list)
+    conflicts: list[PlanConflict] = field(default_factory=list)
+    preferences: dict[int, Preference] = field(default_factory=dict)
+
+    def by_arena(self) -> dict[int, list[date]]:
+        out: dict[int, list[date]] = defaultdict(list)
+        for p in self.dates:
+            out[p.arena_id].append(p.date)
+        return {k: sorted(v) for k, v in out.items()}
+
+
+def example_breaks(year: int) -> list[SchoolBreak]:
+    """A typical skoleruta for ``year`` (EXAMPLE data, not any kommune's own; the demo labels it so).
+
+    Weeks as many kommuner use them: vinterferie week 8, påskeferie Monday of Holy Week to 2. påskedag,
+    høstferie week 40, juleferie from 21 December; planning days are left out.
+    """
+    def week(w: int) -> tuple[date, date]:
+        return date.fromisocalendar(year, w, 1), date.fromisocalendar(year, w, 5)
+
+    e = easter(year)
+    return [SchoolBreak("Vinterferie (eksempel)", *week(8)),
+            SchoolBreak("Påskeferie (eksempel)", e - timedelta(days=6), e + timedelta(days=1)),
+            SchoolBreak("Høstferie (eksempel)", *week(40)),
+            SchoolBreak("Juleferie (eksempel)", date(year, 12, 21), date(year, 12, 31))]
+
+
+def plan_arena(row: object, frequency: Frequency | None) -> PlanArena:
+    """A PlanArena from anything with an arena's attributes (the ORM row, a frame row as a namespace)."""
+    get = row.__getattribute__
+    return PlanArena(get("id"), get("name"), frequency, get("leader") or "", tuple(get("participants") or ()),
+                     get("level"), get("pref_weekday"), get("pref_week_of_month"), get("pref_time"),
+                     get("start_date"), get("end_date"))
+
+
+def person_key(name: str) -> str:
+    """A role as a comparable key, as ``meetings.find_conflicts`` does: «Ordfører (kaller inn)» → «ordfører»."""
+    return re.sub(r"\([^)]*\)", "", name or "").strip().lower()
+
+
+def _display(names: Iterable[str]) -> dict[str, str]:
+    """key → the name as first written (for messages: names, not keys)."""
+    out: dict[str, str] = {}
+    for n in names:
+        k = person_key(n)
+        if k and k not in out:
+            out[k] = re.sub(r"\([^)]*\)", "", n).strip()
+    return out
+
+
+class _People:
+    """Who each arena needs: persons (leaders, one meeting a day) and services (anyone, two a day)."""
+
+    def __init__(self, arenas: Sequence[PlanArena]) -> None:
+        leaders = {person_key(a.leader) for a in arenas} - {""}
+        self.names = _display([a.leader for a in arenas] + [p for a in arenas for p in a.participants])
+        self.services = {a.id: frozenset({person_key(a.leader), *map(person_key, a.participants)} - {""})
+                         for a in arenas}
+        self.persons = {a.id: self.services[a.id] & leaders for a in arenas}
+
+    def shared(self, a: int, b: int) -> tuple[frozenset[str], frozenset[str]]:
+        """(persons both need, services both need)."""
+        return (self.persons[a] & self.persons[b] if a != b else frozenset(),
+                self.services[a] & self.services[b] if a != b else frozenset())
+
+    def label(self, keys: Iterable[str]) -> str:
+        return ", ".join(self.names.get(k, k) for k in sorted(keys))
+
+
+def load(freq: Frequency | None) -> int:
+    """Meetings a year, roughly: the weight of an arena when spreading."""
+    if freq is None:
+        return 0
+    if freq.kind == "per_year":
+        return freq.times or 0
+    return {"weekly": 45, "biweekly": 22, "monthly": 11}.get(freq.kind, 0)
+
+
+# --- default preferences --------------------------------------------------------------------------------------
+
+def default_preferences(arenas: Sequence[PlanArena]) -> dict[int, Preference]:
+    """Preferred weekday, week of month and time for every arena with fixed meetings, and why.
+
+    Chosen values stay. Others, most frequent arena first: the weekday where the fewest meetings of arenas
+    sharing a leader (then a service) already are, then the fewest meetings at all; the week of the month
+    likewise among arenas on the same weekday.
+    """
+    people = _People(arenas)
+    planned = [a for a in arenas if load(a.frequency) > 0]
+    order = sorted(planned, key=lambda a: (a.weekday is None, -load(a.frequency), a.id))
+    weekday: dict[int, int] = {}
+    why: dict[int, str] = {}
+    by_id = {a.id: a for a in arenas}
+    for a in order:
+        if a.weekday is not None:
+            weekday[a.id] = a.weekday
+            why[a.id] = f"{WEEKDAY_NAMES[a.weekday].capitalize()} er valgt i arenaskjemaet."
+            continue
+
+        def cost(wd: int, a: PlanArena = a) -> tuple:
+            person = service = total = 0
+            for other, owd in weekday.items():
+                if owd != wd:
+                    continue
+                p, s = people.shared(a.id, other)
+                w = load(by_id[other].frequency)
+                person += w if p else 0
+                service += w if s else 0
+                total += w
+            return person, service, total, WEEKDAY_ORDER.index(wd)
+
+        best = min(WEEKDAY_ORDER, key=cost)
+        weekday[a.id] = best
+        why[a.id] = _why_weekday(a, best, weekday, people, by_id)
+    weeks: dict[int, int | None] = {}
+    for a in order:
+        if a.frequency is None or a.frequency.kind not in {"monthly", "per_year"}:
+            weeks[a.id] = a.week_of_month
+            continue
+        if a.week_of_month is not None:
+            weeks[a.id] = a.week_of_month
+            continue
+        same_day = [o for o, wd in weekday.items() if wd == weekday[a.id] and weeks.get(o)]
+
+        def week_cost(w: int, a: PlanArena = a, same_day: list[int] = same_day) -> tuple:
+            sharing = sum(1 for o in same_day if weeks[o] == w and any(people.shared(a.id, o)))
+            return sharing, sum(1 for o in same_day if weeks[o] == w), WEEK_OF_MONTH_ORDER.index(w)
+
+        weeks[a.id] = min(WEEK_OF_MONTH_ORDER, key=week_cost)
+        if a.frequency.kind == "monthly":
+            why[a.id] += f" {weeks[a.id]}. {WEEKDAY_NAMES[weekday[a.id]]} i måneden, så månedsmøtene på samme " \
+                         "ukedag ikke faller i samme uke."
+    out = {}
+    for a in order:
+        time = a.time or DEFAULT_TIMES.get(a.level, "09:00")
+        if not a.time:
+            why[a.id] += f" Kl. {time} er standard for {_LEVEL_WORD.get(a.level, 'arenaen')} (endre i arenaskjemaet)."
+        out[a.id] = Preference(weekday[a.id], weeks.get(a.id), time, a.weekday is not None, why[a.id])
+    return out
+
+
+_LEVEL_WORD = {"kommune": "kommunenivå", "tjeneste": "tjenestenivå", "individ": "individnivå"}
+
+
+def _why_weekday(a: PlanArena, best: int, weekday: Mapping[int, int], people: _People,
+                 by_id: Mapping[int, PlanArena]) -> str:
+    elsewhere = []
+    for other, wd in weekday.items():
+        if other == a.id or wd == best:
+            continue
+        p, s = people.shared(a.id, other)
+        if p or s:
+            elsewhere.append(f"«{by_id[other].name}» ({WEEKDAY_NAMES[wd]}, felles: {people.label(p or s)})")
+    day = WEEKDAY_NAMES[best].capitalize()
+    if not elsewhere:
+        return f"{day}: ingen arena med felles leder eller tjeneste er lagt på en annen dag, så den vanlige " \
+               "møtedagen brukes (tirsdag først: færrest helligdager)."
+    return f"{day}, fordi disse med felles folk møtes andre dager: {'; '.join(elsewhere[:3])}" + (
+        f" og {len(elsewhere) - 3} til." if len(elsewhere) > 3 else ".")
+
+
+# --- the year ------------------------------------------------------------------------------------------------
+
+def open_days(year: int, breaks: Sequence[SchoolBreak]) -> list[date]:
+    """Working days of ``year`` outside ferie and outside the school breaks, sorted."""
+    closed = set(norwegian_holidays(year))
+    out, d = [], date(year, 1, 1)
+    while d.year == year:
+        if d.weekday() < 5 and d not in closed and not is_ferie(d) and not any(b.start <= d <= b.end for b in breaks):
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def _week_of_month(d: date) -> int:
+    return (d.day - 1) // 7 + 1
+
+
+def _windows(a: PlanArena, pref: Preference, days: Sequence[date], year: int) -> list[list[date]]:
+    """The periods that must each get one meeting, every period's days in order of preference."""
+    freq = a.frequency
+    days = [d for d in days if (a.start is None or d >= a.start) and (a.end is None or d <= a.end)]
+    wd, wom = pref.weekday, pref.week_of_month
+
+    def rank(ds: Iterable[date], middle: date | None = None) -> list[date]:
+        return sorted(ds, key=lambda d: (d.weekday() != wd, wom is not None and _week_of_month(d) != wom,
+                                         abs((d - middle).days) if middle else abs(d.weekday() - wd), d))
+
+    if freq is None or freq.kind == "as_needed":
+        return []
+    if freq.kind in {"weekly", "biweekly"}:
+        weeks: dict[int, list[date]] = defaultdict(list)
+        for d in days:
+            weeks[d.isocalendar().week].append(d)
+        if freq.kind == "weekly":
+            return [rank(ds) for _, ds in sorted(weeks.items())]
+        return [rank(weeks.get(w, [])) + rank(weeks.get(w + 1, [])) for w in range(2, 54, 2)
+                if weeks.get(w) or weeks.get(w + 1)]
+    if freq.kind == "monthly":
+        months: dict[int, list[date]] = defaultdict(list)
+        for d in days:
+            months[d.month].append(d)
+        out = []
+        for m, ds in sorted(months.items()):
+            first = date(year, m, 1)
+            target = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * ((wom or 2) - 1))
+            out.append(sorted(ds, key=lambda d, t=target: (d.weekday() != wd, abs((d - t).days), d)))
+        return out
+    n = freq.times or 1
+    if n == 1 and freq.month is not None:
+        in_month = [d for d in days if d.month == freq.month]
+        return [rank(in_month, _middle(in_month))] if in_month else []
+    if n == 1 and freq.week is not None:
+        near = [d for d in days if abs(d.isocalendar().week - freq.week) <= 1]
+        target = date.fromisocalendar(year, min(freq.week, 52), wd + 1)
+        return [sorted(near, key=lambda d: (abs((d - target).days) > 4, d.isocalendar().week != freq.week,
+                                            d.weekday() != wd, abs((d - target).days)))] if near else []
+    out = []
+    for term, count in enumerate(((n + 1) // 2, n // 2)):
+        (m1, d1), (m2, d2) = TERMS[term]
+        term_days = [d for d in days if date(year, m1, d1) <= d <= date(year, m2, d2)]
+        for i in range(count if term_days else 0):
+            part = term_days[i * len(term_days) // count:(i + 1) * len(term_days) // count]
+            if part:
+                out.append(rank(part, _middle(part)))
+    return out
+
+
+def _middle(ds: Sequence[date]) -> date:
+    return ds[len(ds) // 2]
+
+
+# --- placing ------------------------------------------------------------------------------------------------
+
+class _Board:
+    """Who is booked on which day."""
+
+    def __init__(self, people: _People) -> None:
+        self.people = people
+        self.persons: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self.services: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self.arenas: dict[date, set[int]] = defaultdict(set)
+
+    def cost(self, arena_id: int, d: date) -> tuple[int, int, int]:
+        """(persons already booked, services that would exceed two, services shared) on day ``d``."""
+        if arena_id in self.arenas[d]:
+            return 99, 99, 99
+        persons = sum(1 for k in self.people.persons[arena_id] if self.persons[d][k])
+        services = self.services[d]
+        over = sum(1 for k in self.people.services[arena_id] if len(services[k]) >= MAX_PER_SERVICE)
+        shared = sum(1 for k in self.people.services[arena_id] if services[k])
+        return persons, over, shared
+
+    def book(self, arena_id: int, d: date) -> None:
+        self.arenas[d].add(arena_id)
+        for k in self.people.persons[arena_id]:
+            self.persons[d][k].append(arena_id)
+        for k in self.people.services[arena_id]:
+            self.services[d][k].append(arena_id)
+
+
+def plan_year(arenas: Sequence[PlanArena], year: int, breaks: Sequence[SchoolBreak] = (),
+              fixed: Mapping[int, Sequence[date]] | None = None) -> Proposal:
+    """Propose the year's dates for every arena with fixed meetings (see the module docstring)."""
+    fixed = fixed or {}
+    prefs = default_preferences(arenas)
+    people = _People(arenas)
+    board = _Board(people)
+    days = open_days(year, breaks)
+    proposal = Proposal(preferences=prefs)
+    names = {a.id: a.name for a in arenas}
+    for arena_id in sorted(fixed):
+        for d in sorted(set(fixed[arena_id])):
+            if d.year == year:
+                board.book(arena_id, d)
+                proposal.dates.append(Proposed(arena_id, d, fixed=True))
+    order = sorted((a for a in arenas if a.id in prefs), key=lambda a: (-load(a.frequency),
+                                                                        -len(people.services[a.id]), a.id))
+    for a in order:
+        mine = {d for d in fixed.get(a.id, ()) if d.year == year}
+        for window in _windows(a, prefs[a.id], days, year):
+            if not window or mine & set(window):
+                continue
+            best = min(window, key=lambda d, a=a: (board.cost(a.id, d)[:2], board.cost(a.id, d)[2],
+                                                   window.index(d)))
+            persons, over, _ = board.cost(a.id, best)
+            if persons or over:
+                proposal.conflicts.append(_explain(a.id, best, board, people, names))
+            board.book(a.id, best)
+            mine.add(best)
+            proposal.dates.append(Proposed(a.id, best))
+    proposal.dates.sort(key=lambda p: (p.date, p.arena_id))
+    return proposal
+
+
+def _explain(arena_id: int, d: date, board: _Board, people: _People, names: Mapping[int, str]) -> PlanConflict:
+    for k in sorted(people.persons[arena_id]):
+        if board.persons[d][k]:
+            other = board.persons[d][k][0]
+            return PlanConflict(arena_id, d, f"Ingen ledig dag i perioden uten at {people.label([k])} også er i "
+                                             f"«{names.get(other, other)}» samme dag.", other)
+    for k in sorted(people.services[arena_id]):
+        if len(board.services[d][k]) >= MAX_PER_SERVICE:
+            return PlanConflict(arena_id, d, f"Ingen ledig dag i perioden uten at {people.label([k])} får mer enn "
+                                             f"{MAX_PER_SERVICE} møter samme dag.", board.services[d][k][0])
+    return PlanConflict(arena_id, d, "Ingen ledig dag i perioden.")
+
+
+def check_plan(arenas: Sequence[PlanArena], dates: Iterable[tuple[int, date]]) -> dict[str, int]:
+    """Counts for the benchmark and tests: person clashes (pairs), days a service has more than two meetings,
+    and the most meetings on one day."""
+    people = _People(arenas)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for arena_id, d in dates:
+        by_day[d].append(arena_id)
+    clashes = over = 0
+    for ids in by_day.values():
+        for i, a in enumerate(ids):
+            clashes += sum(1 for b in ids[i + 1:] if people.shared(a, b)[0])
+        counts: dict[str, int] = defaultdict(int)
+        for a in ids:
+            for k in people.services.get(a, ()):
+                counts[k] += 1
+        over += sum(1 for c in counts.values() if c > MAX_PER_SERVICE)
+    return {"person_conflicts": clashes, "service_overloads": over,
+            "max_per_day": max((len(v) for v in by_day.values()), default=0)}
