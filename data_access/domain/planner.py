@@ -5,7 +5,7 @@ meetings and the same people were booked twice. The planner places all arenas of
 
 - Only open days: Monday–Friday, no public holiday (``holidays.Norway``), no ferie (July, 22.12–02.01), no
   school break of the kommune's skoleruta, inside the arena's start and end date.
-- The frequency is kept: weekly = one meeting in every open week, every 14 days = one in every even ISO week,
+- The frequency is kept: weekly = one meeting in every open week, every 14 days = one in every open even ISO week,
   monthly = one in every month, «N ganger i året» = N spread over the school year's two terms (spring gets the
   extra one), annual with a preferred month or week = in that month or week.
 - A *person* is an arena's leader (as in ``meetings.find_conflicts``): a leader is in at most one meeting a
@@ -287,8 +287,7 @@ def _windows(a: PlanArena, pref: Preference, days: Sequence[date], year: int) ->
             weeks[d.isocalendar().week].append(d)
         if freq.kind == "weekly":
             return [rank(ds) for _, ds in sorted(weeks.items())]
-        return [rank(weeks.get(w, [])) + rank(weeks.get(w + 1, [])) for w in range(2, 54, 2)
-                if weeks.get(w) or weeks.get(w + 1)]
+        return [rank(weeks[w]) for w in range(2, 54, 2) if weeks.get(w)]  # a closed even week is skipped
     if freq.kind == "monthly":
         months: dict[int, list[date]] = defaultdict(list)
         for d in days:
