@@ -352,9 +352,15 @@ class _Board:
 
 
 def plan_year(arenas: Sequence[PlanArena], year: int, breaks: Sequence[SchoolBreak] = (),
-              fixed: Mapping[int, Sequence[date]] | None = None) -> Proposal:
-    """Propose the year's dates for every arena with fixed meetings (see the module docstring)."""
+              fixed: Mapping[int, Sequence[date]] | None = None,
+              avoid: Mapping[int, Iterable[date]] | None = None) -> Proposal:
+    """Propose the year's dates for every arena with fixed meetings (see the module docstring).
+
+    ``fixed``: dates that stay, per arena. ``avoid``: days an arena must not get (e.g. the original day of a
+    meeting the coordinator moved away from).
+    """
     fixed = fixed or {}
+    avoid_days = {k: set(v) for k, v in (avoid or {}).items()}
     prefs = default_preferences(arenas)
     people = _People(arenas)
     board = _Board(people)
@@ -371,6 +377,7 @@ def plan_year(arenas: Sequence[PlanArena], year: int, breaks: Sequence[SchoolBre
     for a in order:
         mine = {d for d in fixed.get(a.id, ()) if d.year == year}
         for window in _windows(a, prefs[a.id], days, year):
+            window = [d for d in window if d not in avoid_days.get(a.id, ())]
             if not window or mine & set(window):
                 continue
             best = min(window, key=lambda d, a=a: (board.cost(a.id, d)[:2], board.cost(a.id, d)[2],

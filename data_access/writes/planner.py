@@ -3,8 +3,9 @@
 This part holds the writes; ``domain/planner.py`` holds the rules and ``reads/planner.py`` the queries.
 
 A proposal is stored as meetings with ``plan_state = "utkast"``: not in the calendar, the .ics or the report
-until accepted. Proposing again replaces the unlocked drafts of the year and plans around the locked ones and
-around every meeting already in the calendar (published, moved, held or added). Accepting sets
+until accepted. Proposing again replaces the untouched drafts of the year and plans around the locked and
+moved ones (the coordinator's choices) and around every meeting already in the calendar (published, moved,
+held or added). Accepting sets
 ``plan_state = "publisert"``; from then on the arena's dates that year come from the stored rows, not from its
 frequency (``domain/meetings.merge_meetings``). Moving a draft is ``writes.meetings.update_meeting``.
 """
@@ -47,17 +48,20 @@ def propose_year(engine: Engine, actor: Actor, plan_id: int, year: int) -> Propo
         ids = [a.id for a in arenas]
         in_year = (Meeting.arena_id.in_(ids), Meeting.planned_date >= date(year, 1, 1),
                    Meeting.planned_date <= date(year, 12, 31))
-        uow.s.execute(delete(Meeting).where(*in_year, Meeting.plan_state == "utkast", Meeting.locked.is_(False)))
+        uow.s.execute(delete(Meeting).where(*in_year, Meeting.plan_state == "utkast", Meeting.locked.is_(False),
+                                            Meeting.date == Meeting.planned_date))
         fixed: dict[int, list[date]] = defaultdict(list)
-        for arena_id, day, state in uow.s.execute(select(Meeting.arena_id, Meeting.date, Meeting.state)
-                                                  .where(*in_year)).all():
+        keys: dict[int, set[date]] = defaultdict(set)  # a meeting's identity; a new draft cannot reuse it
+        for arena_id, planned, day, state in uow.s.execute(
+                select(Meeting.arena_id, Meeting.planned_date, Meeting.date, Meeting.state).where(*in_year)).all():
+            keys[arena_id].add(planned)
             if state != "avlyst":
                 fixed[arena_id].append(day)
         breaks = [Break(b.name, b.start_date, b.end_date) for b in uow.s.scalars(
             select(SchoolBreak).where(SchoolBreak.plan_id == plan_id))]
-        proposal = plan_year(plan_arenas(arenas), year, breaks, fixed)
+        proposal = plan_year(plan_arenas(arenas), year, breaks, fixed, avoid=keys)
         taken = {(a, d) for a, ds in fixed.items() for d in ds}
-        new = [p for p in proposal.dates if not p.fixed and (p.arena_id, p.date) not in taken]
+        new = [p for p in proposal.dates if not p.fixed and p.date not in keys[p.arena_id]]
         for p in new:
             uow.s.add(Meeting(arena_id=p.arena_id, planned_date=p.date, date=p.date, state="planlagt", note="",
                               plan_state="utkast", version=1, updated_by=actor.username, updated_at=uow.now))
