@@ -93,7 +93,8 @@ def year_planner(ctx: PageContext, arenas: pl.DataFrame, calendar: pl.DataFrame,
     st.caption(f"Planleggeren foreslår datoer for {year} for alle arenaer med fast hyppighet: ingen møter på "
                "helligdager, i fellesferien eller i skoleruta, hyppigheten holdes, ingen leder i to arenaer "
                "samme dag og høyst to møter om dagen for samme tjeneste. Forslaget er et utkast: det kommer i "
-               "kalenderen og .ics-filen først når du godtar det. Låste og flyttede datoer beholdes når du foreslår på nytt.")
+               "kalenderen og .ics-filen først når du godtar det. Låste og flyttede datoer beholdes når du "
+               "foreslår på nytt.")
     if st.button("Foreslå møteplan for neste år", key="propose_year", type="primary", icon=":material/event_upcoming:"):
         attempt(lambda: propose_year(ctx.engine, ctx.actor, ctx.plan_id, year), _proposed)
     drafts = ctx.read(draft_frame, ctx.plan_id, year)

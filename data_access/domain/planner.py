@@ -34,7 +34,7 @@ from data_access.domain.frequency import Frequency, is_ferie, norwegian_holidays
 WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
 WEEKDAY_ORDER = (1, 2, 3, 0, 4)  # tie-break: Monday, Thursday and Friday lose most days to public holidays
 WEEK_OF_MONTH_ORDER = (2, 3, 1, 4)
-DEFAULT_TIMES = {"kommune": "09:00", "tjeneste": "12:30", "individ": "14:00"}
+DEFAULT_TIME = "09:00"  # as the .ics export's START; the coordinator sets another per arena
 MAX_PER_SERVICE = 2
 TERMS = (((1, 15), (6, 15)), ((8, 20), (12, 15)))
 
@@ -225,14 +225,11 @@ def default_preferences(arenas: Sequence[PlanArena]) -> dict[int, Preference]:
                          "ukedag ikke faller i samme uke."
     out = {}
     for a in order:
-        time = a.time or DEFAULT_TIMES.get(a.level, "09:00")
+        time = a.time or DEFAULT_TIME
         if not a.time:
-            why[a.id] += f" Kl. {time} er standard for {_LEVEL_WORD.get(a.level, 'arenaen')} (endre i arenaskjemaet)."
+            why[a.id] += f" Kl. {time} er standard (velg et annet klokkeslett i arenaskjemaet)."
         out[a.id] = Preference(weekday[a.id], weeks.get(a.id), time, a.weekday is not None, why[a.id])
     return out
-
-
-_LEVEL_WORD = {"kommune": "kommunenivå", "tjeneste": "tjenestenivå", "individ": "individnivå"}
 
 
 def _why_weekday(a: PlanArena, best: int, weekday: Mapping[int, int], people: _People,

@@ -65,7 +65,7 @@ def test_no_holiday_no_ferie_no_school_break_and_the_frequency_is_kept(make):
     proposal = plan_year(arenas, YEAR, BREAKS)
     by_arena = proposal.by_arena()
     holidays = norwegian_holidays(YEAR)
-    for arena_id, d in _dates(proposal):
+    for _, d in _dates(proposal):
         assert d.weekday() < 5 and d not in holidays and not is_ferie(d), d
         assert not any(b.start <= d <= b.end for b in BREAKS), d
     for a in arenas:
