@@ -79,14 +79,14 @@ def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
     return norsk((spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560))
 
 
-WRAP = 18  # characters per line in a day cell (about 110 px at 11 px type)
+WRAP = 17  # characters per line in a day cell (with «K: » at most ~135 px at 10 px type)
 
 
 def wrap_name(text: str, width: int = WRAP) -> list[str]:
     """The whole name over as many lines as it needs, broken between words (a long word is split)."""
     lines: list[str] = []
     for word in text.split():
-        while len(word) > width:
+        while len(word) > width + 2:  # only a very long word is split
             lines.append(word[:width - 1] + "-")
             word = word[width - 1:]
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -114,8 +114,9 @@ def month_data(meetings: pl.DataFrame, year: int, month: int, per_day: int = 4) 
                 break
             prefix = "✕ " if m["state"] == "avlyst" else ("✓ " if m["state"] == "avholdt" else "")
             level = ARENA_LEVELS[m["level"]]
-            for j, part in enumerate(wrap_name(f"{prefix}{level[0]}: {m['arena']}")):
-                text.append({"text": part if j == 0 else f"  {part}", "Nivå": level, "bold": False,
+            for j, part in enumerate(wrap_name(m["arena"])):
+                text.append({"text": f"{prefix}{level[0]}: {part}" if j == 0 else f"  {part}", "Nivå": level,
+                             "bold": False,
                              "Møtearena": m["arena"], "Dato": fmt.day(d)})
         days.append((d, d.weekday(), (day + first_weekday - 1) // 7, text))
     heights: dict[int, int] = {}
@@ -144,10 +145,10 @@ def month_grid(meetings: pl.DataFrame, year: int, month: int) -> alt.LayerChart:
         tooltip=alt.Tooltip("tip:N", title="Helligdag"))
     day_numbers = alt.Chart(lines.filter(pl.col("bold"))).mark_text(align="left", fontWeight="bold").encode(
         x=x, y=y, text="text:N")
-    meeting_lines = alt.Chart(lines.filter(~pl.col("bold"))).mark_text(align="left", fontSize=11).encode(
+    meeting_lines = alt.Chart(lines.filter(~pl.col("bold"))).mark_text(align="left", fontSize=10).encode(
         x=x, y=y, text="text:N", tooltip=[alt.Tooltip("Dato:N"), alt.Tooltip("Møtearena:N")],
         color=alt.Color("Nivå:N", title="Nivå", legend=alt.Legend(values=list(LEVEL_COLORS)),
                         scale=alt.Scale(domain=[*LEVEL_COLORS, ""], range=[*LEVEL_COLORS.values(), "#555555"])))
     # svg: the names are real text in the page (screen readers, search, the browser tests), not canvas pixels
     return norsk((rects + day_numbers + meeting_lines).properties(
-        height=total * 17, usermeta={"embedOptions": {"renderer": "svg"}}))
+        height=total * 15, usermeta={"embedOptions": {"renderer": "svg"}}))

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.calendar_charts import month_grid
-from dashboard.calendar_data import calendar_data, wheel_spec
+from dashboard.calendar_data import ARENA_WIDTHS, calendar_data, wheel_spec
 from dashboard.calendar_forms import arena_form, extra_meeting_form, meeting_form
 from dashboard.calendar_planner import preference_table, preferences, skoleruta_section, year_planner
 from dashboard.context import page_context
@@ -109,8 +109,8 @@ with arena_tab:
             pl.col("participants").list.join(", ").alias("Deltakere"),
             pl.when(pl.col("is_new")).then(pl.lit("Ny")).otherwise(pl.lit("")).alias("Ny arena"),
             pl.col("purpose").alias("Agenda/målsetting")), caption=f"Møtearenaer på {label.lower()}",
-            column_config={"Møtearena": st.column_config.TextColumn(width="medium", pinned=True),
-                           "Hyppighet": st.column_config.TextColumn(width="medium"),
+            column_config={"Møtearena": st.column_config.TextColumn(width=ARENA_WIDTHS["Møtearena"], pinned=True),
+                           "Hyppighet": st.column_config.TextColumn(width=ARENA_WIDTHS["Hyppighet"]),
                            f"Møter {year}": st.column_config.NumberColumn(width="small"),
                            "Agenda/målsetting": st.column_config.TextColumn(width="large")})
     as_needed = dated.filter(pl.col("n") == 0)
