@@ -16,7 +16,6 @@ from data_access.domain.meetings import find_conflicts, merge_meetings
 from data_access.reads.arenas import arenas_frame
 from data_access.reads.meetings import stored_meetings
 
-
 # Arenaer tab: the coordinator checks Hyppighet against the name, so both come first with fixed widths (px) and
 # stay in view without scrolling sideways from a 500 px wide grid; the long agenda text comes last.
 ARENA_WIDTHS = {"Møtearena": 260, "Hyppighet": 220}

@@ -136,7 +136,14 @@ if can_plan:
     st.header("Planlegging")
     tab_names = ["Møteplan for neste år", "Flytt, avlys eller marker møte", "Registrer ekstra møte",
                  "Rediger møtearenaer"]
-    m0, m1, m2, m3 = st.tabs(tab_names, default=tab_names[3] if "arena" in st.query_params else None)
+    # A conflict link (?arena=…) opens the arena form: a new key makes the tabs take their default again; the
+    # key is kept in the session so the next rerun (e.g. saving the form) stays on that tab.
+    asked = st.query_params.get("arena")
+    if asked and asked != st.session_state.get("_arena_asked"):
+        st.session_state["_arena_asked"] = asked
+        st.session_state["_arena_link"] = st.session_state.get("_arena_link", 0) + 1
+    link = st.session_state.get("_arena_link", 0)
+    m0, m1, m2, m3 = st.tabs(tab_names, default=tab_names[3] if link else None, key=f"planning_tabs_{link}")
     prefs = preferences(all_arenas)
     with m0:
         next_year = today.year + 1
