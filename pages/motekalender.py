@@ -13,7 +13,16 @@ from dashboard.context import page_context
 from dashboard.navigation import PAGES
 from dashboard.state import bound
 from dashboard.tables import grid
-from dashboard.ui import chart, date_column, download, excel_download, filter_multiselect, plain, plan_header
+from dashboard.ui import (
+    chart,
+    date_column,
+    download,
+    excel_download,
+    filter_multiselect,
+    per_version,
+    plain,
+    plan_header,
+)
 from data_access.domain.arenas import filter_arenas
 from data_access.domain.meetings import STATES, default_year, progress
 from data_access.domain.permissions import Permission
@@ -144,7 +153,7 @@ if can_plan:
         st.session_state["_arena_link"] = st.session_state.get("_arena_link", 0) + 1
     link = st.session_state.get("_arena_link", 0)
     m0, m1, m2, m3 = st.tabs(tab_names, default=tab_names[3] if link else None, key=f"planning_tabs_{link}")
-    prefs = preferences(all_arenas)
+    prefs = per_version(lambda: preferences(all_arenas), "planner_preferences", ctx.plan_id)
     with m0:
         next_year = today.year + 1
         planned = all_meetings if year == next_year else calendar_data(ctx, next_year)[1]
