@@ -41,7 +41,8 @@ def add_arenas(url: str, n: int) -> None:
     with session_scope(get_engine(url)) as s:
         plan_id = s.scalar(select(Plan.id).where(Plan.key == "stange-2023-2026"))
         s.execute(insert(Arena), [
-            {"plan_id": plan_id, "name": f"Syntetisk arena {i}", "level": levels[i % 3], "purpose": "",
+            {"plan_id": plan_id, "name": f"Syntetisk arena {i}", "name_key": f"syntetisk arena {i}",
+             "level": levels[i % 3], "purpose": "",
              "leader": f"Leder {i % 40}", "participants": [f"Tjeneste {i % 25}", f"Tjeneste {(i * 7) % 25}"],
              "frequency_text": f.label(), "frequency": f.to_dict(), "is_new": False, "sort_order": 100 + i,
              "version": 1}
