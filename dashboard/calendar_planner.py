@@ -79,6 +79,9 @@ def skoleruta_section(ctx: PageContext) -> None:
 
 
 def _proposed(result: ProposalResult) -> str:
+    if not result.drafts:
+        return (f"Ingenting nytt å foreslå: alle arenaer med fast hyppighet har alt sine datoer ({result.kept} står "
+                "fast). Flytt enkeltmøter under «Flytt, avlys eller marker møte».")
     text = f"Forslaget har {result.drafts} datoer"
     text += f" rundt {result.kept} som allerede står fast." if result.kept else "."
     if result.conflicts:

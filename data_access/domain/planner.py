@@ -388,8 +388,10 @@ def plan_year(arenas: Sequence[PlanArena], year: int, breaks: Sequence[SchoolBre
     for a in order:
         mine = {d for d in fixed.get(a.id, ()) if d.year == year}
         for window in _windows(a, prefs[a.id], days, year):
+            if mine & set(window):  # a fixed date already holds this period
+                continue
             window = [d for d in window if d not in avoid_days.get(a.id, ())]
-            if not window or mine & set(window):
+            if not window:
                 continue
             best = min(window, key=lambda d, a=a: (board.cost(a.id, d)[:2], board.cost(a.id, d)[2],
                                                    window.index(d)))

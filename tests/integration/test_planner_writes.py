@@ -41,6 +41,8 @@ def test_the_demo_calendar_for_next_year_has_no_shared_person(demo_engine):
     people = [plan_arena(type("R", (), r)(), None) for r in arenas.iter_rows(named=True)]
     counts = check_plan(people, meetings.select("arena_id", "date").iter_rows())
     assert counts["person_conflicts"] == 0 and counts["service_overloads"] == 0
+    again = propose_year(demo_engine, SLT, plan_id, year)
+    assert again.drafts == 0 and again.kept == meetings.height, "a published year needs no new dates"
     breaks = school_breaks_frame(demo_engine, plan_id)
     assert breaks.height and breaks["is_example"].all() and breaks["name"].str.contains("eksempel").all()
 
