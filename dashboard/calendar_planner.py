@@ -35,6 +35,8 @@ class _Row:
 
 
 def preference_table(arenas: pl.DataFrame, prefs: dict[int, Preference]) -> None:
+    st.markdown("**Ønsket ukedag, uke og tid per møtearena** – planleggeren følger disse; endre dem under "
+                "«Rediger møtearenaer».")
     rows = [{"Møtearena": r["name"], "Hyppighet": r["frequency_text"] or "Ikke oppgitt",
              "Ukedag": WEEKDAY_NAMES[p.weekday], "Uke i måneden": f"{p.week_of_month}." if p.week_of_month else "",
              "Klokkeslett": p.time, "Valgt av": "Koordinator" if p.chosen else "Planleggeren", "Hvorfor": p.why}

@@ -94,3 +94,22 @@ def test_a_conflict_link_opens_the_arena_form(page, app_url):
     field = page.get_by_label("Navn", exact=True).last
     field.wait_for()
     assert field.input_value() == name
+
+
+def test_the_planner_proposes_and_publishes_a_year_without_conflicts(page, app):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(app.db_url)
+    with engine.begin() as c:  # next year as today's code plans it: every arena on the default Tuesday
+        c.execute(text("DELETE FROM meetings WHERE plan_state = 'publisert'"))
+    engine.dispose()
+    _open(page, app.url, f"aar={NEXT_YEAR}")
+    page.get_by_text("mulige kollisjoner").first.wait_for()
+    page.get_by_role("tab", name="Møteplan for neste år").click()
+    page.get_by_role("button", name="Foreslå møteplan for neste år").click()
+    page.get_by_text(re.compile(r"Forslag for \d{4}: \d+ datoer, 0 kollisjoner med samme person")).wait_for()
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile(r"Godta og publiser alle \d+ datoer")).click()
+    page.get_by_text(re.compile(r"\d+ datoer er publisert i kalenderen")).first.wait_for()
+    wait_idle(page)
+    assert page.get_by_text("mulige kollisjoner").count() == 0
