@@ -25,13 +25,8 @@ from data_access.writes.planner import ProposalResult, propose_year, publish, re
 
 def preferences(arenas: pl.DataFrame) -> dict[int, Preference]:
     """The planner's weekday, week and time for each arena with fixed meetings (chosen or default, and why)."""
-    rows = [plan_arena(_Row(r), arena_frequency(r["frequency"])) for r in arenas.iter_rows(named=True)]
+    rows = [plan_arena(r, arena_frequency(r["frequency"])) for r in arenas.iter_rows(named=True)]
     return default_preferences(rows)
-
-
-class _Row:
-    def __init__(self, row: dict) -> None:
-        self.__dict__.update(row)
 
 
 def preference_table(arenas: pl.DataFrame, prefs: dict[int, Preference]) -> None:

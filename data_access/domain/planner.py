@@ -120,8 +120,8 @@ def example_breaks(year: int) -> list[SchoolBreak]:
 
 
 def plan_arena(row: object, frequency: Frequency | None) -> PlanArena:
-    """A PlanArena from anything with an arena's attributes (the ORM row, a frame row as a namespace)."""
-    get = row.__getattribute__
+    """A PlanArena from an arena as the ORM row or as a frame row (a dict)."""
+    get = row.get if isinstance(row, Mapping) else row.__getattribute__
     return PlanArena(get("id"), get("name"), frequency, get("leader") or "", tuple(get("participants") or ()),
                      get("level"), get("pref_weekday"), get("pref_week_of_month"), get("pref_time"),
                      get("start_date"), get("end_date"))
