@@ -79,38 +79,64 @@ def year_wheel(meetings: pl.DataFrame, year: int) -> alt.LayerChart:
     return norsk((spoke_layer + ring_layer + text_layer + points).properties(width=560, height=560))
 
 
+WRAP = 17  # characters per line in a day cell (with «K: » at most ~135 px at 10 px type)
+
+
+def wrap_name(text: str, width: int = WRAP) -> list[str]:
+    """The whole name over as many lines as it needs, broken between words (a long word is split)."""
+    lines: list[str] = []
+    for word in text.split():
+        while len(word) > width + 2:  # only a very long word is split
+            lines.append(word[:width - 1] + "-")
+            word = word[width - 1:]
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def month_data(meetings: pl.DataFrame, year: int, month: int, per_day: int = 4) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Cells (one per day) and text lines (day number and up to ``per_day`` meetings) for the month grid."""
+    """Cells (one per day) and text lines (day number, then up to ``per_day`` meetings, each with its whole name
+    wrapped over several lines) for the month grid. A week is as tall as its fullest day; y counts lines."""
     holidays = norwegian_holidays(year)
-    cells, lines = [], []
     first_weekday, ndays = calendar.monthrange(year, month)
     in_month = meetings.filter((pl.col("date").dt.month() == month) & (pl.col("date").dt.year() == year))
+    days: list[tuple[date, int, int, list[dict]]] = []
     for day in range(1, ndays + 1):
         d = date(year, month, day)
-        col, week = d.weekday(), (day + first_weekday - 1) // 7
-        free = d.weekday() >= 5 or d in holidays
-        cells.append({"x": col, "x2": col + 1, "y": week * (per_day + 1), "y2": (week + 1) * (per_day + 1),
-                      "fill": "#f5f5f5" if free else "white", "tip": holidays.get(d, "")})
-        lines.append({"x": col + 0.05, "y": week * (per_day + 1) + 0.6, "text": str(day), "Nivå": "",
-                      "bold": True})
         todays = in_month.filter(pl.col("date") == d).sort("level", "arena")
+        text: list[dict] = [{"text": str(day), "Nivå": "", "bold": True, "Møtearena": "", "Dato": fmt.day(d)}]
         for i, m in enumerate(todays.iter_rows(named=True)):
             if i == per_day - 1 and todays.height > per_day:
-                lines.append({"x": col + 0.05, "y": week * (per_day + 1) + i + 1.6,
-                              "text": f"+{todays.height - i} til", "Nivå": "", "bold": False})
+                text.append({"text": f"+{todays.height - i} til (se «Liste»)", "Nivå": "", "bold": False,
+                             "Møtearena": ", ".join(todays["arena"][i:].to_list()), "Dato": fmt.day(d)})
                 break
             prefix = "✕ " if m["state"] == "avlyst" else ("✓ " if m["state"] == "avholdt" else "")
-            name = m["arena"] if len(m["arena"]) <= 20 else m["arena"][:19] + "…"
-            lines.append({"x": col + 0.05, "y": week * (per_day + 1) + i + 1.6,
-                          "text": f"{prefix}{ARENA_LEVELS[m['level']][0]}: {name}",
-                          "Nivå": ARENA_LEVELS[m["level"]], "bold": False})
+            level = ARENA_LEVELS[m["level"]]
+            for j, part in enumerate(wrap_name(m["arena"])):
+                text.append({"text": f"{prefix}{level[0]}: {part}" if j == 0 else f"  {part}", "Nivå": level,
+                             "bold": False,
+                             "Møtearena": m["arena"], "Dato": fmt.day(d)})
+        days.append((d, d.weekday(), (day + first_weekday - 1) // 7, text))
+    heights: dict[int, int] = {}
+    for _, _, week, text in days:
+        heights[week] = max(heights.get(week, per_day + 1), len(text) + 1)
+    tops = {w: sum(heights[v] for v in range(w)) for w in heights}
+    cells, lines = [], []
+    for d, col, week, text in days:
+        free = d.weekday() >= 5 or d in holidays
+        cells.append({"x": col, "x2": col + 1, "y": tops[week], "y2": tops[week] + heights[week],
+                      "fill": "#f5f5f5" if free else "white", "tip": holidays.get(d, "")})
+        for i, line in enumerate(text):
+            lines.append({"x": col + 0.05, "y": tops[week] + i + 0.6 + (0.4 if i else 0), **line})
     return pl.DataFrame(cells), pl.DataFrame(lines)
 
 
 def month_grid(meetings: pl.DataFrame, year: int, month: int) -> alt.LayerChart:
     cells, lines = month_data(meetings, year, month)
-    weeks = int(cells["y2"].max() / 5)
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[weeks * 5, 0]))
+    total = int(cells["y2"].max())
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[total, 0]))
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, 7]),
               axis=alt.Axis(values=[i + 0.5 for i in range(7)], labelExpr=f"{WEEKDAYS}[floor(datum.value)]",
                             title=None, orient="top", grid=False, ticks=False, domain=False))
@@ -119,8 +145,10 @@ def month_grid(meetings: pl.DataFrame, year: int, month: int) -> alt.LayerChart:
         tooltip=alt.Tooltip("tip:N", title="Helligdag"))
     day_numbers = alt.Chart(lines.filter(pl.col("bold"))).mark_text(align="left", fontWeight="bold").encode(
         x=x, y=y, text="text:N")
-    meeting_lines = alt.Chart(lines.filter(~pl.col("bold"))).mark_text(align="left", fontSize=11).encode(
-        x=x, y=y, text="text:N",
+    meeting_lines = alt.Chart(lines.filter(~pl.col("bold"))).mark_text(align="left", fontSize=10).encode(
+        x=x, y=y, text="text:N", tooltip=[alt.Tooltip("Dato:N"), alt.Tooltip("Møtearena:N")],
         color=alt.Color("Nivå:N", title="Nivå", legend=alt.Legend(values=list(LEVEL_COLORS)),
                         scale=alt.Scale(domain=[*LEVEL_COLORS, ""], range=[*LEVEL_COLORS.values(), "#555555"])))
-    return norsk((rects + day_numbers + meeting_lines).properties(height=weeks * 110))
+    # svg: the names are real text in the page (screen readers, search, the browser tests), not canvas pixels
+    return norsk((rects + day_numbers + meeting_lines).properties(
+        height=total * 15, usermeta={"embedOptions": {"renderer": "svg"}}))

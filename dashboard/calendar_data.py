@@ -16,6 +16,10 @@ from data_access.domain.meetings import find_conflicts, merge_meetings
 from data_access.reads.arenas import arenas_frame
 from data_access.reads.meetings import stored_meetings
 
+# Arenaer tab: the coordinator checks Hyppighet against the name, so both come first with fixed widths (px) and
+# stay in view without scrolling sideways from a 500 px wide grid; the long agenda text comes last.
+ARENA_WIDTHS = {"Møtearena": 260, "Hyppighet": 220}
+
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _calendar(url: str, plan_id: int, year: int, token: tuple) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

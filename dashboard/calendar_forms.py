@@ -9,9 +9,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.state import bound
 from dashboard.ui import attempt, conflict_panel, snapshot
 from data_access.domain.fields import ARENA, MEETING
 from data_access.domain.meetings import STATES, MeetingUpdate, next_meeting_index
+from data_access.domain.planner import WEEKDAY_NAMES, Preference
 from data_access.domain.validation import format_date
 from data_access.domain.vocabulary import ARENA_LEVELS
 from data_access.writes.arenas import create_arena, set_retired, update_arena
@@ -71,10 +73,13 @@ def extra_meeting_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
             attempt(lambda: add_meeting(ctx.engine, ctx.actor, arena_id, day, note), "Møtet er registrert.")
 
 
-def arena_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
-    """Edit an existing arena, or add a new one when «Ny møtearena» is chosen."""
+def arena_form(ctx: PageContext, arenas: pl.DataFrame, prefs: dict[int, Preference] | None = None) -> None:
+    """Edit an existing arena, or add a new one when «Ny møtearena» is chosen. ``?arena=<id>`` opens one (the
+    calendar's conflict links point here)."""
     options = {0: "Ny møtearena", **dict(zip(arenas["id"].to_list(), arenas["name"].to_list(), strict=True))}
-    chosen = st.selectbox("Møtearena", list(options), format_func=options.get, key="arena_pick")
+    st.subheader("Rediger møtearena", anchor="rediger-motearena")
+    chosen = bound(st.selectbox, "Møtearena", key="arena_pick", param="arena", options=list(options), default=0,
+                   kind=int, format_func=options.get)
     key = f"arena_{chosen}"
     row = snapshot(key, arenas.filter(pl.col("id") == chosen).row(0, named=True)) if chosen else {}
     levels = list(ARENA_LEVELS)
@@ -94,12 +99,27 @@ def arena_form(ctx: PageContext, arenas: pl.DataFrame) -> None:
         start = d1.date_input("Startdato", value=row.get("start_date"), format="DD.MM.YYYY")
         end = d2.date_input("Sluttdato", value=row.get("end_date"), format="DD.MM.YYYY")
         is_new = d3.checkbox("Ny arena", value=bool(row.get("is_new")))
+        suggested = (prefs or {}).get(chosen)
+        if suggested and not suggested.chosen:
+            st.caption(f"Møteplanleggeren bruker nå: {WEEKDAY_NAMES[suggested.weekday]}"
+                       + (f", {suggested.week_of_month}. uke i måneden" if suggested.week_of_month else "")
+                       + f", kl. {suggested.time}. {suggested.why}")
+        p1, p2, p3 = st.columns(3)
+        weekdays = [None, 0, 1, 2, 3, 4]
+        weekday = p1.selectbox("Foretrukket ukedag", weekdays, index=weekdays.index(row.get("pref_weekday")),
+                               format_func=lambda d: "La planleggeren velge" if d is None else WEEKDAY_NAMES[d])
+        weeks = [None, 1, 2, 3, 4]
+        week = p2.selectbox("Uke i måneden", weeks, index=weeks.index(row.get("pref_week_of_month")),
+                            format_func=lambda w: "La planleggeren velge" if w is None else f"{w}. uke",
+                            help="For månedlige møter og møter noen ganger i året.")
+        time = p3.text_input("Klokkeslett", value=row.get("pref_time") or "", placeholder="09:00", max_chars=5)
         b1, b2 = st.columns(2)
         save = b1.form_submit_button("Lagre møtearena" if chosen else "Legg til møtearena", type="primary")
         retire = b2.form_submit_button("Avvikle" if not row.get("retired") else "Gjenopprett") if chosen else False
     fields = {"name": name, "level": level, "purpose": purpose, "leader": leader,
               "participants": [p for p in participants.split(",") if p.strip()], "frequency_text": frequency,
-              "is_new": is_new, "start_date": start, "end_date": end}
+              "is_new": is_new, "start_date": start, "end_date": end, "pref_weekday": weekday,
+              "pref_week_of_month": week, "pref_time": time}
     if save and chosen:
         attempt(lambda: update_arena(ctx.engine, ctx.actor, chosen, row["version"], fields), "Møtearenaen er lagret.",
                 conflicts=key)

@@ -28,6 +28,8 @@ FIELD_LABELS = {
     "target_year": "Målår", "retired": "Avviklet", "text": "Oppfølgingspunkt", "closed": "Lukket",
     "contact": "Kontaktperson", "is_group_arena": "Implementeringsgruppas arena",
     "factors": "Faktorer i dekningskartet", "kind": "Type",
+    "plan_state": "Møteplan", "locked": "Låst dato", "year_plan": "Forslag til møteplan", "skoleruta": "Skoleruta",
+    "pref_weekday": "Foretrukket ukedag", "pref_week_of_month": "Uke i måneden", "pref_time": "Klokkeslett",
 }
 ACTION_LABELS = {"create": "Opprettet", "update": "Endret", "archive": "Arkivert", "restore": "Gjenopprettet",
                  "undo": "Angret", "delete": "Slettet", "import": "Importert"}

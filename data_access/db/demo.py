@@ -24,8 +24,10 @@ from data_access.db.models import (
     IndicatorSource,
     IndicatorValue,
     Level,
+    Meeting,
     Plan,
     ProtectiveFactor,
+    SchoolBreak,
     Service,
     ServiceArea,
     Status,
@@ -33,9 +35,11 @@ from data_access.db.models import (
     User,
 )
 from data_access.db.uow import UnitOfWork
+from data_access.domain.arenas import arena_frequency
 from data_access.domain.errors import ValidationError
 from data_access.domain.periods import parse_period
 from data_access.domain.permissions import Actor
+from data_access.domain.planner import example_breaks, plan_arena, plan_year
 from data_access.domain.users import hash_password
 from data_access.domain.vocabulary import LEVELS, STATUSES
 
@@ -137,6 +141,23 @@ def _demo_evaluation_date(index: int, today: date) -> date:
     return d
 
 
+def _plan_next_year(s: Session, plan_id: int, year: int) -> None:
+    """An EXAMPLE skoleruta and next year's meetings as the year planner proposes them, published.
+
+    So the demo's next-year calendar shows what «Foreslå møteplan» gives (no person in two arenas a day);
+    the skoleruta is labelled example data in its names and ``is_example``.
+    """
+    breaks = example_breaks(year)
+    for b in breaks:
+        s.add(SchoolBreak(plan_id=plan_id, name=b.name, start_date=b.start, end_date=b.end, is_example=True,
+                          updated_by="demo"))
+    arenas = list(s.scalars(select(Arena).where(Arena.plan_id == plan_id)))
+    proposal = plan_year([plan_arena(a, arena_frequency(a.frequency)) for a in arenas], year, breaks)
+    for p in proposal.dates:
+        s.add(Meeting(arena_id=p.arena_id, planned_date=p.date, date=p.date, state="planlagt", note="",
+                      plan_state="publisert", version=1, updated_by="demo"))
+
+
 def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
     p = data["plan"]
     plan = Plan(key=p["key"], name=p["name"], kommune=p["kommune"], start_year=p.get("start_year"),
@@ -183,6 +204,7 @@ def _load_plan(s: Session, data: dict, order: int, today: date) -> None:
                     frequency_text=a.get("frequency_text", ""), frequency=dict(a.get("frequency") or {}),
                     is_new=bool(a.get("is_new")), sort_order=i, version=1))
     s.flush()
+    _plan_next_year(s, plan.id, today.year + 1)
     for i, ind in enumerate(data.get("indicators", [])):
         indicator = Indicator(plan_id=plan.id, key=ind["key"], name=ind["name"],
                               description=ind.get("description", ""), unit=ind["unit"], better=ind["better"],

@@ -207,6 +207,10 @@ class Arena(UniqueName, Base):
     updated_by: Mapped[str | None] = mapped_column(String(60))
     # The implementation group's own arena: Møtemodus takes the group's planned meetings from it.
     is_group_arena: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The year planner's preferences (None: spread by default, see domain/planner.py)
+    pref_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday … 4 = Friday
+    pref_week_of_month: Mapped[int | None] = mapped_column(Integer)  # 1–4
+    pref_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"
 
 
 class Meeting(Base):
@@ -221,6 +225,24 @@ class Meeting(Base):
     state: Mapped[str] = mapped_column(String(20), default="planlagt")  # planlagt | avholdt | avlyst
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    # The year planner: "" an ordinary meeting, "utkast" proposed (not in the calendar), "publisert" accepted
+    # (the arena's dates that year come from the plan, not from its frequency); locked drafts survive re-planning.
+    plan_state: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SchoolBreak(Base):
+    """One school holiday period of the kommune's skoleruta (imported per plan); no meetings are planned in it."""
+
+    __tablename__ = "school_breaks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by: Mapped[str | None] = mapped_column(String(60))
 

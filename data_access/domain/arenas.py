@@ -6,6 +6,7 @@ This part holds the rules (pure); the module docstring of ``data_access/writes/a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,9 @@ ARENA_SCHEMA = {
     "leader": pl.String, "participants": pl.List(pl.String), "frequency_text": pl.String,
     "frequency": pl.String, "is_new": pl.Boolean, "start_date": pl.Date, "end_date": pl.Date,
     "retired": pl.Boolean, "version": pl.Int64,
+    # the year planner's preferences, and the years whose dates come from a published plan (planner.py)
+    "pref_weekday": pl.Int64, "pref_week_of_month": pl.Int64, "pref_time": pl.String,
+    "planned_years": pl.List(pl.Int64),
 }
 
 
@@ -59,9 +63,33 @@ def _frequency(value: Any) -> str:
     return text
 
 
+def _choice(low: int, high: int, what: str) -> Any:
+    def parse(value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(f"{what} må være {low}–{high} eller tom (planleggeren velger).")
+        return value
+    return parse
+
+
+def _time(value: Any) -> str | None:
+    text = "" if value is None else str(value).strip().replace(".", ":")
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not m or not (7 <= int(m.group(1)) <= 17 and int(m.group(2)) < 60):
+        raise ValidationError(f"Klokkeslett «{text}»: skriv tt:mm i arbeidstiden, f.eks. 09:00.")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+PREFERENCE_PARSERS = {"pref_weekday": _choice(0, 4, "Foretrukket ukedag"),
+                      "pref_week_of_month": _choice(1, 4, "Uke i måneden"), "pref_time": _time}
+
+
 def normalize_arena(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Validate and clean arena fields; the frequency text must be one we understand (or empty)."""
-    out = ARENA.clean_or_raise(fields, parsers={"frequency_text": _frequency})
+    out = ARENA.clean_or_raise(fields, parsers={"frequency_text": _frequency, **PREFERENCE_PARSERS})
     if "frequency_text" in out:
         out["frequency"] = parse_frequency(out["frequency_text"]).to_dict() if out["frequency_text"] else {}
     start, end = out.get("start_date"), out.get("end_date")

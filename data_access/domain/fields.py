@@ -163,6 +163,9 @@ ARENA = Spec("arena", {
     "is_new": Field("Ny arena", "bool"),
     "start_date": Field("Startdato", "date"),
     "end_date": Field("Sluttdato", "date"),
+    "pref_weekday": Field("Foretrukket ukedag", "number"),
+    "pref_week_of_month": Field("Uke i måneden", "number"),
+    "pref_time": Field("Klokkeslett", max_length=5),
 })
 
 MEETING = Spec("meeting", {

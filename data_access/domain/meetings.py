@@ -20,11 +20,16 @@ MEETING_SCHEMA = {"meeting_id": pl.Int64, "arena_id": pl.Int64, "planned_date": 
 
 
 def merge_meetings(arenas: pl.DataFrame, stored: pl.DataFrame, year: int) -> pl.DataFrame:
-    """All meetings of the year: planned dates from each frequency, overridden by stored rows (pure)."""
+    """All meetings of the year: planned dates from each frequency, overridden by stored rows (pure).
+
+    An arena with a published year plan (``planned_years``) takes that year's dates from the stored rows only.
+    """
     rows: list[tuple] = []
-    for arena_id, raw, start, end in arenas.select("id", "frequency", "start_date", "end_date").iter_rows():
+    planned_years = arenas["planned_years"] if "planned_years" in arenas.columns else pl.Series([None] * arenas.height)
+    for (arena_id, raw, start, end), years in zip(
+            arenas.select("id", "frequency", "start_date", "end_date").iter_rows(), planned_years, strict=True):
         freq = arena_frequency(raw)
-        if freq is None:
+        if freq is None or (years is not None and year in years.to_list()):
             continue
         rows += [(None, arena_id, d, d, "planlagt", "", 0) for d in expand(freq, year, start=start, end=end)]
     planned = to_frame(rows, MEETING_SCHEMA)
@@ -47,21 +52,33 @@ def find_conflicts(meetings: pl.DataFrame, leaders: list[str] | None = None) -> 
     the leader of one listed among the participants of the other, or a leader role (e.g. SLT-koordinator) among
     the participants of both. A shared participating *service* (Skole, Barnehage) is not a collision: a
     service sends different people. ``leaders``: every arena's leader (also of arenas without meetings this
-    year); defaults to the leaders in ``meetings``. Vectorised as a self-join on (date, person).
+    year); defaults to the leaders in ``meetings``. Vectorised as a self-join on (date, person). ``shared``
+    names the people as the leaders are written (without a parenthesis), not as the comparison keys.
     """
     people = pl.DataFrame({"who": meetings["leader"] if leaders is None else leaders}, schema={"who": pl.String})
-    leaders = people.select(_person(pl.col("who"))).unique()
+    names = (people.select(_person(pl.col("who")).alias("key"), _shown(pl.col("who")).alias("name"))
+             .filter(pl.col("key") != "").unique("key", keep="first", maintain_order=True))
+    leaders = names.select(pl.col("key").alias("who"))
     active = meetings.filter(pl.col("state") != "avlyst")
     led = active.select("date", "arena_id", "arena", _person(pl.col("leader")).alias("who"))
     joining = (active.select("date", "arena_id", "arena", pl.col("participants").fill_null([]).alias("who"))
                .explode("who").with_columns(_person(pl.col("who")))
                .join(leaders, on="who", how="semi"))
     keys = pl.concat([led, joining]).filter(pl.col("who").is_not_null() & (pl.col("who") != "")).unique()
-    pairs = (keys.join(keys, on=["date", "who"], suffix="_b").filter(pl.col("arena_id") < pl.col("arena_id_b"))
-             .group_by("date", "arena", "arena_b")
-             .agg(pl.col("who").unique().sort().str.join(", ").alias("shared")))
-    return (pairs.select("date", pl.col("arena").alias("arena_a"), pl.col("arena_b"), "shared")
+    keys = keys.join(names, left_on="who", right_on="key", how="left").with_columns(
+        pl.col("name").fill_null(pl.col("who")))
+    pairs = (keys.join(keys.drop("name"), on=["date", "who"], suffix="_b")
+             .filter(pl.col("arena_id") < pl.col("arena_id_b"))
+             .group_by("date", "arena_id", "arena", "arena_id_b", "arena_b")
+             .agg(pl.col("name").unique().sort().str.join(", ").alias("shared")))
+    return (pairs.select("date", pl.col("arena").alias("arena_a"), pl.col("arena_b"), "shared",
+                         pl.col("arena_id").alias("arena_id_a"), "arena_id_b")
             .sort("date", "arena_a", "arena_b"))
+
+
+def _shown(col: pl.Expr) -> pl.Expr:
+    """A role as written, without the parenthesis: «Ordfører (SLT-koordinator kaller inn)» → «Ordfører»."""
+    return col.str.replace_all(r"\([^)]*\)", "").str.strip_chars()
 
 
 def default_year(today: date) -> int:

@@ -88,6 +88,8 @@ class ArenaCalendar:
     participants: Sequence[str]
     frequency: Frequency | None
     meetings: Sequence[CalendarMeeting] = field(default_factory=tuple)
+    start_time: time | None = None  # the arena's preferred time (planner); None: START
+    planned_years: Sequence[int] = ()  # years whose dates come from a published year plan: one event per meeting
 
 
 def series_uid(arena_id: int, year: int) -> str:
@@ -163,16 +165,18 @@ def arena_description(arena: ArenaCalendar) -> str:
         lines.append("Deltakere: " + ", ".join(arena.participants))
     if arena.purpose:
         lines.append(f"Agenda/målsetting: {arena.purpose}")
-    end = (datetime.combine(date(2000, 1, 1), START) + timedelta(minutes=DURATION_MINUTES)).time()
-    lines.append(f"Klokkeslett er foreslått ({START:%H:%M}–{end:%H:%M}); avtal endelig tid i innkallingen.")
+    start = arena.start_time or START
+    end = (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=DURATION_MINUTES)).time()
+    lines.append(f"Klokkeslett er foreslått ({start:%H:%M}–{end:%H:%M}); avtal endelig tid i innkallingen.")
     return "\n".join(lines)
 
 
 def calendar_events(arena: ArenaCalendar, year: int) -> list[IcsEvent]:
     """The events of an ArenaCalendar (its meetings carry planned date, state, note and version)."""
     meetings = [m for m in arena.meetings if m.date.year == year or m.planned_date.year == year]
-    return _arena_events(arena.arena_id, arena.name, arena.level_label, arena.frequency, year, meetings,
-                         description=arena_description(arena), start_time=START,
+    freq = None if year in arena.planned_years else arena.frequency  # a planned year follows no rule
+    return _arena_events(arena.arena_id, arena.name, arena.level_label, freq, year, meetings,
+                         description=arena_description(arena), start_time=arena.start_time or START,
                          duration_minutes=DURATION_MINUTES, location="")
 
 
@@ -270,7 +274,11 @@ def calendars_from_frames(arenas: pl.DataFrame, meetings: pl.DataFrame) -> list[
         by_arena.setdefault(m["arena_id"], []).append(
             CalendarMeeting(m["planned_date"], m["date"], m["state"], m["note"] or "",
                             int(m["version"] or 0) if has_version else 0))
+    def start(a: dict) -> time | None:
+        text = a.get("pref_time") or ""
+        return time(int(text[:2]), int(text[3:5])) if re.fullmatch(r"\d{2}:\d{2}", text) else None
+
     return [ArenaCalendar(a["id"], a["name"], ARENA_LEVELS.get(a["level"], a["level"]), a["purpose"] or "",
                           a["leader"] or "", list(a["participants"] or []), arena_frequency(a["frequency"]),
-                          tuple(by_arena.get(a["id"], [])))
+                          tuple(by_arena.get(a["id"], [])), start(a), tuple(a.get("planned_years") or ()))
             for a in arenas.iter_rows(named=True)]

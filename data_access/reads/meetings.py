@@ -17,11 +17,13 @@ from data_access.domain.meetings import MEETING_SCHEMA, merge_meetings
 
 
 def stored_meetings(source: Source, plan_id: int, year: int) -> pl.DataFrame:
+    """The year's stored meetings, without the planner's drafts (they are not in the calendar until accepted)."""
     with reading(source) as s:
         rows = s.execute(select(Meeting.id, Meeting.arena_id, Meeting.planned_date, Meeting.date, Meeting.state,
                                 Meeting.note, Meeting.version)
                          .join(Arena, Arena.id == Meeting.arena_id)
-                         .where(Arena.plan_id == plan_id, Meeting.planned_date >= date(year, 1, 1),
+                         .where(Arena.plan_id == plan_id, Meeting.plan_state != "utkast",
+                                Meeting.planned_date >= date(year, 1, 1),
                                 Meeting.planned_date <= date(year, 12, 31))).all()
     return to_frame(rows, MEETING_SCHEMA)
 
