@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.tables import grid
-from dashboard.ui import attempt, date_column, plain
+from dashboard.ui import attempt, date_column, download, plain
 from data_access.domain import formatting as fmt
 from data_access.domain.arenas import arena_frequency
 from data_access.domain.meetings import MeetingUpdate, find_conflicts
@@ -57,8 +57,8 @@ def skoleruta_section(ctx: PageContext) -> None:
              column_config={"Fra": date_column("Fra"), "Til": date_column("Til")})
     upload = st.file_uploader("Last opp skolerute (.csv eller .xlsx med kolonnene Navn, Fra, Til)",
                               type=["csv", "xlsx"], key="skoleruta_file")
-    st.download_button("Last ned mal for skolerute (.csv)", TEMPLATE.encode("utf-8"), file_name="skolerute-mal.csv",
-                       mime="text/csv", key="skoleruta_template")
+    download("Last ned mal for skolerute (.csv)", lambda: TEMPLATE.encode("utf-8"), file_name="skolerute-mal.csv",
+             mime="text/csv", key="skoleruta_template")
     if upload is None:
         return
     read = read_skoleruta(upload.getvalue(), upload.name)
