@@ -248,10 +248,9 @@ def datasette_load(url: str, pid: int, db: str, users: int, views: int, timeout:
 
 @contextmanager
 def one_replica(db_url: str, folder: Path):
-    """``laget run`` as in production, on a free loopback port, from an empty folder with Laget's config."""
+    """``laget run`` as in production (it passes Laget's Streamlit settings), on a free loopback port, from an
+    empty folder."""
     port = free_port()
-    (folder / ".streamlit").mkdir(exist_ok=True)
-    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     log = open(folder / "laget.log", "w")  # noqa: SIM115 - closed below
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **SERVER_ENV}
     env.pop("LAGET_COOKIE_KEY", None)

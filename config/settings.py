@@ -58,6 +58,9 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front of Laget that append to X-Forwarded-For
     stuck_run_seconds: float = 120.0
     freeze_exit_seconds: float = 180.0
+    jobs: bool = False  # the scheduler thread in `laget run` (reminders, refresh, backup; once across replicas)
+    backup_dir: str = "backups"
+    backup_keep: int = 14
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -120,6 +123,9 @@ SETTINGS: dict[str, str] = {
     "LAGET_BASE_URL": "base_url",
     "LAGET_STUCK_RUN_SECONDS": "stuck_run_seconds",
     "LAGET_FREEZE_EXIT_SECONDS": "freeze_exit_seconds",
+    "LAGET_JOBS": "jobs",
+    "LAGET_BACKUP_DIR": "backup_dir",
+    "LAGET_BACKUP_KEEP": "backup_keep",
 }
 DEFAULTS = Settings()
 

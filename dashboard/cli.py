@@ -13,7 +13,30 @@ from data_access.db.engine import get_engine, upgrade
 from data_access.domain.errors import DatabaseFault, LagetError
 from data_access.domain.permissions import ROLES
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"
+# Streamlit reads .streamlit/config.toml from the working folder only; this copy travels with the package, so the
+# theme (WCAG contrast), the toolbar and the server settings hold wherever `laget run` is started from.
+STREAMLIT_CONFIG = Path(__file__).resolve().parent / "streamlit_config.toml"
+
+
+def streamlit_flags(extra: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """The packaged Streamlit settings as ``--section.option=value`` flags, except those the operator sets
+    with a flag of their own or a ``STREAMLIT_*`` variable (the deployment's values win)."""
+    import tomllib
+
+    from streamlit.config_option import to_snake_case
+
+    env = os.environ if env is None else env
+    given = {a.split("=", 1)[0] for a in extra if a.startswith("--")}
+    flags = []
+    for section, options in tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8")).items():
+        for name, value in options.items():
+            key = f"{section}.{name}"
+            if f"--{key}" in given or f"STREAMLIT_{to_snake_case(key.replace('.', '_')).upper()}" in env:
+                continue
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.append(f"--{key}={text}")
+    return flags
 
 
 def _engine():
@@ -78,6 +101,27 @@ def _reminders(dry_run: bool) -> int:
               "Tiltak) og kjør på nytt, så prøves bare de igjen.", file=sys.stderr)
         return 3
     return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """``laget jobs``: exit 1 when a job that ran here failed (a skipped job is not a failure)."""
+    import threading
+
+    from dashboard.jobs import loop, report, run_due, run_job
+
+    settings = load_settings()
+    if args.jobs_command == "loop":
+        engine = _engine()
+        loop(lambda: engine, settings, threading.Event())
+        return 0
+    engine = _engine()
+    outcomes = [run_job(engine, settings, args.job, args.slot)] if args.jobs_command == "run" \
+        else run_due(engine, settings)
+    for outcome in outcomes:
+        print(report(outcome), file=sys.stdout if outcome.ok else sys.stderr)
+    if not outcomes:
+        print("Ingen jobber er forfalt ennå i dag.")
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def _rows(counts: dict[str, int]) -> str:
@@ -164,17 +208,6 @@ def _plan_import(args: argparse.Namespace) -> int:
     return 0
 
 
-# Streamlit's gc.collect(2) after every page run cost 0.2–0.3 s of CPU per view with Laget's heap (76 % of a
-# view, issue 18.5); Python's own generational collection still runs. Also in .streamlit/config.toml.
-RUN_DEFAULTS = {"--runner.postScriptGC": "false"}
-
-
-def run_options(extra: list[str]) -> list[str]:
-    """The streamlit flags for ``laget run``: Laget's defaults unless the operator gave the same flag."""
-    given = {arg.split("=", 1)[0] for arg in extra if arg.startswith("--")}
-    return [*(f"{flag}={value}" for flag, value in RUN_DEFAULTS.items() if flag not in given), *extra]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="laget", description="Laget: oppfølging av forebyggingsplanen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -213,6 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     rem = sub.add_parser("reminders", help="send påminnelser om forsinkede tiltak og oppfølgingspunkter "
                                            "(for daglig cron; hver kontakt får høyst én e-post per dag)")
     rem.add_argument("--dry-run", action="store_true", help="skriv e-postene ut i stedet for å sende dem")
+    jobs = sub.add_parser("jobs", help="planlagte jobber: påminnelser, indikatorhenting og sikkerhetskopi, hver "
+                                       "bare én gang per dag uansett hvor mange replikaer som kjører dem"
+                          ).add_subparsers(dest="jobs_command", required=True)
+    job_run = jobs.add_parser("run", help="kjør én jobb for i dag, hvis ingen annen prosess har gjort det")
+    job_run.add_argument("job", choices=["reminders", "refresh", "backup"])
+    job_run.add_argument("--slot", help="dagen jobben gjelder (åååå-mm-dd; standard: i dag)")
+    jobs.add_parser("run-due", help="kjør jobbene som er forfalt i dag og ikke kjørt (for cron/systemd-timer)")
+    jobs.add_parser("loop", help="se etter forfalte jobber hvert minutt til prosessen stoppes")
     backup = sub.add_parser("backup", help="skriv hele databasen til én fil (gzip-komprimert JSON)")
     backup.add_argument("file", type=Path)
     restore = sub.add_parser("restore", help="les en sikkerhetskopi inn i en ny, tom database (SQLite eller "
@@ -252,8 +293,15 @@ def main(argv: list[str] | None = None) -> int:
             from dashboard.preload import preload
 
             preload()
-            sys.argv = ["streamlit", "run", str(APP), *run_options(extra)]
+            sys.argv = ["streamlit", "run", str(APP), *streamlit_flags(extra), *extra]
+            settings = load_settings()
+            if settings.jobs:
+                from dashboard.jobs import start_in_background
+
+                start_in_background(lambda: get_engine(settings.database_url), settings)
             return stcli.main()
+        if args.command == "jobs":
+            return _jobs(args)
         if args.command == "db":
             _engine()
             print("Databasen er oppdatert.")

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, MIN_COOKIE_KEY_LENGTH, Settings
 from data_access.db.demo import is_demo_database, is_empty, load_demo
-from data_access.db.engine import check_connection, get_engine, is_current, upgrade
+from data_access.db.engine import check_connection, get_engine, is_current, schema_lock, upgrade
 from data_access.domain.errors import LagetError
 
 
@@ -21,7 +21,9 @@ def prepare_database(settings: Settings) -> Engine:
     if not is_current(engine):
         upgrade(engine)
     if settings.load_demo and is_empty(engine):
-        load_demo(engine)
+        with schema_lock(engine):  # two replicas starting on an empty database load the demo once
+            if is_empty(engine):
+                load_demo(engine)
     return engine
 
 

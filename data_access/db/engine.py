@@ -153,11 +153,44 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+SCHEMA_LOCK_KEY = 7_358_246_501  # pg_advisory_lock key of Laget's schema upgrade and first demo load
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time upgrades the schema or loads the demo: replicas that start together (a rollout)
+    queue here, and the ones after the first find the work done. PostgreSQL: a session advisory lock on a
+    connection of its own; SQLite: an exclusive ``flock`` on a file beside the database (one host). Not
+    re-entrant: never nest it."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+            conn.commit()  # the lock belongs to the session; no transaction stays open while we wait
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent; concurrent callers queue on ``schema_lock``)."""
     check_connection(engine)
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with schema_lock(engine), engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

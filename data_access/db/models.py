@@ -403,3 +403,17 @@ class SentReminder(Base):
     sent_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime)
     items: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobRun(Base):
+    """One row per scheduled job and slot (a day): the first replica to insert it runs the job, the others see
+    the row and skip, so reminders, the refresh and the backup run once however many replicas there are."""
+
+    __tablename__ = "job_runs"
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(40), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="kjører")  # kjører, ok, feilet
+    message: Mapped[str] = mapped_column(Text, default="")

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from dashboard.cli import main, run_options
+from dashboard.cli import main, streamlit_flags
 from dashboard.preload import script_imports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +26,7 @@ def test_laget_run_turns_off_streamlits_gc_after_every_run_and_preloads(monkeypa
         return 0
 
     monkeypatch.setattr(stcli, "main", fake_main)
+    monkeypatch.delenv("STREAMLIT_RUNNER_POST_SCRIPT_GC", raising=False)
     main(["run", "--server.port", "8600"])
     assert "--runner.postScriptGC=false" in seen["argv"]
     assert seen["argv"][-2:] == ["--server.port", "8600"]
@@ -33,15 +34,15 @@ def test_laget_run_turns_off_streamlits_gc_after_every_run_and_preloads(monkeypa
 
 
 def test_the_operator_can_still_choose_streamlits_gc():
-    assert run_options(["--runner.postScriptGC=true"]) == ["--runner.postScriptGC=true"]
-    assert run_options(["--runner.postScriptGC", "true"]) == ["--runner.postScriptGC", "true"]
+    assert "--runner.postScriptGC=false" not in streamlit_flags(["--runner.postScriptGC=true"], env={})
+    assert "--runner.postScriptGC=false" not in streamlit_flags([], env={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"})
 
 
-def test_streamlit_accepts_the_flag_and_the_config_file_sets_it():
+def test_streamlit_accepts_the_flag_and_the_packaged_config_sets_it():
     from streamlit.web.cli import main_run
 
     assert "runner_postScriptGC" in {p.name for p in main_run.params}
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads((ROOT / "dashboard" / "streamlit_config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
 
 

@@ -1,0 +1,74 @@
+"""Replicas that start together on a new database (a rollout): the schema upgrade and the demo load happen once,
+and every process comes up (issue 18.3). Real processes, as replicas are: alembic keeps module-global state, so
+threads would not show what two containers do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+from data_access.db.engine import is_current, make_engine
+from data_access.db.models import Plan, User
+from tests.conftest import BACKENDS, PG_URL, _pg_admin, _require_pg
+
+ROOT = Path(__file__).resolve().parents[2]
+START = ("from config.settings import load_settings; from data_access.db.bootstrap import prepare_database; "
+         "prepare_database(load_settings()); print('started')")
+
+
+@pytest.fixture(params=BACKENDS)
+def blank_url(request, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, not even the schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    _require_pg()
+    name = f"laget_blank_{uuid.uuid4().hex[:10]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _together(url: str, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "LAGET_LOAD_DEMO": "1"}
+    procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for c in commands]
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=240)
+        out.append(subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr))
+    return out
+
+
+def test_three_replicas_starting_at_once_migrate_and_load_the_demo_once(blank_url):
+    results = _together(blank_url, [[sys.executable, "-c", START]] * 3)
+    for r in results:
+        assert r.returncode == 0 and "started" in r.stdout, r.stderr[-3000:]
+    engine = make_engine(blank_url)
+    try:
+        assert is_current(engine)
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(Plan)) == 2  # Stange and Bamble, once each
+            names = conn.scalars(select(User.username)).all()
+        assert len(names) == len(set(names))
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_as_a_one_shot_twice_at_once(blank_url):
+    cli = [sys.executable, "-m", "dashboard.cli", "db", "upgrade"]
+    results = _together(blank_url, [cli, cli])
+    for r in results:
+        assert r.returncode == 0 and "Databasen er oppdatert." in r.stdout, r.stderr[-3000:]
