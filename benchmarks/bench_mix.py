@@ -176,6 +176,14 @@ async def _laget_load(url: str, cookies: dict[str, dict], users: int, views: int
     return {"views": out, "seconds": time.perf_counter() - start, "health": probe.health_seconds}
 
 
+async def _first_tiltak(url: str, cookie: dict, pids: list[int]) -> tuple[float, float, bool]:
+    """The first full load of Tiltak: a new session's first view, before any other view on this server."""
+    cpu = sum(cpu_seconds(p) for p in pids)
+    async with LoadSession(url, cookies=cookie, name="first") as s:
+        v = await s.view("tiltak")
+    return v.seconds, sum(cpu_seconds(p) for p in pids) - cpu, v.ok
+
+
 async def _warm_up(url: str, cookie: dict) -> None:
     async with LoadSession(url, cookies=cookie, name="warm-up") as s:
         for page in role_pages("admin"):
@@ -360,6 +368,9 @@ def main() -> None:
         cookies = {role: laget_cookie(db_url, DEMO_USERS[role], cookie_key=key) for role in DEMO_USERS}
         rows = []
         with target as (url, pids):
+            wall, cpu, ok = asyncio.run(_first_tiltak(url, cookies["redaktor"], pids))
+            print(f"First full load of Tiltak ({'fresh server' if not args.cluster else 'as the cluster is'}, a new "
+                  f"session's first view): {wall:.2f} s, server CPU {cpu:.2f} s{'' if ok else ' – WITH ERRORS'}")
             asyncio.run(_warm_up(url, cookies["admin"]))
             for users in counts:
                 rows.append((users, measure(url, pids, db_url, cookies, users, args)))
