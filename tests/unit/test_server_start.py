@@ -49,8 +49,10 @@ def test_streamlit_accepts_the_flag_and_the_packaged_config_sets_it():
 def test_preload_covers_every_page_script_import():
     names = script_imports()
     assert {"dashboard.tiltak_editor", "dashboard.auth", "data_access.reads.tiltak", "polars"} <= set(names)
-    code = ("import sys; from dashboard.preload import preload, script_imports; missing = preload(); "
-            "print(missing, [n for n in script_imports() if n not in sys.modules])")
+    code = ("import sys, inspect; from dashboard.preload import preload, script_imports; missing = preload(); "
+            "print(missing, [n for n in script_imports() if n not in sys.modules]); "
+            # the first element of the first run no longer walks the stack to ask whether this is a REPL
+            "inspect.stack = None; import streamlit.delta_generator as d; d._maybe_print_use_warning(); print('ok')")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
-    assert out.stdout.strip() == "[] []", out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["[] []", "ok"], out.stderr[-2000:]
