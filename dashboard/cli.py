@@ -62,9 +62,10 @@ def _refresh(args: argparse.Namespace) -> int:
     from data_access.domain.users import SYSTEM
     from data_access.writes.sources import client_from_settings, refresh
 
-    client = client_from_settings(load_settings())
+    engine = _engine()
+    client = client_from_settings(load_settings(), engine)
     try:
-        outcomes = refresh(_engine(), SYSTEM, client, plan_key=args.plan, indicator_id=args.indicator)
+        outcomes = refresh(engine, SYSTEM, client, plan_key=args.plan, indicator_id=args.indicator)
     finally:
         client.close()
     for o in outcomes:

@@ -35,7 +35,7 @@ def _refresh(engine: Engine, settings: Settings) -> tuple[bool, str]:
     from data_access.domain.users import SYSTEM
     from data_access.writes.sources import client_from_settings, refresh
 
-    client = client_from_settings(settings)
+    client = client_from_settings(settings, engine)
     try:
         outcomes = refresh(engine, SYSTEM, client)
     finally:

@@ -21,17 +21,17 @@ from data_access.writes.sources import plan_regions, preview, refresh, save_sour
 
 
 @st.cache_resource(show_spinner=False)
-def _client(ssb_url: str, fhi_url: str, timeout: float, deadline: float, run_deadline: float):
-    """One client per process, so every session shares the rate limit (SSB: 30 requests a minute); its
-    deadlines are per thread, so two sessions fetching at once do not share them."""
-    from data_access.outside.source_client import SourceClient
+def _client(settings, _engine):
+    """One client (its connection pool) per process and settings; the request limit (SSB: 30 a minute) lives in
+    the database, shared with the other replicas and the nightly job; deadlines are per thread, so two
+    sessions fetching at once do not share them."""
+    from data_access.writes.sources import client_from_settings
 
-    return SourceClient(ssb_url, fhi_url, timeout=timeout, indicator_deadline=deadline, run_deadline=run_deadline)
+    return client_from_settings(settings, _engine)
 
 
 def client(ctx: PageContext):
-    s = ctx.settings
-    return _client(s.ssb_api_url, s.fhi_api_url, s.source_timeout, s.source_deadline, s.source_run_deadline)
+    return _client(ctx.settings, ctx.engine)
 
 
 def _when(value) -> str:

@@ -417,3 +417,13 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(String(20), default="kjører")  # kjører, ok, feilet
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class RateBucket(Base):
+    """The token bucket of one outside service (SSB, FHI), shared by every process: ``tokens`` as of ``updated``
+    (seconds since the epoch; a wall clock, since replicas share no monotonic one)."""
+
+    __tablename__ = "rate_buckets"
+    service: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)

@@ -55,9 +55,13 @@ class Fetched:
     latest_source_period: str | None
 
 
-def client_from_settings(settings: Any) -> SourceClient:
+def client_from_settings(settings: Any, engine: Engine | None = None) -> SourceClient:
+    """With ``engine``, the request limit is the one in the database that every replica and job shares."""
+    from data_access.outside.shared_limit import shared_limiters
+
     return SourceClient(settings.ssb_api_url, settings.fhi_api_url, timeout=settings.source_timeout,
-                        indicator_deadline=settings.source_deadline, run_deadline=settings.source_run_deadline)
+                        indicator_deadline=settings.source_deadline, run_deadline=settings.source_run_deadline,
+                        limiters=shared_limiters(engine) if engine is not None else {})
 
 
 # reads -----------------------------------------------------------------------------------------------------
