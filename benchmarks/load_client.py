@@ -66,6 +66,7 @@ DEMO_PASSWORD = "laget-demo"
 # The demo users of each role (README «Demo users»).
 DEMO_USERS = {"admin": "admin", "redaktor": "redaktor", "planlegger": "slt", "leser": "leder"}
 _DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+_FRAGMENT_DONE = {ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 
 class LoadClientError(RuntimeError):
@@ -85,6 +86,7 @@ class View:
     cut: bool = False  # still under way when the run was stopped (watchdog, deadline)
     exceptions: int = 0  # st.exception elements and compilation exceptions
     errors: int = 0  # st.error alerts
+    warnings: int = 0  # st.warning alerts (a save conflict is one: not an error)
     not_found: bool = False
     messages: int = 0
     bytes: int = 0
@@ -93,6 +95,17 @@ class View:
     @property
     def ok(self) -> bool:
         return self.finished and not (self.failed or self.cut or self.exceptions or self.errors or self.not_found)
+
+
+def loopback_tls():
+    """TLS without certificate checks, for the self-signed certificate of a local nginx (``scripts/cluster.sh``);
+    only ever used after ``ensure_loopback``."""
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def ensure_loopback(url: str) -> None:
@@ -120,6 +133,7 @@ class LoadSession:
         self.session_id = ""
         self.current_page = ""  # page_script_hash of the last run
         self.last_elements: list = []  # the Element protos of the last run, in order
+        self.last_fragments: list[str] = []  # the fragment id of each of those (``""``: not in a fragment)
         self._ws = None
 
     async def __aenter__(self) -> LoadSession:
@@ -140,7 +154,8 @@ class LoadSession:
         self._ws = await connect(f"{scheme}://{parts.netloc}{parts.path}{STREAM_PATH}", subprotocols=["streamlit"],
                                  origin=f"{parts.scheme}://{parts.netloc}", additional_headers=headers,
                                  user_agent_header=None, proxy=None, open_timeout=timeout, ping_interval=None,
-                                 max_size=None, close_timeout=2)
+                                 max_size=None, close_timeout=2,
+                                 **({"ssl": loopback_tls()} if scheme == "wss" else {}))
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -151,13 +166,15 @@ class LoadSession:
                 ws.transport.abort()
 
     async def view(self, page: str | None = None, *, query_string: str = "", widget_states: Sequence = (),
-                   timeout: float = VIEW_TIMEOUT) -> View:
+                   fragment_id: str = "", timeout: float = VIEW_TIMEOUT) -> View:
         """Run ``page`` (a url path; ``""``: the default page; None: the page the session is on, like a reload
-        without a path) and wait for its ``script_finished``."""
+        without a path) and wait for its ``script_finished``. With ``fragment_id`` only that fragment runs, as
+        when a widget inside an ``st.fragment`` changes in a browser (the widget states then go with it)."""
         label = "(default)" if page == "" else page or "(current)"
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query_string
+        state.fragment_id = fragment_id
         if page is None:
             state.page_script_hash = self.current_page
         elif page in self.pages:
@@ -173,7 +190,7 @@ class LoadSession:
         start = time.perf_counter()
         try:
             await self._ws.send(msg.SerializeToString())
-            await asyncio.wait_for(self._read_run(result), timeout)
+            await asyncio.wait_for(self._read_run(result, _FRAGMENT_DONE if fragment_id else _DONE), timeout)
         except TimeoutError:
             result.hung = True
         except Exception as exc:  # noqa: BLE001 - a closed or refused socket is a result, not a crash of the load
@@ -181,9 +198,9 @@ class LoadSession:
         result.seconds = time.perf_counter() - start
         return result
 
-    async def _read_run(self, result: View) -> None:
+    async def _read_run(self, result: View, done: set = _DONE) -> None:
         started = False
-        self.last_elements = []
+        self.last_elements, self.last_fragments = [], []
         while True:
             data = await self._ws.recv()
             result.messages += 1
@@ -200,6 +217,7 @@ class LoadSession:
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 self.last_elements.append(el)
+                self.last_fragments.append(fm.delta.fragment_id)
                 which = el.WhichOneof("type")
                 if which == "exception":
                     result.exceptions += 1
@@ -207,6 +225,8 @@ class LoadSession:
                 elif which == "alert" and el.alert.format == el.alert.ERROR:
                     result.errors += 1
                     result.problems.append(f"st.error: {el.alert.body}"[:300])
+                elif which == "alert" and el.alert.format == el.alert.WARNING:
+                    result.warnings += 1
             elif kind == "session_event" and fm.session_event.WhichOneof("type") == "script_compilation_exception":
                 exc = fm.session_event.script_compilation_exception
                 result.exceptions += 1
@@ -214,7 +234,7 @@ class LoadSession:
             elif kind == "page_not_found":
                 result.not_found = True
                 result.problems.append(f"page not found: {fm.page_not_found.page_name!r}")
-            elif kind == "script_finished" and started and fm.script_finished in _DONE:
+            elif kind == "script_finished" and started and fm.script_finished in done:
                 result.finished = True
                 return
 
@@ -361,7 +381,8 @@ def health(base_url: str, timeout: float = 5) -> float:
     ensure_loopback(base_url)
     start = time.perf_counter()
     try:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),  # never through a proxy
+                                             urllib.request.HTTPSHandler(context=loopback_tls()))
         with opener.open(base_url.rstrip("/") + HEALTH_PATH, timeout=timeout) as r:
             if r.status == 200:
                 return time.perf_counter() - start
@@ -500,7 +521,8 @@ def run_load(base_url: str, users: Sequence[Sequence[Visit]], **kwargs) -> LoadR
 # --- the server process ------------------------------------------------------------------------------------------
 
 def server_pid(port: int) -> int | None:
-    """The pid of the ``streamlit run`` listening on ``port`` (found by its command line in ``/proc``)."""
+    """The pid of the ``streamlit run`` or ``laget run`` listening on ``port`` (found by its command line in
+    ``/proc``, ``--server.port=PORT`` or ``--server.port PORT``)."""
     wanted = f"--server.port={port}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -509,7 +531,8 @@ def server_pid(port: int) -> int | None:
             args = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if wanted in args and any(b"streamlit" in a for a in args):
+        pairs = {a + b"=" + b for a, b in zip(args, args[1:], strict=False)}
+        if (wanted in args or wanted in pairs) and any(b"streamlit" in a or b"dashboard.cli" in a for a in args):
             return int(entry.name)
     return None
 

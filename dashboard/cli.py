@@ -292,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
             import streamlit.web.cli as stcli
 
             from dashboard.open_data_routes import install as serve_open_data
+            from dashboard.preload import preload
 
             serve_open_data()  # /apne-data/… beside the app (README: Åpne data)
+            preload()
             sys.argv = ["streamlit", "run", str(APP), *streamlit_flags(extra), *extra]
             settings = load_settings()
             if settings.jobs:

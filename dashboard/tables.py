@@ -42,12 +42,18 @@ def html_table(frame: pl.DataFrame, caption: str, *, row_header: str | None = No
             f"<tbody>{''.join(rows)}</tbody></table>{more}")
 
 
+def readable_html(frame: pl.DataFrame, caption: str, *, row_header: str | None = None,
+                  label: str | None = None) -> str:
+    """What ``readable_table`` shows, as a string (pure: a caller may build it once per data version)."""
+    body = html_table(frame, caption, row_header=row_header) if not frame.is_empty() else "<p>Tabellen er tom.</p>"
+    return (f'{STYLE}<details class="laget-details"><summary>{escape(label or "Les tabellen: " + caption)}</summary>'
+            f"{body}</details>")
+
+
 def readable_table(frame: pl.DataFrame, caption: str, *, row_header: str | None = None,
                    label: str | None = None) -> None:
     """The values as an HTML table in a native ``<details>`` (keyboard-operable, nests inside expanders)."""
-    body = html_table(frame, caption, row_header=row_header) if not frame.is_empty() else "<p>Tabellen er tom.</p>"
-    st.html(f'{STYLE}<details class="laget-details"><summary>{escape(label or "Les tabellen: " + caption)}</summary>'
-            f"{body}</details>")
+    st.html(readable_html(frame, caption, row_header=row_header, label=label))
 
 
 def grid(frame: pl.DataFrame, *, caption: str, column_config: dict | None = None, row_header: str | None = None,

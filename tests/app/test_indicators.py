@@ -71,3 +71,30 @@ def test_tables_show_norwegian_numbers_and_percentage_points(open_page):
     assert "None" not in table.to_string()
     page = "\n".join(m.value for m in at.markdown)
     assert "prosentpoeng" in page and not re.search(r"\(\+\d+,\d+ %\)", page)
+
+
+def test_card_tables_are_built_once_per_data_version_and_show_a_new_value(open_page, app_env, monkeypatch):
+    """Issue 18.5: sorting and formatting every card's rows on every rerun was a third of Indikatorer's run."""
+    import dashboard.indicator_ui as indicator_ui
+    from data_access.db.engine import get_engine
+    from data_access.domain.permissions import Actor
+    from data_access.writes.indicators import set_value
+
+    at = open_page("leder", "indikatorer")
+    built = []
+    real = indicator_ui.value_rows
+    monkeypatch.setattr(indicator_ui, "value_rows", lambda values, unit: built.append(1) or real(values, unit))
+    at.run()
+    assert not at.exception
+    assert built == []  # same data version: the cards' tables come from the first run
+    first = at.session_state["_laget_ctx"].plan_id
+    engine = get_engine(app_env)
+    with engine.connect() as conn:
+        indicator_id = conn.exec_driver_sql(
+            "SELECT i.id FROM indicators i JOIN indicator_values v ON v.indicator_id = i.id WHERE i.plan_id = ? "
+            "ORDER BY i.id LIMIT 1", (first,)).scalar_one()
+    set_value(engine, Actor("redaktor", "redaktor", "Redaktør"), indicator_id, period="2031", geo="kommune",
+              value=77.7, version=0)
+    at.run()
+    assert built  # a write: the tables are built again
+    assert any("2031" in h.proto.body and "77,7" in h.proto.body for h in at.get("html"))
