@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             import streamlit.web.cli as stcli
 
+            from dashboard.frontend_nb import install
+
+            install()  # Streamlit's own front-end words in bokmål (a patched copy of its static folder)
             sys.argv = ["streamlit", "run", str(APP), *extra]
             return stcli.main()
         if args.command == "db":
