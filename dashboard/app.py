@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
 from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
-from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.navigation import pages_for, streamlit_pages  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
 from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
@@ -82,8 +82,7 @@ try:
     show_flashes()
     specs = pages_for(actor)
     st.session_state["_laget_pages"] = [p.title for p in specs]
-    nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                         for p in specs], expanded=True)  # no English «View more»
+    nav = st.navigation(streamlit_pages(specs), expanded=True)  # expanded: no English «View more»
     page_behaviour(nav.url_path)
     if watchdog and (run := get_script_run_ctx()):
         watchdog.note_page(run.session_id, nav.url_path or "oversikt")

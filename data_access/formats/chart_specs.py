@@ -19,8 +19,9 @@ NUMBER_FORMAT = ",.2~f"  # d3: thousands grouped, up to two decimals; the locale
 
 
 def norsk(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Norwegian numbers and dates on axes, legends and tooltips (Vega-Lite ``config.locale``)."""
-    return chart.configure(locale=fmt.VEGA_LOCALE)
+    """Norwegian numbers and dates on axes, legends and tooltips (``config.locale``); no ARIA descriptions, which
+    Vega-Lite writes in English («… with 3 values»): every chart has its numbers as a table beside it."""
+    return chart.configure(locale=fmt.VEGA_LOCALE, aria=False)
 
 
 def pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
@@ -62,6 +63,32 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
 
 
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}
+# Below the plot, so a 390 px phone keeps the plot's width; the title says what the line style means.
+LEGEND = alt.Legend(orient="bottom", direction="horizontal", title=None, labelLimit=160)
+DATATYPE = ["Oppgitt tall", "Eksempeldata"]
+
+
+def trend_chart(values: pl.DataFrame) -> alt.Chart:
+    """The small trend line on each indicator card: kommune and landet, example values dashed, from zero, with a
+    legend saying which line is which (issue 20.2)."""
+    data = values.filter(pl.col("geo").is_in(["kommune", "land"]) & pl.col("value").is_not_null()).with_columns(
+        pl.col("geo").replace_strict(GEO_LABELS, default=pl.col("geo")).alias("Geografi"),
+        pl.when(pl.col("is_example")).then(pl.lit(DATATYPE[1])).otherwise(pl.lit(DATATYPE[0])).alias("Datatype"))
+    order = data.sort("period_order")["period"].unique(maintain_order=True).to_list()
+    return norsk(alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("period:O", sort=order, axis=None),
+        y=alt.Y("value:Q", scale=alt.Scale(zero=True),
+                axis=alt.Axis(title=None, tickCount=2, format=NUMBER_FORMAT, grid=False, labelFontSize=10)),
+        color=alt.Color("Geografi:N", scale=alt.Scale(domain=["Kommune", "Landet"], range=["#1565c0", "#616161"]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", title=None, labelFontSize=11,
+                                          symbolType="stroke")),
+        strokeDash=alt.StrokeDash("Datatype:N", scale=alt.Scale(domain=DATATYPE, range=[[1, 0], [4, 3]]),
+                                  legend=alt.Legend(orient="bottom", direction="horizontal", title=None,
+                                                    labelFontSize=11, symbolType="stroke")),
+        detail="Geografi:N",
+        tooltip=[alt.Tooltip("period:N", title="Periode"), alt.Tooltip("geo_name:N", title="Sted"),
+                 alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT), alt.Tooltip("Datatype:N")],
+    ).properties(height=70))
 
 
 def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None = None,
@@ -75,8 +102,9 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
     order = data.sort("period_order")["period"].unique(maintain_order=True).to_list()
     base = alt.Chart(data).encode(
         x=alt.X("period:O", sort=order, title="Periode"),
-        y=alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT)),
-        color=alt.Color("Geografi:N", sort=list(GEO_LABELS.values()),
+        # from zero: a y-axis starting at 8 made a small change look dramatic (issue 20.2)
+        y=alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=True), axis=alt.Axis(format=NUMBER_FORMAT)),
+        color=alt.Color("Geografi:N", sort=list(GEO_LABELS.values()), legend=LEGEND,
                         scale=alt.Scale(domain=list(GEO_LABELS.values()), range=["#1565c0", "#8e24aa", "#616161"])),
         tooltip=[alt.Tooltip("Geografi:N"), alt.Tooltip("geo_name:N", title="Sted"),
                  alt.Tooltip("period:N", title="Periode"),
@@ -84,8 +112,8 @@ def indicator_chart(values: pl.DataFrame, unit_label: str, target: float | None 
                  alt.Tooltip("source:N", title="Kilde"), alt.Tooltip("Datatype:N")],
     )
     lines = base.mark_line(strokeWidth=2).encode(
-        strokeDash=alt.StrokeDash("Datatype:N", scale=alt.Scale(domain=["Oppgitt tall", "Eksempeldata"],
-                                                               range=[[1, 0], [5, 4]]), title="Datatype"),
+        strokeDash=alt.StrokeDash("Datatype:N", scale=alt.Scale(domain=DATATYPE, range=[[1, 0], [5, 4]]),
+                                  legend=LEGEND),
         detail="Geografi:N")
     points = base.mark_point(filled=True, size=60).encode(
         shape=alt.Shape("Datatype:N", scale=alt.Scale(domain=["Oppgitt tall", "Eksempeldata"],
