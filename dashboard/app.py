@@ -18,7 +18,7 @@ from dashboard.navigation import pages_for, streamlit_pages  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
 from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
-from dashboard.ui import plain, show_flashes  # noqa: E402
+from dashboard.ui import plain, plan_footer, show_flashes  # noqa: E402
 from data_access.db.bootstrap import ConfigurationError  # noqa: E402
 from data_access.db.changelog import data_version  # noqa: E402
 from data_access.domain.errors import DatabaseFault  # noqa: E402
@@ -86,6 +86,8 @@ try:
     page_behaviour(nav.url_path)
     if watchdog and (run := get_script_run_ctx()):
         watchdog.note_page(run.session_id, nav.url_path or "oversikt")
+    st.session_state.pop("_plan_footer", None)
     nav.run()
+    plan_footer(st.session_state["_laget_ctx"])
 except DatabaseFault as exc:
     database_fault_page(exc)

@@ -12,7 +12,7 @@ from data_access.db.engine import get_engine
 from data_access.domain import formatting as fmt
 from data_access.domain.fields import INDICATOR, INDICATOR_VALUE
 from data_access.domain.frames import python_column
-from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
+from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, WORSE, Judgement, needs_attention, overview, status
 from data_access.domain.markup import escape_markdown
 from data_access.domain.vocabulary import BETTER, GEOS, UNITS
 from data_access.formats.chart_specs import indicator_chart, trend_chart
@@ -77,6 +77,34 @@ def card(ind: dict, values: pl.DataFrame) -> None:
             chart(lambda: trend_chart(values), "trend", ind["id"], width="stretch")
             readable_table(value_rows(values, ind["unit"]), f"Verdier for {ind['name']}", row_header="Periode",
                            label="Les tallene som tabell")
+
+
+def attention(ctx: PageContext, indicators: pl.DataFrame, table: pl.DataFrame, *, limit: int = 8) -> None:
+    """The indicators worse than the period before or than landet, each a link to its detail view (issue 20.3):
+    the first thing a leader asks about the figures, on Oversikt and at the top of Indikatorer."""
+    from dashboard.navigation import PAGES_DIR
+
+    worse = needs_attention(table)
+    if indicators.is_empty():
+        return
+    if worse.is_empty():
+        st.success("Ingen indikatorer er verre enn forrige periode eller enn landet.", icon=":material/check_circle:")
+        return
+    units = dict(zip(indicators["id"].to_list(), indicators["unit"].to_list(), strict=True))
+    st.caption(f"{fmt.number(worse.height)} av {fmt.number(table.height)} indikatorer er verre enn forrige periode "
+               "eller enn landet.")
+    for row in worse.head(limit).iter_rows(named=True):
+        with st.container(border=True, gap="small"):
+            st.page_link(str(PAGES_DIR / "indikatorer.py"), label=plain(row["Indikator"]),
+                         icon=":material/trending_down:",
+                         query_params={"plan": str(ctx.plan_id), "indikator": str(row["id"])})
+            words = [f":red-badge[{label}]" for label in (row["Utvikling"], row["Mot landet"]) if label in WORSE]
+            if row["Eksempeldata"]:
+                words.append(":orange-badge[:material/science: Eksempeldata]")
+            value = fmt.value(row["Siste verdi"], units.get(row["id"], ""))
+            st.markdown(f"{value} · {plain(row['Siste periode'] or '–')} · {' '.join(words)}")
+    if worse.height > limit:
+        st.caption(f"… og {fmt.number(worse.height - limit)} til under Indikatorer.")
 
 
 def _example_target(ind: dict) -> bool:

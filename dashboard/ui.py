@@ -20,10 +20,22 @@ def plain(text: object) -> str:
 
 
 def plan_header(ctx: PageContext, title: str) -> None:
+    """The title and one short line; the plan's full name, source and demo note come at the foot of the page
+    (``plan_footer``), so the first screen of a phone answers the page's question (issue 20.2)."""
     st.title(title)
+    demo = " · :material/science: Demodata, se nederst på siden" if ctx.plan.get("is_demo") else ""
+    st.caption(plain(f"{ctx.plan['kommune']} kommune") + demo)
+    st.session_state["_plan_footer"] = True
+
+
+def plan_footer(ctx: PageContext) -> None:
+    """Which plan, where it comes from and that demo figures are not official: below the page's content."""
+    if not st.session_state.pop("_plan_footer", False):
+        return
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
     years = years if years.strip() not in plan["name"] else ""
+    st.divider()
     st.caption(plain(f"{plan['kommune']} kommune · {plan['name']}{years}"))
     if plan.get("source"):
         st.caption(plain(f"Kilde: {plan['source']}"))

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 
 from data_access.domain import formatting as fmt
-from data_access.domain.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS
+from data_access.domain.vocabulary import LEVEL_COLOR_WORDS, LEVEL_COLORS, STATUS_COLORS, STATUS_LABELS
 
 # Less steep than 3:2:1 so the top tier's label («Indikativ (rød): 4 tiltak») fits inside it on a 390 px phone.
 TIER_WIDTH = {"universell": 3.0, "selektiv": 2.4, "indikativ": 1.85}
@@ -60,6 +60,55 @@ def pyramid_chart(data: pl.DataFrame, selectable: bool = False) -> alt.Chart:
     detail = base.mark_text(fontSize=12, dy=11).encode(
         x=alt.datum(0), y=y, text="statuses:N", color=alt.Color("text_color:N", scale=None))
     return norsk((bars + title + detail).properties(height=330))
+
+
+def status_pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
+    """One row per level and status: the tier's share of the pyramid split by status, for the front page."""
+    rows = []
+    for level in levels.iter_rows(named=True):
+        part = tiltak.filter(pl.col("level") == level["slug"])
+        width = TIER_WIDTH[level["slug"]]
+        counts = {slug: part.filter(pl.col("status") == slug).height for slug in STATUS_LABELS}
+        statuses = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n) or "Ingen tiltak"
+        left = -width / 2
+        for slug, label in STATUS_LABELS.items():
+            n = counts[slug]
+            share = width * n / part.height if part.height else 0.0
+            rows.append({"level": level["slug"], "tier": level["sort_order"], "status": label, "n": n,
+                         "x0": left, "x1": left + share, "mid": left + share / 2,
+                         "text_color": "white" if slug in ("i_gang", "avsluttet") else "black",
+                         "title": f"{level['label']}: {part.height} tiltak", "statuses": statuses})
+            left += share
+        if not part.height:
+            rows.append({"level": level["slug"], "tier": level["sort_order"], "status": "Ingen tiltak", "n": 0,
+                         "x0": -width / 2, "x1": width / 2, "mid": 0.0, "text_color": "black",
+                         "title": f"{level['label']}: 0 tiltak", "statuses": statuses})
+    return pl.DataFrame(rows)
+
+
+def status_pyramid_chart(data: pl.DataFrame) -> alt.Chart:
+    """The pyramid of the front page: each tier split by status colour, its name and count above it and the
+    statuses in words below it (issue 20.3)."""
+    domain = [*STATUS_LABELS.values(), "Ingen tiltak"]
+    colors = [*STATUS_COLORS.values(), "#ffffff"]
+    y = alt.Y("tier:O", sort="descending", axis=None, scale=alt.Scale(paddingInner=0.65, paddingOuter=0.55))
+    segments = alt.Chart(data).transform_filter("datum.x1 > datum.x0 || datum.n == 0")
+    bars = segments.mark_bar(stroke="#0b0c0c", strokeWidth=0.5).encode(
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.51, 1.51])), x2="x1:Q", y=y,
+        color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=colors),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", title=None, columns=3,
+                                          labelLimit=140)),
+        tooltip=[alt.Tooltip("title:N", title="Nivå"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("n:Q", title="Tiltak")])
+    numbers = segments.transform_filter("datum.n > 0 && datum.x1 - datum.x0 > 0.12").mark_text(
+        fontSize=12, fontWeight="bold").encode(x="mid:Q", y=y, text="n:Q",
+                                               color=alt.Color("text_color:N", scale=None))
+    tiers = alt.Chart(data).transform_aggregate(
+        title="min(title)", statuses="min(statuses)", groupby=["tier"])
+    title = tiers.mark_text(fontSize=14, fontWeight="bold", dy=-27, color="#0b0c0c").encode(
+        x=alt.datum(0), y=y, text="title:N")
+    words = tiers.mark_text(fontSize=11, dy=27, color="#0b0c0c").encode(x=alt.datum(0), y=y, text="statuses:N")
+    return norsk((bars + numbers + title + words).properties(height=320))
 
 
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}

@@ -79,8 +79,16 @@ ENGLISH = ["Page not found", "Upload", "per file", "Browse files", "Drag and dro
 ENGLISH_RE = r"\b(" + "|".join(w.replace("/", r"\/") for w in ENGLISH) + r")\b|\b\w*(Error|Exception)\b"
 ROLES = ["leder", "redaktor", "slt", "admin"]
 
+# Text nodes (also in closed tabs and expanders) except those hidden from everyone (aria-hidden: an icon font's
+# ligature such as «download»), plus the attributes screen readers and tooltips read.
 SEEN = """() => {
-    const parts = [document.body.innerText];
+    const parts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement;
+        if (!el || el.closest('[aria-hidden="true"], style, script, noscript')) continue;
+        parts.push(walker.currentNode.textContent);
+    }
     for (const el of document.querySelectorAll('*')) {
         for (const a of ['aria-label', 'placeholder', 'title', 'alt', 'aria-description', 'aria-roledescription',
                          'aria-placeholder', 'aria-valuetext'])
