@@ -63,7 +63,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("renderEmptyState:()=>r(Ae,{children:`No results`})", "renderEmptyState:()=>r(Ae,{children:`Ingen treff`})"),
     Patch("if(t.maxSelections===0)return`No results`", "if(t.maxSelections===0)return`Ingen treff`"),
     Patch("Remove an option first.`}return`No results`}", "Remove an option first.`}return`Ingen treff`}"),
-    Patch('"aria-label":O?`Hide password`:`Show password`', '"aria-label":O?`Skjul passordet`:`Vis passordet`'),
+    # Not «Vis passordet»: «Passord» would then name two elements (the field is found by its label)
+    Patch('"aria-label":O?`Hide password`:`Show password`', '"aria-label":O?`Skjul tegnene`:`Vis tegnene`'),
     # Element toolbar of tables and charts
     Patch("label:`Show/hide columns`", "label:`Vis eller skjul kolonner`"),
     Patch("label:`Download as CSV`", "label:`Last ned som CSV`"),
@@ -75,6 +76,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch("label:Te?`Copied!`:`Copy Vega-Lite spec`", "label:Te?`Kopiert!`:`Kopier diagramoppsettet`"),
     # File uploader
     Patch("label:l?`Upload directories`:`Upload`", "label:l?`Last opp mapper`:`Last opp`"),
+    Patch('type:`file`,"aria-label":`file upload`', 'type:`file`,"aria-label":`filopplasting`'),
     Patch("`${T(t,D.Byte,0)} per file`", "`Inntil ${T(t,D.Byte,0)} per fil`"),
     Patch("children:`Drag and drop ${D(a)} here`", "children:`Dra og slipp filer hit`"),
     Patch("children:l?`Drag and drop directories here`:t?`Drag and drop files here`:`Drag and drop a file here`",
@@ -89,6 +91,25 @@ PATCHES: tuple[Patch, ...] = (
     Patch('"aria-label":`Choose date range`', '"aria-label":`Velg periode`', count=2),
     Patch('"aria-label":V?`Choose date range`:void 0', '"aria-label":V?`Velg periode`:void 0'),
 )
+
+
+# Texts the Streamlit server sends (module, name) → bokmål; set at start, checked by the same test.
+PYTHON_TEXTS: dict[tuple[str, str], str] = {
+    ("streamlit.elements.exception", "_GENERIC_UNCAUGHT_EXCEPTION_TEXT"):
+        "Noe gikk galt på denne siden. Feilen er skrevet i loggen på tjeneren. Last inn siden på nytt, eller si fra "
+        "til administrator hvis det skjer igjen.",
+}
+
+
+def install_python_texts() -> None:
+    import importlib
+
+    for (module, name), text in PYTHON_TEXTS.items():
+        mod = importlib.import_module(module)
+        if isinstance(getattr(mod, name, None), str):
+            setattr(mod, name, text)
+        else:
+            log.warning("frontend_nb: %s.%s is gone; left in English", module, name)
 
 
 def streamlit_static_dir() -> Path:
@@ -173,6 +194,7 @@ def install() -> Path:
 
     folder = patched_static_dir()
     file_util.get_static_dir = lambda: str(folder)
+    install_python_texts()
     return folder
 
 

@@ -44,6 +44,19 @@ def plan_footer(ctx: PageContext) -> None:
                    "«eksempeldata» står ikke i planen og er ikke offisielle.")
 
 
+def status_legend() -> None:
+    """The status colours of the front page's pyramid as a legend in text, which wraps on a phone."""
+    from html import escape
+
+    from data_access.domain.vocabulary import STATUS_COLORS, STATUS_LABELS
+
+    items = "".join(f'<li><span style="display:inline-block;width:0.9em;height:0.9em;margin-right:0.3em;'
+                    f'vertical-align:-0.1em;border:1px solid #0b0c0c;background:{color}"></span>'
+                    f"{escape(STATUS_LABELS[slug])}</li>" for slug, color in STATUS_COLORS.items())
+    st.html('<ul aria-label="Forklaring til fargene" style="list-style:none;padding:0;margin:0;display:flex;'
+            f'flex-wrap:wrap;gap:0.25rem 1rem;font-size:0.9rem">{items}</ul>')
+
+
 def example_badge() -> None:
     st.badge(EXAMPLE_LABEL, icon=":material/science:", color="orange")
 

@@ -10,7 +10,7 @@ from dashboard.context import page_context
 from dashboard.indicator_ui import attention, indicator_data
 from dashboard.navigation import PAGES_DIR
 from dashboard.tables import grid, readable_table
-from dashboard.ui import XLSX_MIME, chart, date_column, download, example_note, joined, plan_header
+from dashboard.ui import XLSX_MIME, chart, date_column, download, example_note, joined, plan_header, status_legend
 from data_access.domain.actions import late_per_service
 from data_access.domain.vocabulary import ARENA_LEVELS
 from data_access.formats.chart_specs import status_pyramid_chart, status_pyramid_data
@@ -27,12 +27,13 @@ today = date.today()
 tiltak = ctx.read(tiltak_frame, ctx.plan_id)
 levels = ctx.read(levels_frame, ctx.plan_id)
 
-st.header("Tiltakene per nivå og status")
+st.header("Slik går tiltakene")
 if tiltak.is_empty():
     st.info("Planen har ingen tiltak ennå.")
 else:
     tiers = status_pyramid_data(tiltak, levels)
     chart(lambda: status_pyramid_chart(tiers), "status_pyramid", ctx.plan_id, width="stretch")
+    status_legend()
     table = (tiltak.group_by("level_order", "level_label", "status_order", "status_label").agg(pl.len().alias("n"))
              .sort("status_order")
              .pivot(on="status_label", index=["level_order", "level_label"], values="n", sort_columns=False)

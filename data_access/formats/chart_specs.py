@@ -88,27 +88,31 @@ def status_pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFr
 
 def status_pyramid_chart(data: pl.DataFrame) -> alt.Chart:
     """The pyramid of the front page: each tier split by status colour, its name and count above it and the
-    statuses in words below it (issue 20.3)."""
+    statuses in words below it (issue 20.3). Positions are in data units, so the text keeps its distance to the
+    bars at any height (the legend below takes its share of the height)."""
     domain = [*STATUS_LABELS.values(), "Ingen tiltak"]
     colors = [*STATUS_COLORS.values(), "#ffffff"]
-    y = alt.Y("tier:O", sort="descending", axis=None, scale=alt.Scale(paddingInner=0.65, paddingOuter=0.55))
-    segments = alt.Chart(data).transform_filter("datum.x1 > datum.x0 || datum.n == 0")
+    at = alt.Chart(data).transform_calculate(mid_y="3 * datum.tier - 1.5")
+    y_scale = alt.Scale(domain=[0.3, 8.9], nice=False)
+    segments = at.transform_calculate(y0="datum.mid_y - 0.45", y1="datum.mid_y + 0.45")
     bars = segments.mark_bar(stroke="#0b0c0c", strokeWidth=0.5).encode(
-        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.51, 1.51])), x2="x1:Q", y=y,
+        x=alt.X("x0:Q", axis=None, scale=alt.Scale(domain=[-1.51, 1.51])), x2="x1:Q",
+        y=alt.Y("y0:Q", axis=None, scale=y_scale), y2="y1:Q",
         color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=colors),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", title=None, columns=3,
-                                          labelLimit=140)),
+                        legend=None),  # the page draws the legend as text below (a Vega legend overlapped on phones)
         tooltip=[alt.Tooltip("title:N", title="Nivå"), alt.Tooltip("status:N", title="Status"),
                  alt.Tooltip("n:Q", title="Tiltak")])
-    numbers = segments.transform_filter("datum.n > 0 && datum.x1 - datum.x0 > 0.12").mark_text(
-        fontSize=12, fontWeight="bold").encode(x="mid:Q", y=y, text="n:Q",
+    numbers = at.transform_filter("datum.n > 0 && datum.x1 - datum.x0 > 0.12").mark_text(
+        fontSize=12, fontWeight="bold").encode(x="mid:Q", y=alt.Y("mid_y:Q", scale=y_scale), text="n:Q",
                                                color=alt.Color("text_color:N", scale=None))
-    tiers = alt.Chart(data).transform_aggregate(
-        title="min(title)", statuses="min(statuses)", groupby=["tier"])
-    title = tiers.mark_text(fontSize=14, fontWeight="bold", dy=-27, color="#0b0c0c").encode(
-        x=alt.datum(0), y=y, text="title:N")
-    words = tiers.mark_text(fontSize=11, dy=27, color="#0b0c0c").encode(x=alt.datum(0), y=y, text="statuses:N")
-    return norsk((bars + numbers + title + words).properties(height=320))
+    tiers = at.transform_aggregate(title="min(title)", statuses="min(statuses)", mid_y="min(mid_y)",
+                                   groupby=["tier"]).transform_calculate(above="datum.mid_y + 1.0",
+                                                                         below="datum.mid_y - 0.95")
+    title = tiers.mark_text(fontSize=14, fontWeight="bold", color="#0b0c0c").encode(
+        x=alt.datum(0), y=alt.Y("above:Q", scale=y_scale), text="title:N")
+    words = tiers.mark_text(fontSize=11, color="#0b0c0c").encode(
+        x=alt.datum(0), y=alt.Y("below:Q", scale=y_scale), text="statuses:N")
+    return norsk((bars + numbers + title + words).properties(height=340))
 
 
 GEO_LABELS = {"kommune": "Kommune", "fylke": "Fylke", "land": "Landet"}

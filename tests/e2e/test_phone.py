@@ -138,11 +138,12 @@ def _visit(page, url: str, title: str) -> None:
             page.wait_for_timeout(150)
 
 
-def test_every_page_for_every_role_is_norwegian_and_fits_a_phone(browser, app_url):
+def test_every_page_for_every_role_is_norwegian_and_fits_a_phone(browser, app):
     """The sweep (issue 20): every page each role sees, at 390×844, has no English word from the list and no
     horizontal overflow. ``/oversikt`` (the address in README and reminder e-mails) is opened by its address."""
     from dashboard.navigation import PAGES
 
+    app_url = app.url
     found: dict[str, list[str]] = {}
     wide: dict[str, int] = {}
     for username in ROLES[-1:]:  # DEBUG
@@ -171,5 +172,6 @@ def test_every_page_for_every_role_is_norwegian_and_fits_a_phone(browser, app_ur
                     wide[where] = width
         finally:
             context.close()
-    assert not found, "English words:\n" + "\n".join(f"{w}: {v}" for w, v in found.items())
+    assert not found, ("English words:\n" + "\n".join(f"{w}: {v}" for w, v in found.items())
+                       + "\n\nserver log:\n" + app.log.read_text()[-3000:])
     assert not wide, f"wider than {PHONE['width']} px: {wide}"

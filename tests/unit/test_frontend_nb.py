@@ -12,6 +12,13 @@ def test_every_entry_matches_the_installed_streamlit():
     assert frontend_nb.mismatches() == [], "update PATCHES in dashboard/frontend_nb.py for this Streamlit"
 
 
+def test_server_texts_still_exist():
+    import importlib
+
+    for (module, name), _text in frontend_nb.PYTHON_TEXTS.items():
+        assert isinstance(getattr(importlib.import_module(module), name, None), str), f"{module}.{name}"
+
+
 def test_the_copy_is_patched_and_site_packages_is_not(tmp_path: Path):
     folder = frontend_nb.patched_static_dir(tmp_path)
     assert folder.parent == tmp_path
