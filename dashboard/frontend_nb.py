@@ -51,6 +51,12 @@ PATCHES: tuple[Patch, ...] = (
     Patch('"aria-label":`Link to heading`', '"aria-label":`Lenke til overskriften`'),
     Patch("m(t)?`Help`:`Help for ${t.replaceAll(/\\s+/g,` `)}`",
           "m(t)?`Hjelp`:`Hjelp til ${t.replaceAll(/\\s+/g,` `)}`"),
+    Patch('"aria-label":`Close`', '"aria-label":`Lukk`', count=3),
+    Patch("children:r?`view less`:`view more`", "children:r?`vis mindre`:`vis mer`"),
+    Patch("children:`Don't show again`", "children:`Ikke vis igjen`"),
+    # Icons: screen readers heard «science icon»
+    Patch("if(e===`spinner`)return`Loading`;let{pack:t,icon:n}=h(e);return t===`material`&&n?`${n} icon`:",
+          "if(e===`spinner`)return`Laster`;let{pack:t,icon:n}=h(e);return t===`material`&&n?`ikon`:"),
     Patch('"aria-label":`Sidebar`', '"aria-label":`Sidemeny`'),
     Patch('"aria-label":`App pages`', '"aria-label":`Sidene i Laget`', count=2),
     Patch('"aria-label":`Expand sidebar`', '"aria-label":`Åpne sidemenyen`'),
