@@ -57,6 +57,8 @@ PATCHES: tuple[Patch, ...] = (
     # Icons: screen readers heard «science icon»
     Patch("if(e===`spinner`)return`Loading`;let{pack:t,icon:n}=h(e);return t===`material`&&n?`${n} icon`:",
           "if(e===`spinner`)return`Laster`;let{pack:t,icon:n}=h(e);return t===`material`&&n?`ikon`:"),
+    Patch("hProperties:{role:`img`,ariaLabel:n+` icon`,", "hProperties:{role:`img`,ariaLabel:`ikon`,"),
+    Patch('"aria-label":`Running...`', '"aria-label":`Arbeider …`'),
     Patch('"aria-label":`Sidebar`', '"aria-label":`Sidemeny`'),
     Patch('"aria-label":`App pages`', '"aria-label":`Sidene i Laget`', count=2),
     Patch('"aria-label":`Expand sidebar`', '"aria-label":`Åpne sidemenyen`'),
@@ -66,6 +68,8 @@ PATCHES: tuple[Patch, ...] = (
           "?`Velg eller legg til`:`Velg eller legg til`:r?`Velg ett eller flere`:`Velg`)"),
     Patch('"aria-label":`Open`,', '"aria-label":`Vis valgene`,', count=2),
     Patch("l??`Selectbox options`", "l??`Valg`"),
+    Patch('"aria-label":`Clear value`', '"aria-label":`Tøm feltet`', count=2),
+    Patch('"aria-label":`Clear all`', '"aria-label":`Fjern alle valg`'),
     Patch("renderEmptyState:()=>r(Ae,{children:`No results`})", "renderEmptyState:()=>r(Ae,{children:`Ingen treff`})"),
     Patch("if(t.maxSelections===0)return`No results`", "if(t.maxSelections===0)return`Ingen treff`"),
     Patch("Remove an option first.`}return`No results`}", "Remove an option first.`}return`Ingen treff`}"),
