@@ -56,6 +56,8 @@ PINNED = ("Tiltak", "Status")  # on a 390 px phone these stay in view while the 
 def pinned(frame_columns: list[str], column_config: dict | None) -> dict:
     """``column_config`` with the «Tiltak» and «Status» columns pinned to the left, where the table has them."""
     config = dict(column_config or {})
+    if list(frame_columns[:len(PINNED)]) == list(PINNED):
+        return config  # already the first columns (the tiltak lists): nothing to pin
     for name in PINNED:
         if name not in frame_columns or (name in config and config[name] is None):
             continue

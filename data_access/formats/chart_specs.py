@@ -19,9 +19,10 @@ NUMBER_FORMAT = ",.2~f"  # d3: thousands grouped, up to two decimals; the locale
 
 
 def norsk(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Norwegian numbers and dates on axes, legends and tooltips (``config.locale``); no ARIA descriptions, which
-    Vega-Lite writes in English («… with 3 values»): every chart has its numbers as a table beside it."""
-    return chart.configure(locale=fmt.VEGA_LOCALE, aria=False)
+    """Norwegian numbers and dates on axes, legends and tooltips (``config.locale``). Axes and legends get no ARIA
+    description, which Vega-Lite writes in English («… with 3 values»); the marks keep theirs (field names and
+    values, in Norwegian), and every chart has its numbers as a table beside it."""
+    return chart.configure(locale=fmt.VEGA_LOCALE).configure_axis(aria=False).configure_legend(aria=False)
 
 
 def pyramid_data(tiltak: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:

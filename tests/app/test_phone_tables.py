@@ -14,10 +14,11 @@ def _columns(at) -> dict:
 
 
 def test_pinned_keeps_other_settings_and_hidden_columns():
-    config = pinned(["Tiltak", "Status", "Nivå"], {"Tiltak": {"label": "Tiltak", "width": 136}, "Nivå": None})
+    config = pinned(["Evalueres", "Tiltak", "Status", "Nivå"], {"Tiltak": {"label": "Tiltak", "width": 136}, "Nivå": None})
     assert config["Tiltak"] == {"label": "Tiltak", "width": 136, "pinned": True}
     assert config["Status"]["pinned"] is True and config["Nivå"] is None
-    assert "Status" not in pinned(["Tiltak"], None)
+    assert "Status" not in pinned(["Nivå", "Tiltak"], None)
+    assert pinned(["Tiltak", "Status", "Ansvar"], None) == {}  # already first: not pinned
 
 
 def test_overdue_table_on_oversikt_pins_tiltak_and_status(open_page):
