@@ -14,12 +14,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 from dashboard.auth import logout, sign_in, store_cookie  # noqa: E402
 from dashboard.browser import page_behaviour  # noqa: E402
 from dashboard.context import PageContext, cached_cookie_key, current_settings, engine_for, last_good  # noqa: E402
-from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.navigation import pages_for, streamlit_pages  # noqa: E402
 from dashboard.public_app import serve_public  # noqa: E402
 from dashboard.reads import cached_read  # noqa: E402
 from dashboard.run_guard import install as install_watchdog  # noqa: E402
 from dashboard.state import bound  # noqa: E402
-from dashboard.ui import plain, show_flashes  # noqa: E402
+from dashboard.ui import plain, plan_footer, show_flashes  # noqa: E402
 from data_access.db.bootstrap import ConfigurationError  # noqa: E402
 from data_access.db.changelog import data_version  # noqa: E402
 from data_access.domain.errors import DatabaseFault  # noqa: E402
@@ -84,11 +84,12 @@ try:
     show_flashes()
     specs = pages_for(actor)
     st.session_state["_laget_pages"] = [p.title for p in specs]
-    nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                         for p in specs], expanded=True)  # no English «View more»
+    nav = st.navigation(streamlit_pages(specs), expanded=True)  # expanded: no English «View more»
     page_behaviour(nav.url_path)
     if watchdog and (run := get_script_run_ctx()):
         watchdog.note_page(run.session_id, nav.url_path or "oversikt")
+    st.session_state.pop("_plan_footer", None)
     nav.run()
+    plan_footer(st.session_state["_laget_ctx"])
 except DatabaseFault as exc:
     database_fault_page(exc)

@@ -27,7 +27,7 @@ document.documentElement.lang = "nb";
   const page = marks.length ? marks[marks.length - 1].getAttribute("data-laget-page") : "";
   const before = window.__lagetPage;
   window.__lagetPage = page;
-  if (before === undefined || before === page || window.innerWidth >= {MOBILE_WIDTH}) return;
+  if (before === page || window.innerWidth >= {MOBILE_WIDTH}) return;  // also on the first page shown: harmless
   const close = () => {{
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     const box = sidebar && sidebar.getBoundingClientRect();

@@ -291,9 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             import streamlit.web.cli as stcli
 
+            from dashboard.frontend_nb import install as serve_bokmal
             from dashboard.open_data_routes import install as serve_open_data
             from dashboard.preload import preload
 
+            serve_bokmal()  # Streamlit's own front-end words in bokmål (a patched copy of its static folder)
             serve_open_data()  # /apne-data/… beside the app (README: Åpne data)
             preload()
             sys.argv = ["streamlit", "run", str(APP), *streamlit_flags(extra), *extra]

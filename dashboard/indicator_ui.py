@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -13,10 +12,10 @@ from data_access.db.engine import get_engine
 from data_access.domain import formatting as fmt
 from data_access.domain.fields import INDICATOR, INDICATOR_VALUE
 from data_access.domain.frames import python_column
-from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, Judgement, overview, status
+from data_access.domain.indicator_status import BAD, GOOD, NEUTRAL, WORSE, Judgement, needs_attention, overview, status
 from data_access.domain.markup import escape_markdown
 from data_access.domain.vocabulary import BETTER, GEOS, UNITS
-from data_access.formats.chart_specs import NUMBER_FORMAT, indicator_chart
+from data_access.formats.chart_specs import indicator_chart, trend_chart
 from data_access.reads.indicators import indicators_frame, values_frame
 from data_access.writes.indicators import create_indicator, delete_value, set_value, update_indicator
 
@@ -66,20 +65,6 @@ def badges(*judgements: Judgement, example: bool = False) -> str:
     return " ".join(parts)
 
 
-def sparkline(values: pl.DataFrame) -> alt.Chart:
-    data = values.filter(pl.col("geo").is_in(["kommune", "land"]) & pl.col("value").is_not_null())
-    order = data.sort("period_order")["period"].unique(maintain_order=True).to_list()
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period:O", sort=order, axis=None), y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("geo:N", scale=alt.Scale(domain=["kommune", "land"], range=["#1565c0", "#9e9e9e"]),
-                        legend=None),
-        strokeDash=alt.StrokeDash("is_example:N", scale=alt.Scale(domain=[False, True], range=[[1, 0], [4, 3]]),
-                                  legend=None),
-        tooltip=[alt.Tooltip("period:N", title="Periode"), alt.Tooltip("geo_name:N", title="Sted"),
-                 alt.Tooltip("value:Q", title="Verdi", format=NUMBER_FORMAT)],
-    ).properties(height=70).configure(locale=fmt.VEGA_LOCALE)
-
-
 def card(ind: dict, values: pl.DataFrame) -> None:
     st_ = per_version(lambda: status(values, ind["better"], ind["target_value"]), "status", ind["id"])
     with st.container(border=True):
@@ -89,11 +74,39 @@ def card(ind: dict, values: pl.DataFrame) -> None:
         example = bool(values["is_example"].any()) or _example_target(ind)
         st.markdown(badges(st_.trend, st_.vs_target, st_.vs_land, example=example))
         if values.height:
-            chart(lambda: sparkline(values), "sparkline", ind["id"], width="stretch")
+            chart(lambda: trend_chart(values), "trend", ind["id"], width="stretch")
             # built once per data version: sorting and formatting every card's rows was a third of a rerun
             st.html(per_version(lambda: readable_html(value_rows(values, ind["unit"]), f"Verdier for {ind['name']}",
                                                       row_header="Periode", label="Les tallene som tabell"),
                                 "value_table", ind["id"]))
+
+
+def attention(ctx: PageContext, indicators: pl.DataFrame, table: pl.DataFrame, *, limit: int = 8) -> None:
+    """The indicators worse than the period before or than landet, each a link to its detail view (issue 20.3):
+    the first thing a leader asks about the figures, on Oversikt and at the top of Indikatorer."""
+    from dashboard.navigation import PAGES_DIR
+
+    worse = needs_attention(table)
+    if indicators.is_empty():
+        return
+    if worse.is_empty():
+        st.success("Ingen indikatorer er verre enn forrige periode eller enn landet.", icon=":material/check_circle:")
+        return
+    units = dict(zip(indicators["id"].to_list(), indicators["unit"].to_list(), strict=True))
+    st.caption(f"{fmt.number(worse.height)} av {fmt.number(table.height)} indikatorer er verre enn forrige periode "
+               "eller enn landet.")
+    for row in worse.head(limit).iter_rows(named=True):
+        with st.container(border=True, gap="small"):
+            st.page_link(str(PAGES_DIR / "indikatorer.py"), label=plain(row["Indikator"]),
+                         icon=":material/trending_down:",
+                         query_params={"plan": str(ctx.plan_id), "indikator": str(row["id"])})
+            words = [f":red-badge[{label}]" for label in (row["Utvikling"], row["Mot landet"]) if label in WORSE]
+            if row["Eksempeldata"]:
+                words.append(":orange-badge[:material/science: Eksempeldata]")
+            value = fmt.value(row["Siste verdi"], units.get(row["id"], ""))
+            st.markdown(f"{value} · {plain(row['Siste periode'] or '–')} · {' '.join(words)}")
+    if worse.height > limit:
+        st.caption(f"… og {fmt.number(worse.height - limit)} til under Indikatorer.")
 
 
 def _example_target(ind: dict) -> bool:

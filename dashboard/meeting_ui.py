@@ -307,7 +307,7 @@ def minutes_downloads(meeting: dict) -> None:
     title = f"Referat {format_date(meeting['meeting_date'])}"
     blocks = from_json(meeting.get("minutes_json"))
     c1, c2, c3 = st.columns(3)
-    download("Last ned Markdown", lambda: meeting["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
+    download("Last ned som tekstfil", lambda: meeting["minutes_md"], file_name=f"{stem}.md", mime="text/markdown",
              key=f"md_{meeting['id']}", where=c1)
     download("Last ned PDF", lambda: blocks_pdf(blocks, title) if blocks else minutes_pdf(meeting["minutes_md"], title),
              file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{meeting['id']}", where=c2)

@@ -48,13 +48,36 @@ PUBLIC_PAGES: list[PageSpec] = [
 ]
 
 
+# Reminder e-mails and README link ``/oversikt``, but Streamlit serves the default page at ``/`` only: a hidden page
+# at ``/oversikt`` sends the user on to ``/`` with the same query string. The default page itself reserves a path
+# nobody links to (Streamlit requires one).
+FRONT_ALIAS = "oversikt"
+FRONT_RESERVED = "forside-standard"
+
+
+def streamlit_pages(specs: list[PageSpec], *, icons: bool = True) -> list:
+    """The st.Page objects for ``specs``, plus the hidden ``/oversikt`` alias of the default page."""
+    import streamlit as st
+
+    pages = [st.Page(p.path, title=p.title, icon=p.icon if icons else None, default=p.default,
+                     url_path=FRONT_RESERVED if p.default and p.url_path == FRONT_ALIAS else p.url_path)
+             for p in specs]
+    front = next((page for page, spec in zip(pages, specs, strict=True) if spec.default), None)
+    if front is not None:
+        def to_front() -> None:
+            st.switch_page(front, query_params=st.query_params.to_dict())
+
+        pages.append(st.Page(to_front, title=front.title, url_path=FRONT_ALIAS, visibility="hidden"))
+    return pages
+
+
 def hold_requested_page() -> None:
     """Before login: resolve the address against every page (hidden, not run), so the requested page and its
     query string are still the current ones when login reruns the app; the user lands where the link pointed."""
     import streamlit as st
 
-    st.navigation([st.Page(p.path, title=p.title, url_path=p.url_path, default=p.default)
-                   for p in PAGES + PUBLIC_PAGES], position="hidden")  # the public pages stay reachable from here
+    st.navigation(streamlit_pages(PAGES + PUBLIC_PAGES, icons=False),
+                  position="hidden")  # the public pages stay reachable from here
 
 
 def pages_for(actor: Actor) -> list[PageSpec]:

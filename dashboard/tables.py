@@ -56,12 +56,32 @@ def readable_table(frame: pl.DataFrame, caption: str, *, row_header: str | None 
     st.html(readable_html(frame, caption, row_header=row_header, label=label))
 
 
+PINNED = ("Tiltak", "Status")  # on a 390 px phone these stay in view while the rest scrolls sideways (issue 20.2)
+
+
+def pinned(frame_columns: list[str], column_config: dict | None) -> dict:
+    """``column_config`` with the «Tiltak» and «Status» columns pinned to the left, where the table has them."""
+    config = dict(column_config or {})
+    if list(frame_columns[:len(PINNED)]) == list(PINNED):
+        return config  # already the first columns (the tiltak lists): nothing to pin
+    for name in PINNED:
+        if name not in frame_columns or (name in config and config[name] is None):
+            continue
+        current = config.get(name)
+        if isinstance(current, dict):
+            config[name] = {**current, "pinned": True}
+        else:
+            config[name] = st.column_config.Column(current if isinstance(current, str) else name, pinned=True)
+    return config
+
+
 def grid(frame: pl.DataFrame, *, caption: str, column_config: dict | None = None, row_header: str | None = None,
          **kwargs) -> None:
-    """st.dataframe with a name for assistive technology, «–» for missing cells, and its HTML table below."""
+    """st.dataframe with a name for assistive technology, «–» for missing cells, Tiltak and Status pinned, and its
+    HTML table below."""
     kwargs.pop("hide_index", None), kwargs.pop("width", None)
     hidden = [name for name, cfg in (column_config or {}).items() if cfg is None]
     # Arrow, never a polars frame: Streamlit would convert that through pandas, which can deadlock (issue 23)
-    st.dataframe(frame.to_arrow(), hide_index=True, width="stretch", column_config=column_config,
+    st.dataframe(frame.to_arrow(), hide_index=True, width="stretch", column_config=pinned(frame.columns, column_config),
                  placeholder=fmt.MISSING, alt=caption, **kwargs)
     readable_table(frame.drop([c for c in hidden if c in frame.columns]), caption, row_header=row_header)

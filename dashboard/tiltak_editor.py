@@ -110,6 +110,8 @@ def tiltak_grid(ctx: PageContext, tiltak: pl.DataFrame, key: str, services: list
     elif rows_changed:
         st.warning("Tabellen viser fortsatt radene fra før du endret filter eller noen la til/arkiverte tiltak, "
                    "fordi du har endringer som ikke er lagret. Lagre dem eller trykk «Last inn på nytt».")
+    # Not pinned: Tiltak and Status are already the first columns, and pinning in the editable grid kept a
+    # phone's browser busy for seconds (tests/e2e/test_phone.py).
     column_config |= {
         "Tiltak": st.column_config.TextColumn("Tiltak", width=COLUMN_WIDTHS["Tiltak"], disabled=True),
         "Status": st.column_config.SelectboxColumn("Status", options=list(STATUS_LABELS.values()), required=True,

@@ -21,16 +21,41 @@ def plain(text: object) -> str:
 
 
 def plan_header(ctx: PageContext, title: str) -> None:
+    """The title and one short line; the plan's full name, source and demo note come at the foot of the page
+    (``plan_footer``), so the first screen of a phone answers the page's question (issue 20.2)."""
     st.title(title)
+    demo = " · :material/science: Demodata, se nederst på siden" if ctx.plan.get("is_demo") else ""
+    st.caption(plain(f"{ctx.plan['kommune']} kommune") + demo)
+    st.session_state["_plan_footer"] = True
+
+
+def plan_footer(ctx: PageContext) -> None:
+    """Which plan, where it comes from and that demo figures are not official: below the page's content."""
+    if not st.session_state.pop("_plan_footer", False):
+        return
     plan = ctx.plan
     years = f" {plan['start_year']}–{plan['end_year']}" if plan.get("start_year") else ""
     years = years if years.strip() not in plan["name"] else ""
+    st.divider()
     st.caption(plain(f"{kommune_title(plan['kommune'])} · {plan['name']}{years}"))
     if plan.get("source"):
         st.caption(plain(f"Kilde: {plan['source']}"))
     if plan.get("is_demo"):
         st.caption(":material/info: Demodata bygd på kommunens plan. Tall, mål og evalueringsdatoer merket "
                    "«eksempeldata» står ikke i planen og er ikke offisielle.")
+
+
+def status_legend() -> None:
+    """The status colours of the front page's pyramid as a legend in text, which wraps on a phone."""
+    from html import escape
+
+    from data_access.domain.vocabulary import STATUS_COLORS, STATUS_LABELS
+
+    items = "".join(f'<li><span style="display:inline-block;width:0.9em;height:0.9em;margin-right:0.3em;'
+                    f'vertical-align:-0.1em;border:1px solid #0b0c0c;background:{color}"></span>'
+                    f"{escape(STATUS_LABELS[slug])}</li>" for slug, color in STATUS_COLORS.items())
+    st.html('<ul aria-label="Forklaring til fargene" style="list-style:none;padding:0;margin:0;display:flex;'
+            f'flex-wrap:wrap;gap:0.25rem 1rem;font-size:0.9rem">{items}</ul>')
 
 
 def example_badge() -> None:

@@ -24,7 +24,7 @@ if indicators.is_empty():
 names = dict(zip(indicators["id"].to_list(), indicators["name"].to_list(), strict=True))
 indicator_id = bound(st.selectbox, "Indikator", key="import_indicator", param="indikator", options=list(names),
                      default=next(iter(names)), format_func=names.get)
-upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Browse files» for å velge den)", type=["csv", "txt"],
+upload = st.file_uploader("CSV-fil (dra filen hit eller trykk «Last opp» for å velge den)", type=["csv", "txt"],
                           key="import_file", help="Streamlit viser knappen og slippfeltet på engelsk. Filen kan være "
                           "opptil 25 MB, som CSV eller TXT.")
 if upload is None:

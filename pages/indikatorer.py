@@ -6,7 +6,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard.context import page_context
-from dashboard.indicator_ui import card, detail, indicator_data, overview_table, registry_form, value_form
+from dashboard.indicator_ui import (
+    attention,
+    card,
+    detail,
+    indicator_data,
+    overview_table,
+    registry_form,
+    value_form,
+)
 from dashboard.source_ui import (
     catalogue_form,
     failures,
@@ -37,7 +45,10 @@ failures(sources)
 if ctx.can(Permission.EDIT_INDICATORS):
     refresh_button(ctx, sources)
 
-overview_tab, detail_tab, table_tab = st.tabs(["Oversikt", "Detaljer", "Tabell"])
+attention(ctx, indicators, table, limit=4)  # on a phone the first screen says which figures are worse (issue 20.2)
+# A link to one indicator (from Oversikt) opens its detail view.
+overview_tab, detail_tab, table_tab = st.tabs(["Oversikt", "Detaljer", "Tabell"],
+                                              default="Detaljer" if "indikator" in st.query_params else None)
 with overview_tab:
     st.caption("Farge og ord viser utviklingen siden forrige periode, status mot mål og mot landet – med retningen "
                "som er bedre tatt med.")

@@ -76,7 +76,11 @@ if conflicts.height:
                              query_params={"aar": str(year), "arena": str(c["arena_id_b"])})
 
 wheel, month_tab, list_tab, arena_tab = st.tabs(["Årshjul", "Måned", "Liste", "Arenaer"])
-with wheel:
+with wheel, st.container(key="year_wheel"):
+    # 560 px square: on a narrower screen (a 390 px phone) it shrinks to fit instead of widening the page
+    st.html("<style>.st-key-year_wheel [data-testid='stVegaLiteChart'], .st-key-year_wheel .vega-embed,"
+            ".st-key-year_wheel canvas, .st-key-year_wheel svg{max-width:100% !important;height:auto !important}"
+            "</style>")
     st.vega_lite_chart(wheel_spec(ctx, year, arenas["id"].to_list()), width="content")
     st.caption("Ytterst kommunenivå (sirkel), så tjenestenivå (firkant), innerst individnivå (trekant). "
                "Alle møtene står som tabell i fanen «Liste».")

@@ -91,3 +91,14 @@ def overview(indicators: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"id": pl.Int64, "Indikator": pl.String, "Siste periode": pl.String,
                                       "Siste verdi": pl.Float64, "Endring": pl.Float64, "Utvikling": pl.String,
                                       "Mot mål": pl.String, "Mot landet": pl.String, "Eksempeldata": pl.Boolean})
+
+
+WORSE = ("Verre enn forrige", "Dårligere enn landet")
+
+
+def needs_attention(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``overview`` that are worse than the period before or than landet: what a leader asks about
+    first (issue 20.3). Worse on both counts first, then in the plan's order."""
+    worse = (pl.col("Utvikling") == WORSE[0]).cast(pl.Int8) + (pl.col("Mot landet") == WORSE[1]).cast(pl.Int8)
+    return (table.with_columns(worse.alias("_worse")).filter(pl.col("_worse") > 0)
+            .with_row_index("_order").sort("_worse", "_order", descending=[True, False]).drop("_worse", "_order"))

@@ -11,6 +11,10 @@ STATUSES: list[tuple[str, str, bool]] = [
     ("avsluttet", "Avsluttet", True),
 ]
 STATUS_LABELS = {slug: label for slug, label, _ in STATUSES}
+# Status colours for the front page's pyramid (issue 20.3): grey not begun, blue planned/running, orange under
+# revision, green done; the legend and the text under each tier name them, so colour is never alone (WCAG 1.4.1).
+STATUS_COLORS = {"ikke_startet": "#b1b4b6", "planlagt": "#9ec5f0", "i_gang": "#1e6ec8",
+                 "under_revidering": "#e8a33d", "avsluttet": "#2e7d32"}
 
 # slug, default label, colour word (shown next to the colour, never instead of it), hex
 LEVELS: list[tuple[str, str, str, str]] = [

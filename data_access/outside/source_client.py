@@ -27,6 +27,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from data_access.domain import network
 from data_access.formats import jsonstat
 from data_access.outside.sources import SourceDefinition, SourceError, fhi_body, latest_period, ssb_body
 
@@ -260,11 +261,11 @@ class SourceClient:
                 problem = f"{service} svarte ikke innen {self.timeout:g} sekunder"
             except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
                 setting = "LAGET_SSB_API_URL" if service == "SSB" else "LAGET_FHI_API_URL"
-                raise SourceError(f"Adressen til {service} ({url}) kan ikke brukes ({type(exc).__name__}). Sjekk "
+                raise SourceError(f"Adressen til {service} ({url}) kan ikke brukes: {network.problem(exc)}. Sjekk "
                                   f"innstillingen {setting}. Ingenting er lagret.") from None
             except httpx.HTTPError as exc:
                 self._left(service)
-                problem = f"fikk ikke kontakt med {service} ({type(exc).__name__})"
+                problem = f"fikk ikke kontakt med {service}: {network.problem(exc)}"
             else:
                 if status < 400:
                     return _json(service, raw)

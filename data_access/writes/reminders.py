@@ -32,6 +32,7 @@ from config.settings import Settings
 from data_access.db.engine import reading
 from data_access.db.models import SentReminder
 from data_access.db.uow import UnitOfWork
+from data_access.domain import network
 from data_access.domain.actions import overdue_actions, responsible
 from data_access.domain.errors import LagetError
 from data_access.domain.permissions import Actor
@@ -185,7 +186,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
         raise ReminderError(f"E-posttjeneren {where} støtter ikke STARTTLS. Sett LAGET_SMTP_STARTTLS=0 bare "
                             "hvis tjeneren er på et lukket nett. Ingen påminnelser er sendt.") from exc
     except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-        raise ReminderError(f"Får ikke kontakt med e-posttjeneren {where} ({type(exc).__name__}). Sjekk "
+        raise ReminderError(f"Får ikke kontakt med e-posttjeneren {where}: {network.problem(exc)}. Sjekk "
                             "LAGET_SMTP_HOST og LAGET_SMTP_PORT. Ingen påminnelser er sendt.") from exc
 
 
@@ -227,7 +228,7 @@ def send_reminders(engine: Engine, settings: Settings, today: date, *, dry_run: 
                 if reason is None:
                     raise ReminderError(
                         f"Forbindelsen til e-posttjeneren brøt under påminnelsen til {r.email} "
-                        f"({type(exc).__name__}). {len(result.sent)} påminnelser ble sendt før feilen; kjør "
+                        f"({network.problem(exc)}). {len(result.sent)} påminnelser ble sendt før feilen; kjør "
                         "på nytt for resten.") from exc
                 result.refused.append((r.email, reason))
                 continue

@@ -232,9 +232,9 @@ def refresh(engine: Engine, actor: Actor, client: SourceClient, *, plan_key: str
             raise  # not the indicator's failure: stop, and record nothing on the sources
         except LagetError as exc:  # one indicator's failure never stops the others
             message = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must not cost the other indicators their figures
+        except Exception:  # noqa: BLE001 - a bug must not cost the other indicators their figures
             logging.getLogger("laget").exception("Unexpected error fetching indicator %s", ind_id)
-            message = (f"Uventet feil under hentingen ({type(exc).__name__}); meld fra til den som drifter "
+            message = ("Uventet feil under hentingen; meld fra til den som drifter "
                        "Laget. Ingenting er lagret.")
         else:
             _record(engine, ind_id, now, None, fetched.latest_source_period)

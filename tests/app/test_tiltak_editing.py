@@ -97,7 +97,7 @@ def test_meeting_mode_start_change_end_minutes(open_page, app_env):
     assert open_meeting(engine, plan_id) is None
     page = texts(at)
     assert f"Møte {date.today():%d.%m.%Y}" in page
-    assert {b.label for b in at.get("download_button")} >= {"Last ned Markdown", "Last ned PDF", "Last ned Word"}
+    assert {b.label for b in at.get("download_button")} >= {"Last ned som tekstfil", "Last ned PDF", "Last ned Word"}
     assert log_frame(engine, group_meeting_id=meeting["id"])["field"].to_list() == ["status_note", "status"]
 
 

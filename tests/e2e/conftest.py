@@ -70,7 +70,8 @@ def app(templates, tmp_path) -> Iterator[RunningApp]:
 @contextmanager
 def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None,
                 script: Path = ROOT / "dashboard" / "app.py") -> Iterator[RunningApp]:
-    """``streamlit run`` in ``cwd`` (where a ``.streamlit/secrets.toml`` may wait), until the block ends."""
+    """``streamlit run`` with the bokmål front end (as ``laget run``) in ``cwd`` (where a
+    ``.streamlit/secrets.toml`` may wait), until the block ends."""
     env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **(env_extra or {})}
     env.pop("LAGET_COOKIE_KEY", None)
     (cwd / ".streamlit").mkdir(exist_ok=True)  # streamlit reads config.toml from the working directory
@@ -78,7 +79,7 @@ def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | N
     log_path = cwd / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+        [sys.executable, "-m", "dashboard.frontend_nb", "run", str(script), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

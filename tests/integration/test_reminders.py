@@ -106,8 +106,9 @@ def test_each_contact_gets_one_mail_with_links_and_never_twice_a_day(demo_engine
 
 def test_unreachable_server_fails_clearly_and_marks_nothing(demo_engine):
     _setup(demo_engine)
-    with pytest.raises(ReminderError, match="Får ikke kontakt med e-posttjeneren 127.0.0.1"):
+    with pytest.raises(ReminderError, match="Får ikke kontakt med e-posttjeneren 127.0.0.1") as raised:
         send_reminders(demo_engine, _settings(_free_port()), TODAY)
+    assert "tjeneren avviste tilkoblingen" in str(raised.value) and "Error" not in str(raised.value)
     assert _sent_count(demo_engine) == 0
 
 

@@ -187,7 +187,10 @@ def test_network_error_is_reported(demo_engine):
     dead = SourceClient("http://127.0.0.1:9/ssb", "http://127.0.0.1:9/fhi", timeout=1, retries=1, sleep=Sleeps())
     outcomes = refresh(demo_engine, SYSTEM, dead, plan_key=PLAN)
     dead.close()
-    assert outcomes[0].message.startswith("Fikk ikke kontakt med SSB (ConnectError); ga opp etter 2 forsøk.")
+    # Norwegian words for what happened, never the exception's class name (issue 20.1)
+    assert outcomes[0].message.startswith("Fikk ikke kontakt med SSB: tjeneren avviste tilkoblingen; ga opp etter 2 "
+                                          "forsøk."), outcomes[0].message
+    assert "Error" not in outcomes[0].message
 
 
 def test_fhi_source_fetches_json_stat_with_flags(demo_engine, server):
