@@ -25,7 +25,7 @@ def plan_header(ctx: PageContext, title: str) -> None:
     (``plan_footer``), so the first screen of a phone answers the page's question (issue 20.2)."""
     st.title(title)
     demo = " · :material/science: Demodata, se nederst på siden" if ctx.plan.get("is_demo") else ""
-    st.caption(plain(f"{ctx.plan['kommune']} kommune") + demo)
+    st.caption(plain(kommune_title(ctx.plan['kommune'])) + demo)
     st.session_state["_plan_footer"] = True
 
 
