@@ -8,7 +8,10 @@ load_client.py``: Streamlit's websocket protocol, no browser; each logged in wit
   data editor's widget state, sent as a fragment rerun as the browser does) and presses «Lagre endringer»
   (the save button's trigger with the editor's state); then again, on the next row.
 
-Each user makes ``--views`` page runs (a save and an edit count as one each), one after another. Printed per N:
+Each user makes ``--views`` page runs (a save and an edit count as one each), one after another: with no pause
+(``--think 0``, the default: a throughput test, every user clicking again the moment a page has arrived) or with a
+reading pause between views (``--think 5``: 2,5–7,5 s, uniformly drawn from a seeded generator per user, as a
+person reads a page before the next click; Datasette's users pause the same). Printed per N:
 p50/p95 per view kind and overall, errors (hung, failed, exception or ``st.error`` elements; a save conflict
 between two editors is counted apart, it is the designed outcome), saves confirmed in the database (the sum of
 tiltak versions), the server's CPU seconds per view (``/proc/PID/stat`` of every replica, before and after) and
@@ -37,6 +40,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shutil
 import subprocess
 import sys
@@ -130,7 +134,7 @@ async def _edit_and_save(session: LoadSession, turn: int, editor: int, editors: 
 
 
 async def _laget_user(url: str, index: int, users: int, cookies: dict, views: int, out: list[View],
-                      timeout: float) -> None:
+                      timeout: float, think: float = 0.0) -> None:
     editor = index % 4 == 3
     role = "redaktor" if editor else "leser"
     cookies = {**cookies, "laget_route": uuid.uuid4().hex}  # nginx's sticky cookie: spread over the replicas
@@ -144,7 +148,10 @@ async def _laget_user(url: str, index: int, users: int, cookies: dict, views: in
         return
     try:
         done, turn = 0, 0
+        pauses = _pauses(index, think)
         while done < views:
+            if turn:
+                await asyncio.sleep(_pause(pauses, think))
             if editor:
                 v = await session.view("tiltak", timeout=timeout)
                 left = views - done - 1
@@ -163,7 +170,7 @@ async def _laget_user(url: str, index: int, users: int, cookies: dict, views: in
 
 
 async def _laget_load(url: str, cookies: dict[str, dict], users: int, views: int, pids: list[int],
-                      timeout: float) -> dict:
+                      timeout: float, think: float = 0.0) -> dict:
     out: list[View] = []
 
     probe = SimpleNamespace(health_seconds=[])  # what _watchdog records into
@@ -172,7 +179,7 @@ async def _laget_load(url: str, cookies: dict[str, dict], users: int, views: int
     start = time.perf_counter()
     try:
         await asyncio.gather(*(_laget_user(url, i, users, cookies["redaktor" if i % 4 == 3 else "leser"], views, out,
-                                           timeout) for i in range(users)))
+                                           timeout, think) for i in range(users)))
     finally:
         watchdog.cancel()
         await asyncio.gather(watchdog, return_exceptions=True)
@@ -225,10 +232,23 @@ def datasette(executable: str, db_path: Path):
         log.close()
 
 
-def _datasette_user(url: str, db: str, index: int, views: int, timeout: float) -> list[tuple[str, float, bool]]:
+def _pauses(index: int, think: float) -> random.Random | None:
+    """The reading pauses of one user: the same sequence in every run, so runs compare."""
+    return random.Random(index) if think > 0 else None
+
+
+def _pause(pauses: random.Random | None, think: float) -> float:
+    return pauses.uniform(0.5 * think, 1.5 * think) if pauses else 0.0
+
+
+def _datasette_user(url: str, db: str, index: int, views: int, timeout: float,
+                    think: float = 0.0) -> list[tuple[str, float, bool]]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     out = []
+    pauses = _pauses(index, think)
     for k in range(views):
+        if k:
+            time.sleep(_pause(pauses, think))
         table = DATASETTE_PAGES[(index + k) % len(DATASETTE_PAGES)]
         start = time.perf_counter()
         try:
@@ -240,13 +260,13 @@ def _datasette_user(url: str, db: str, index: int, views: int, timeout: float) -
     return out
 
 
-def datasette_load(url: str, pid: int, db: str, users: int, views: int, timeout: float) -> dict:
+def datasette_load(url: str, pid: int, db: str, users: int, views: int, timeout: float, think: float = 0.0) -> dict:
     for table in DATASETTE_PAGES:  # warm, as Laget is warmed
         _datasette_user(url, db, DATASETTE_PAGES.index(table), 1, timeout)
     cpu = cpu_seconds(pid)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=users) as pool:
-        results = [r for rs in pool.map(lambda i: _datasette_user(url, db, i, views, timeout), range(users))
+        results = [r for rs in pool.map(lambda i: _datasette_user(url, db, i, views, timeout, think), range(users))
                    for r in rs]
     seconds = time.perf_counter() - start
     done = [s for _, s, ok in results if ok]
@@ -302,7 +322,7 @@ def _row(label: str, values: list[float]) -> str:
 def measure(url: str, pids: list[int], db_url: str, cookies: dict, users: int, args) -> dict:
     versions = tiltak_versions(db_url)
     cpu = sum(cpu_seconds(p) for p in pids)
-    result = asyncio.run(_laget_load(url, cookies, users, args.views, pids, args.view_timeout))
+    result = asyncio.run(_laget_load(url, cookies, users, args.views, pids, args.view_timeout, args.think))
     cpu = sum(cpu_seconds(p) for p in pids) - cpu
     views: list[View] = result["views"]
     done = [v for v in views if v.finished]
@@ -333,6 +353,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", default="1,10,30,60", help="user counts, comma-separated")
     parser.add_argument("--views", type=int, default=10, help="page runs per user")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean reading pause in seconds between a user's views (0: none, a throughput test)")
     parser.add_argument("--view-timeout", type=float, default=60.0, help="seconds before a view counts as hung")
     parser.add_argument("--cluster", help="URL of a running scripts/cluster.sh (nginx), e.g. https://127.0.0.1:8443")
     parser.add_argument("--db-url", default="postgresql+psycopg://laget:laget@127.0.0.1:5442/laget",
@@ -342,15 +364,16 @@ def main() -> None:
     parser.add_argument("--replica-ports", default="8511,8512", help="the cluster's replica ports (for their CPU)")
     args = parser.parse_args()
     counts = [int(x) for x in args.users.split(",") if x.strip()]
-    if any(c < 1 or c > 500 for c in counts) or not 1 <= args.views <= 100:
-        parser.error("users must be 1–500 and views 1–100")
+    if any(c < 1 or c > 500 for c in counts) or not 1 <= args.views <= 100 or not 0 <= args.think <= 60:
+        parser.error("users must be 1–500, views 1–100 and think 0–60 s")
 
     import polars
     import streamlit
 
     executable = datasette_executable()
     print(f"streamlit {streamlit.__version__}, polars {polars.__version__}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.views} views per user; target: "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.views} views per user, "
+          f"{'a reading pause of ' + format(args.think, 'g') + ' s on average' if args.think else 'no pause'}; target: "
           f"{args.cluster or 'one replica (laget run, SQLite)'}; Datasette: "
           f"{executable or 'NOT FOUND (set LAGET_BENCH_DATASETTE to its executable): no comparison'}")
     folder = Path(tempfile.mkdtemp(prefix="laget-bench-mix-"))
@@ -380,7 +403,8 @@ def main() -> None:
         if executable:
             with datasette(executable, db_path) as (ds_url, ds_pid):
                 for users, laget in rows:
-                    ds = datasette_load(ds_url, ds_pid, db_path.stem, users, args.views, args.view_timeout)
+                    ds = datasette_load(ds_url, ds_pid, db_path.stem, users, args.views, args.view_timeout,
+                                        args.think)
                     laget["ds"] = ds
         print(f"\n{'N':>4} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'CPU s/view':>10}   {'Datasette p50/p95 s':>19} "
               f"{'CPU s/view':>10} {'err':>3}   {'ratio p50':>9} {'p95':>5} {'CPU':>5}")
