@@ -8,13 +8,15 @@ staff navigation. Any other address falls through to the login as before.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from sqlalchemy import Engine
 
 from config.settings import Settings
 from dashboard.browser import page_behaviour
 from dashboard.context import PageContext, last_good
-from dashboard.navigation import PAGES, PUBLIC_PAGES
+from dashboard.navigation import PAGES, PUBLIC_PAGES, streamlit_pages
 from dashboard.ui import show_flashes
 from data_access.db.changelog import data_version
 from data_access.domain.permissions import PUBLIC_ACTOR
@@ -24,9 +26,8 @@ PUBLIC_URLS = frozenset(p.url_path for p in PUBLIC_PAGES)
 
 def serve_public(engine: Engine, settings: Settings) -> None:
     """Run the requested public page and stop, or return at once when the address is not a public page."""
-    staff = [st.Page(p.path, title="Laget", url_path=p.url_path, default=p.default) for p in PAGES]
-    public = [st.Page(p.path, title=p.title, url_path=p.url_path) for p in PUBLIC_PAGES]
-    page = st.navigation(staff + public, position="hidden")
+    staff = [replace(p, title="Laget") for p in PAGES]  # the same router as the staff app, titles neutral
+    page = st.navigation(streamlit_pages(staff + PUBLIC_PAGES, icons=False), position="hidden")
     if page.url_path not in PUBLIC_URLS:
         return
     version = last_good(data_version, engine)

@@ -108,9 +108,10 @@ def test_a_save_on_one_replica_is_seen_on_the_other_at_the_next_rerun(browser, c
     assert not any("Replikakommune" in o for o in _plan_options(two))  # replica two has read the plans
 
     goto_page(one, "Administrasjon", one.get_by_text("Ny plan"))
-    one.get_by_label("Navn på planen").fill("Plan laget på replika én")
-    one.get_by_label("Kommune").fill("Replikakommune")
-    one.get_by_role("button", name="Opprett plan").click()
+    form = one.locator('[data-testid="stForm"]').filter(has=one.get_by_role("button", name="Opprett plan"))
+    form.get_by_label("Navn på planen").fill("Plan laget på replika én")  # the import form has one too
+    form.get_by_label("Kommune").fill("Replikakommune")
+    form.get_by_role("button", name="Opprett plan").click()
     one.get_by_text("Planen for Replikakommune er opprettet").wait_for()
 
     goto_page(two, "Tiltak", two.get_by_role("heading", name="Tiltak").first)  # the next rerun on replica two

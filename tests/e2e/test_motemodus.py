@@ -94,7 +94,7 @@ def test_saving_a_new_evaluation_date_keeps_the_walk_on_the_saved_tiltak(browser
     engine = make_engine(app.db_url)
     before = tiltak_frame(engine, plan_id).filter(pl.col("name") == names[1])["next_evaluation"][0]
     later = before.replace(year=date.today().year + 1)
-    year = page.get_by_role("spinbutton", name="year, Neste evaluering")  # the date field's year segment
+    year = page.get_by_role("spinbutton", name="år, Neste evaluering")  # the date field's year segment (nb-NO)
     year.click()
     year.press_sequentially(str(later.year))
     page.get_by_text("Tastatur:").click()  # leave the field

@@ -33,7 +33,7 @@ from data_access.domain.permissions import Actor
 from data_access.domain.public import NEVER_RELEASED
 from data_access.writes.public import set_release
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, running_app, wait_idle
+from tests.e2e.conftest import free_port, running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 KEY = "stange-2023-2026"
@@ -104,20 +104,6 @@ def public_app(templates, tmp_path_factory):
         yield running, shown
 
 
-@pytest.fixture(scope="module")
-def module_browser():
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _open(browser, url: str, viewport: dict | None = None):
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000}, locale="nb-NO")
     page = context.new_page()
@@ -145,9 +131,9 @@ def _load_everything(page, url: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def received(public_app, module_browser):
+def received(public_app, browser):
     running, shown = public_app
-    context, page = _open(module_browser, running.url)
+    context, page = _open(browser, running.url)
     try:
         frames = _load_everything(page, f"{running.url}/offentlig?plan={KEY}")
         html = page.content()
@@ -186,9 +172,9 @@ def test_logged_out_browser_sees_the_released_fields(public_app, received) -> No
         assert staff not in received["text"], staff
 
 
-def test_public_page_passes_axe_and_links_its_statement(public_app, module_browser) -> None:
+def test_public_page_passes_axe_and_links_its_statement(public_app, browser) -> None:
     running, _ = public_app
-    context, page = _open(module_browser, running.url)
+    context, page = _open(browser, running.url)
     try:
         page.goto(f"{running.url}/offentlig?plan={KEY}")
         page.get_by_role("heading", name="Si hva du mener").wait_for()
@@ -206,9 +192,9 @@ def test_public_page_passes_axe_and_links_its_statement(public_app, module_brows
         context.close()
 
 
-def test_phone_reads_the_public_page_without_sideways_scrolling(public_app, module_browser, tmp_path) -> None:
+def test_phone_reads_the_public_page_without_sideways_scrolling(public_app, browser, tmp_path) -> None:
     running, shown = public_app
-    context = module_browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO", is_mobile=True,
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO", is_mobile=True,
                                          has_touch=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
