@@ -44,5 +44,12 @@ def script(page_key: str) -> str:
     return f'<span data-laget-page="{escape(page_key)}" hidden></span><script>{SCRIPT}</script>'
 
 
+# On a phone the toolbar of a table or chart (search, download, fullscreen) is drawn over its column headings at
+# the first touch; the page's own Excel buttons do the download, so below the breakpoint it is not shown.
+PHONE_STYLE = (f"<style>@media (max-width: {MOBILE_WIDTH - 1}px) {{ [data-testid='stElementToolbar'] "
+               "{ display: none !important; } }</style>")
+
+
 def page_behaviour(page_key: str) -> None:
     st.html(script(page_key), unsafe_allow_javascript=True, width="content")
+    st.html(PHONE_STYLE)

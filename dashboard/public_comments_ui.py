@@ -15,7 +15,7 @@ from dashboard.context import PageContext
 from dashboard.ui import attempt, plain
 from data_access.domain import formatting as fmt
 from data_access.domain.permissions import Permission
-from data_access.domain.public import COMMENT_STATES, NEVER_RELEASED, PARTS
+from data_access.domain.public import COMMENT_STATES, NEVER_RELEASED, NEVER_RELEASED_WORDS, PARTS
 from data_access.reads.arenas import arenas_frame
 from data_access.reads.public import comments_frame, release_settings
 from data_access.writes.public import moderate_comment, set_release
@@ -50,7 +50,8 @@ def release_section(ctx: PageContext) -> None:
                 st.text(f"{a['name']}: leder {a['leader'] or fmt.MISSING}; deltakere "
                         f"{', '.join(a['participants']) or fmt.MISSING}")
     with st.expander("Dette vises aldri på den offentlige siden"):
-        st.markdown("\n".join(f"- {plain(why)} ({plain(field)})" for field, why in NEVER_RELEASED.items()))
+        st.markdown("\n".join(f"- {plain(NEVER_RELEASED_WORDS[field])}: {plain(why)}"
+                               for field, why in NEVER_RELEASED.items()))
     if saved:
         attempt(lambda: set_release(ctx.engine, ctx.actor, ctx.plan_id, is_public=on, parts=chosen,
                                     seen_version=settings.version),

@@ -54,6 +54,17 @@ NEVER_RELEASED: dict[str, str] = {
     "indicator_sources.last_error": "intern driftsinformasjon",
     "public_comments.text (venter/avvist)": "ikke godkjent av moderator",
 }
+# what the administrator reads for each never-released field (the keys above are for code and tests)
+NEVER_RELEASED_WORDS: dict[str, str] = {
+    "tiltak.status_note": "Statusnotat", "tiltak.next_step": "Neste steg",
+    "tiltak.updated_by": "Hvem som sist endret et tiltak", "meetings.note": "Notater på møtene i kalenderen",
+    "group_meetings.participants": "Deltakere på gruppas møter", "group_meetings.minutes_md": "Møtereferater",
+    "action_items.text": "Oppfølgingspunkter", "action_items.responsible_person": "Ansvarlig for oppfølgingspunkter",
+    "contacts.name": "Kontaktpersoner", "contacts.email": "Kontaktpersonenes e-postadresser",
+    "users.name": "Brukernes navn", "users.username": "Brukernavn", "change_log.username": "Hvem som endret hva",
+    "indicator_sources.last_error": "Feilmeldinger fra hentingen av tall",
+    "public_comments.text (venter/avvist)": "Kommentarer som venter eller er avvist",
+}
 # change-log fields of a tiltak that «hva som er endret i år» shows, with the words the public reads
 CHANGE_FIELDS: dict[str, str] = {"status": "Status", "level": "Nivå", "services": "Ansvar", "name": "Navn",
                                  "description": "Beskrivelse"}

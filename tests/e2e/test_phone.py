@@ -64,6 +64,12 @@ def test_phone_layout(browser, app_url, tmp_path, username):
         grid.locator("th, [role='columnheader']").first.wait_for(state="attached")  # drawn a moment after the grid
         headers = grid.locator("th, [role='columnheader']").all_text_contents()
         assert headers[:3] == ["Tiltak", "Status", "Ansvar"], headers
+
+        grid.hover()  # a touch shows a grid's toolbar; on a phone it must not cover the headings (issue 20.2)
+        page.wait_for_timeout(300)
+        shown = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"]')]
+            .filter(e => { const b = e.getBoundingClientRect(); return b.width > 0 && b.height > 0; }).length""")
+        assert shown == 0, f"{shown} table/chart toolbars drawn over the content on a phone"
     finally:
         context.close()
 

@@ -32,6 +32,13 @@ def test_every_never_released_field_is_a_real_column() -> None:
         assert column in tables[table].c, name
 
 
+def test_the_administrator_reads_every_never_released_field_in_words() -> None:
+    from data_access.domain.public import NEVER_RELEASED_WORDS
+
+    assert NEVER_RELEASED_WORDS.keys() == NEVER_RELEASED.keys()
+    assert not any("_" in words or "." in words for words in NEVER_RELEASED_WORDS.values())
+
+
 @pytest.mark.parametrize("schema", [PUBLIC_TILTAK_SCHEMA, PUBLIC_ARENA_SCHEMA, PUBLIC_INDICATOR_SCHEMA,
                                     PUBLIC_VALUE_SCHEMA, PUBLIC_CHANGE_SCHEMA, PUBLIC_COMMENT_SCHEMA])
 def test_no_released_frame_has_an_internal_column(schema: dict) -> None:
