@@ -8,6 +8,12 @@ from pathlib import Path
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run dashboard/app.py` from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# Whole before any page runs: altair and Streamlit look pandas up in sys.modules, and a page run in another
+# session could see it half-imported («partially initialized module 'pandas'», seen with 12 first sessions at once
+# under `streamlit run`; `laget run` also imports it before the server starts, dashboard/preload.py).
+import altair  # noqa: E402, F401
+import pandas  # noqa: E402, F401
+import pyarrow  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 

@@ -24,7 +24,7 @@ def _open(page, app_url: str, query: str) -> None:
 
 def test_hyppighet_is_in_view_without_scrolling(page, app_url):
     _open(page, app_url, f"aar={NEXT_YEAR}")
-    page.get_by_role("tab", name="Arenaer").click()
+    page.get_by_role("tab", name="Arenaer", exact=True).click()
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("[role='columnheader']",
                                                                                 has_text="Hyppighet")).first
     grid.wait_for()
