@@ -67,24 +67,28 @@ def app(templates, tmp_path) -> Iterator[RunningApp]:
         yield running
 
 
+def stop(proc: subprocess.Popen, wait: float = 10.0) -> None:
+    """End a server the test started: ask, then insist."""
+    proc.terminate()
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @contextmanager
-def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None,
-                script: Path = ROOT / "dashboard" / "app.py") -> Iterator[RunningApp]:
-    """``streamlit run`` with the bokmål front end (as ``laget run``) in ``cwd`` (where a
-    ``.streamlit/secrets.toml`` may wait), until the block ends."""
-    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **(env_extra or {})}
+def _serving(command: list[str], db_url: str, cwd: Path, port: int, log_path: Path,
+             env: dict[str, str]) -> Iterator[RunningApp]:
+    """Start ``command`` (a Streamlit server on ``port``), wait until its health answers, stop it afterwards."""
+    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", **env}
     env.pop("LAGET_COOKIE_KEY", None)
-    (cwd / ".streamlit").mkdir(exist_ok=True)  # streamlit reads config.toml from the working directory
-    shutil.copy(ROOT / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml")
-    log_path = cwd / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.frontend_nb", "run", str(script), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([*command, "--server.headless=true", f"--server.port={port}",
+                             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+                            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
@@ -93,16 +97,33 @@ def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | N
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log_path.read_text())
+                pytest.fail(f"{command[2]} did not start:\n" + log_path.read_text())
             time.sleep(0.3)
         yield RunningApp(url, db_url, proc, log_path)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
+
+
+@contextmanager
+def running_app(db_url: str, cwd: Path, port: int, env_extra: dict[str, str] | None = None,
+                script: Path = ROOT / "dashboard" / "app.py") -> Iterator[RunningApp]:
+    """``streamlit run`` with the bokmål front end (as ``laget run``) in ``cwd`` (where a
+    ``.streamlit/secrets.toml`` may wait), until the block ends."""
+    (cwd / ".streamlit").mkdir(exist_ok=True)  # streamlit reads config.toml from the working directory
+    shutil.copy(ROOT / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml")
+    with _serving([sys.executable, "-m", "dashboard.frontend_nb", "run", str(script)], db_url, cwd, port,
+                  cwd / "streamlit.log", env_extra or {}) as running:
+        yield running
+
+
+@contextmanager
+def laget_run(db_url: str, cwd: Path, port: int, log_path: Path,
+              env_extra: dict[str, str] | None = None) -> Iterator[RunningApp]:
+    """The production start, ``laget run`` (its own Streamlit settings, the open-data routes), in ``cwd``."""
+    with _serving([sys.executable, "-m", "dashboard.cli", "run"], db_url, cwd, port, log_path,
+                  {"PYTHONPATH": str(ROOT), **(env_extra or {})}) as running:
+        yield running
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port, running_app, wait_idle
+from tests.e2e.conftest import ROOT, free_port, running_app, stop, wait_idle
 
 pytestmark = pytest.mark.e2e
 CONFIG = ROOT / "deploy" / "nginx" / "laget.conf"
@@ -124,11 +124,7 @@ http {{
                 time.sleep(0.2)
             yield Proxied(url, f"http://127.0.0.1:{http}", app.url, db_url)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
             log.close()
 
 

@@ -2,11 +2,6 @@
 Streamlit stops the routes from being added), with no login, and 404 for a plan that is not released."""
 
 import io
-import os
-import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -17,7 +12,7 @@ from data_access.domain.permissions import Actor
 from data_access.reads.plans import plans_frame
 from data_access.reads.tiltak import tiltak_frame
 from data_access.writes.public import set_release
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import free_port, laget_run
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -37,22 +32,8 @@ def test_laget_run_serves_released_open_data(templates, tmp_path):
     set_release(engine, Actor("admin", "admin"), plan_id, is_public=True, parts=set(), seen_version=0)
     count = tiltak_frame(engine, plan_id).height
     engine.dispose()
-    (tmp_path / ".streamlit").mkdir()
-    shutil.copy(ROOT / ".streamlit" / "config.toml", tmp_path / ".streamlit" / "config.toml")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", "PYTHONPATH": str(ROOT)}
-    log = open(tmp_path / "run.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "run", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false"], cwd=tmp_path, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and _get(f"{url}/_stcore/health")[0] != 200:
-            assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()
-            time.sleep(0.3)
-        assert proc.poll() is None, (tmp_path / "run.log").read_text()
+    with laget_run(db_url, tmp_path, free_port(), tmp_path / "run.log") as running:
+        url = running.url
         status, body = _get(f"{url}/apne-data/stange-2023-2026/tiltak.csv")
         assert status == 200, body
         assert pl.read_csv(io.BytesIO(body)).height == count
@@ -61,10 +42,3 @@ def test_laget_run_serves_released_open_data(templates, tmp_path):
         assert _get(f"{url}/apne-data/bamble/tiltak.csv")[0] == 404
         assert _get(f"{url}/apne-data/katalog.jsonld")[0] == 200
         assert _get(f"{url}/_stcore/health")[0] == 200  # Streamlit's own routes are still there
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()

@@ -3,16 +3,12 @@ Streamlit settings travel with the package instead of being read from the workin
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import ROOT, free_port, goto_page, login
+from tests.e2e.conftest import free_port, goto_page, laget_run, login
 
 pytestmark = pytest.mark.e2e
 
@@ -20,30 +16,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def from_root(templates, tmp_path):
     db_url = templates.sqlite_copy("demo", tmp_path / "anywhere.db")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "LAGET_LOGIN_DELAY": "0", "HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("LAGET_COOKIE_KEY", None)
-    log = open(tmp_path / "laget.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "run", "--server.port", str(port),
-                             "--server.address=127.0.0.1", "--server.headless=true"],
-                            cwd="/", env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("laget run did not start:\n" + (tmp_path / "laget.log").read_text())
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
+    with laget_run(db_url, Path("/"), free_port(), tmp_path / "laget.log", {"HOME": str(tmp_path)}) as running:
+        yield running.url
 
 
 def test_laget_run_from_the_root_folder_keeps_theme_and_contrast(page, from_root):
