@@ -8,6 +8,8 @@ once the server is back the next request simply works.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -85,10 +87,25 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin), so writers can ask for IMMEDIATE.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    _journal_mode_wal(cur)
     cur.close()
+
+
+def _journal_mode_wal(cur) -> None:
+    """Switch to WAL, retrying while the file is locked: when several processes open a new database at the same
+    moment (replicas on rollout), SQLite answers "database is locked" at once, without the busy wait, to avoid a
+    lock deadlock. The mode persists in the file, so whoever wins, every retry then finds it set."""
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_begin(conn) -> None:
