@@ -87,7 +87,7 @@ def test_processes_opening_a_new_sqlite_file_at_the_same_moment_all_connect(tmp_
         engines = [make_engine(url) for _ in range(6)]
         start = threading.Barrier(len(engines))
 
-        def connect(engine) -> None:
+        def connect(engine, start: threading.Barrier = start) -> None:
             start.wait()
             try:
                 check_connection(engine)
