@@ -42,3 +42,14 @@ def test_laget_run_serves_released_open_data(templates, tmp_path):
         assert _get(f"{url}/apne-data/bamble/tiltak.csv")[0] == 404
         assert _get(f"{url}/apne-data/katalog.jsonld")[0] == 200
         assert _get(f"{url}/_stcore/health")[0] == 200  # Streamlit's own routes are still there
+
+
+def test_the_first_request_to_a_brand_new_database_is_answered(tmp_path):
+    """Before, /apne-data/ on a new SQLite file answered 503 (no tables) until someone had opened a page."""
+    db_url = f"sqlite:///{tmp_path / 'new.db'}"
+    with laget_run(db_url, tmp_path, free_port(), tmp_path / "run.log", {"LAGET_LOAD_DEMO": "1"}) as running:
+        status, body = _get(f"{running.url}/apne-data/katalog.jsonld")
+        assert status == 200, body
+        assert b"dcat:Catalog" in body
+        assert _get(f"{running.url}/apne-data/stange-2023-2026/tiltak.csv")[0] == 404  # the demo is not released
+    assert "Traceback" not in (tmp_path / "run.log").read_text()
