@@ -29,6 +29,11 @@ fresh copy of the demo database (SQLite), on a free loopback port. Two replicas:
 start`` and pass ``--cluster https://127.0.0.1:8443`` (with ``--db-url``, ``--cookie-key-file`` and
 ``--replica-ports`` if not the script's defaults); Datasette then serves a fresh SQLite copy of the demo data.
 
+Does a second replica double the load Laget holds? ``--cluster URL --scale`` runs each N on one replica (its own
+port, no nginx) beside 2N on both behind nginx, with every replica capped at ``--replica-cpu`` CPUs (a cgroup
+quota, root needed: ``benchmarks/cpu_cap.py``), so each replica has a fixed budget of its own, as on a machine
+with a core per replica, however many cores nginx, PostgreSQL and the load client take; no Datasette in this mode.
+
 Run: PYTHONPATH=. .venv/bin/python benchmarks/bench_mix.py [--users 1,10,30,60] [--views 10] [--cluster URL]
 Only loopback addresses are used. Not a test: it prints figures.
 """
@@ -346,7 +351,39 @@ def measure(url: str, pids: list[int], db_url: str, cookies: dict, users: int, a
         print(f"    error: {v.user} /{v.page}: {'HUNG' if v.hung else v.failed or ''} {'; '.join(v.problems[:2])}")
     all_times = [v.seconds for v in done]
     return {"p50": percentile(all_times, 50), "p95": percentile(all_times, 95), "errors": len(errors),
-            "cpu_view": cpu / len(done) if done else float("nan")}
+            "cpu_view": cpu / len(done) if done else float("nan"), "rate": len(done) / result["seconds"]}
+
+
+def scale(args, cookies: dict, pids: list[int], ports: list[int]) -> None:
+    """Does a second replica double what Laget holds? Each N on one replica (its own port, no nginx) beside 2N
+    on both behind nginx, every replica capped at ``--replica-cpu`` cores (``benchmarks/cpu_cap.py``), so the
+    answer does not depend on what else shares the machine's cores."""
+    from benchmarks.cpu_cap import cpu_capped, throttled_seconds
+
+    one_url = f"http://127.0.0.1:{ports[0]}"
+    rows = []
+    with cpu_capped(pids, args.replica_cpu) as groups:
+        print(f"Each replica capped at {args.replica_cpu:g} CPU ({', '.join(g.name for g in groups)})")
+        for users in [int(x) for x in args.users.split(",") if x.strip()]:
+            print(f"\n--- one replica (127.0.0.1:{ports[0]}, no nginx), N = {users}")
+            one = measure(one_url, pids[:1], args.db_url, cookies, users, args)
+            print(f"\n--- {len(pids)} replicas behind nginx ({args.cluster}), N = {len(pids) * users}")
+            many = measure(args.cluster, pids, args.db_url, cookies, len(pids) * users, args)
+            rows.append((users, one, many))
+        throttled = [throttled_seconds(g) for g in groups]
+    print(f"\nthrottled (waited for the CPU budget): {', '.join(f'{t:.0f} s' for t in throttled)}")
+    k = len(pids)
+    print(f"\n{'N':>4} {'one: err':>8} {'p50/p95 s':>11} {'views/s':>7}   {k}×N {'err':>4} {'p50/p95 s':>11} "
+          f"{'views/s':>7}   {'views/s ×':>9} {'p95 ×':>6}")
+    for users, one, many in rows:
+        print(f"{users:>4} {one['errors']:>8} {one['p50']:>5.2f}/{one['p95']:<5.2f} {one['rate']:>7.1f}   "
+              f"{k * users:>3} {many['errors']:>4} {many['p50']:>5.2f}/{many['p95']:<5.2f} {many['rate']:>7.1f}   "
+              f"{many['rate'] / one['rate']:>9.2f} {many['p95'] / one['p95']:>6.2f}")
+    held_one = max((u for u, one, _ in rows if one["p95"] <= 2 and not one["errors"]), default=0)
+    held_many = max((k * u for u, _, many in rows if many["p95"] <= 2 and not many["errors"]), default=0)
+    print(f"Largest load measured with p95 ≤ 2 s and no errors: one replica N = {held_one or '–'}, "
+          f"{k} replicas N = {held_many or '–'}"
+          + (f" ({held_many / held_one:.1f}×)" if held_one and held_many else ""))
 
 
 def main() -> None:
@@ -362,10 +399,16 @@ def main() -> None:
     parser.add_argument("--cookie-key-file", default=str(ROOT / ".cluster" / "cookie_key"),
                         help="the cluster's LAGET_COOKIE_KEY")
     parser.add_argument("--replica-ports", default="8511,8512", help="the cluster's replica ports (for their CPU)")
+    parser.add_argument("--scale", action="store_true",
+                        help="with --cluster: each N on one replica beside N × replicas on all behind nginx, each "
+                             "replica capped at --replica-cpu (needs root): do more replicas hold more load?")
+    parser.add_argument("--replica-cpu", type=float, default=0.5, help="with --scale: CPUs each replica may use")
     args = parser.parse_args()
     counts = [int(x) for x in args.users.split(",") if x.strip()]
     if any(c < 1 or c > 500 for c in counts) or not 1 <= args.views <= 100 or not 0 <= args.think <= 60:
         parser.error("users must be 1–500, views 1–100 and think 0–60 s")
+    if args.scale and not args.cluster:
+        parser.error("--scale needs --cluster (scripts/cluster.sh start)")
 
     import polars
     import streamlit
@@ -392,6 +435,12 @@ def main() -> None:
             key, db_url = None, sqlite_url
             target = one_replica(sqlite_url, folder)
         cookies = {role: laget_cookie(db_url, DEMO_USERS[role], cookie_key=key) for role in DEMO_USERS}
+        if args.scale:
+            ports = [int(p) for p in args.replica_ports.split(",")]
+            for port in ports:  # warm every replica, as the first view of each would otherwise be in the figures
+                asyncio.run(_warm_up(f"http://127.0.0.1:{port}", cookies["admin"]))
+            scale(args, cookies, pids, ports)
+            return
         rows = []
         with target as (url, pids):
             wall, cpu, ok = asyncio.run(_first_tiltak(url, cookies["redaktor"], pids))
