@@ -28,9 +28,9 @@ from tests.source_server import Answer, SourceServer, ssb_dataset  # noqa: E402
 def big_answer(regions: int, years: int) -> dict:
     codes = {f"{3000 + i:04d}": f"Kommune {i}" for i in range(regions)}
     periods = {str(2000 + y): str(2000 + y) for y in range(years)}
-    dims = [("Region", "region", codes), ("ContentsCode", "statistikkvariabel", {"AndelPersoner": "Andel"}),
+    dims = [("Region", "region", codes), ("ContentsCode", "statistikkvariabel", {"EUskalaSeksti": "Andel"}),
             ("Tid", "år", periods)]
-    cells = {(c, "AndelPersoner", p): (i * 7 + j) % 100 / 3 for i, c in enumerate(codes)
+    cells = {(c, "EUskalaSeksti", p): (i * 7 + j) % 100 / 3 for i, c in enumerate(codes)
              for j, p in enumerate(periods)}
     return ssb_dataset("12944", dims, cells)
 
@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     body = big_answer(357, 25)
-    defn = parse_definition("ssb", {"table": "12944", "values": {"ContentsCode": "AndelPersoner"}})
+    defn = parse_definition("ssb", {"table": "12944", "values": {"ContentsCode": "EUskalaSeksti"}})
     regions = {"kommune": list(body["dimension"]["Region"]["category"]["label"])}
     times = []
     for _ in range(args.repeats):

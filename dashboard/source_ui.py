@@ -205,7 +205,7 @@ def source_form(ctx: PageContext, ind: dict, src: dict | None) -> None:
         table = c2.text_input("Tabell", value=form["table"], placeholder="SSB: 12944 · FHI: 175")
         fhi_source = c3.text_input("FHI-kilde", value=form["source"], placeholder="Bare FHI, f.eks. nokkel")
         values = st.text_area("Verdikoder (én per linje: variabel=kode)", value=form["values"],
-                              placeholder="Alder=00-17\nContentsCode=AndelPersoner")
+                              placeholder="Alder=00-17\nContentsCode=EUskalaSeksti")
         c4, c5, c6 = st.columns(3)
         time = c4.text_input("Tidsutvalg (SSB)", value=form["time"], placeholder="* (alle år)")
         unit = c5.selectbox("Enhet", units, index=units.index(stored.get("unit", "")),

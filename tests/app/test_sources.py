@@ -31,7 +31,7 @@ def test_redaktor_tests_a_source_and_sees_the_import_preview_without_saving(open
     assert "Hentes fra SSB tabell 12944" in texts(at)
     assert any(e.label == "Kilde for automatisk henting (SSB eller FHI)" for e in at.expander)
     next(t for t in at.text_area if t.label.startswith("Verdikoder")).input(
-        "Alder=00-17\nContentsCode=AntallPersoner")
+        "Alder=00-17\nContentsCode=PersonerSeksti")
     next(b for b in at.button if b.key and b.key.startswith("advanced_test")).click().run()
     assert not at.exception
     page = texts(at)

@@ -111,7 +111,7 @@ def test_an_identity_number_in_a_source_code_is_refused_and_nothing_saved(demo_e
 
     _, _, indicator = _stange(demo_engine)
     before = _counts(demo_engine)
-    for definition in ({"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "15108695088"}},
+    for definition in ({"table": "12944", "values": {"ContentsCode": "EUskalaSeksti", "Alder": "15108695088"}},
                        {"table": "12944", "values": {"ContentsCode": "151086", "Alder": "95088"}}):
         with pytest.raises(ValidationError, match="«Kildedefinisjonen» ser ut til å inneholde et fødselsnummer"):
             save_source(demo_engine, ADMIN, indicator["id"], "ssb", definition)

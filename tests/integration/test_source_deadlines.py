@@ -24,15 +24,15 @@ from data_access.writes.sources import client_from_settings, refresh, save_sourc
 from tests.integration.test_source_refresh import PLAN, ssb_answer
 from tests.source_server import Answer, SourceServer, fhi_dataset
 
-FIRST, SECOND = "Barn i lavinntektsfamilier", "Andel barn i lavinntektsfamilier"  # AntallPersoner, AndelPersoner
+FIRST, SECOND = "Barn i lavinntektsfamilier", "Andel barn i lavinntektsfamilier"  # PersonerSeksti, EUskalaSeksti
 MARGIN = 1.5  # seconds beyond a deadline that a slow CI machine may need
 
 
 def _first_gets(bad: Callable[[object], object]) -> Callable[[object], object]:
-    """The first indicator (AntallPersoner) gets ``bad(seen)``, the second a good answer."""
+    """The first indicator (PersonerSeksti) gets ``bad(seen)``, the second a good answer."""
     def answer(seen):
         contents = {s["variableCode"]: s["valueCodes"] for s in seen.body["selection"]}["ContentsCode"][0]
-        return bad(seen) if contents == "AntallPersoner" else ssb_answer(seen)
+        return bad(seen) if contents == "PersonerSeksti" else ssb_answer(seen)
     return answer
 
 
@@ -158,7 +158,7 @@ MALFORMED: dict[str, Callable[[object], object]] = {
         "index", {k: str(v) for k, v in _region(b)["category"]["index"].items()})),
     "unit as text": _mutate(lambda b: b["dimension"]["ContentsCode"]["category"].__setitem__("unit", "prosent")),
     "unit entry as text": _mutate(lambda b: b["dimension"]["ContentsCode"]["category"].__setitem__(
-        "unit", {"AntallPersoner": "prosent"})),
+        "unit", {"PersonerSeksti": "prosent"})),
     "value an object with words": _set("value", {"en": 1}),
     "value a string": _set("value", "abc"),
     "value with objects": _mutate(lambda b: b["value"].__setitem__(0, {"v": 1})),

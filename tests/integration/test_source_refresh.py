@@ -35,7 +35,7 @@ def ssb_answer(seen, periods=PERIODS, extra_dim=None):
     """Answer a PxWebApi v2 data POST for table 12944 with exactly what was selected."""
     sel = {s["variableCode"]: s["valueCodes"] for s in seen.body["selection"]}
     contents = sel["ContentsCode"][0]
-    which = 0 if contents == "AntallPersoner" else 1
+    which = 0 if contents == "PersonerSeksti" else 1
     dims = [("Region", "region", {c: REGION[c] for c in sel["Region"] if c in REGION}),
             ("Alder", "alder", {"00-17": "0-17 år"}),
             ("ContentsCode", "statistikkvariabel", {contents: "Personer" if which == 0 else "Andel (prosent)"}),
@@ -130,8 +130,8 @@ def _assert_nothing_written(engine: Engine, before: dict, words: str) -> None:
 
 @pytest.mark.parametrize("answers, words", [
     ([Answer(400, {"type": "about:blank", "title": "Bad Request", "status": 400,
-                   "detail": "Value, AndelPersoner is not a valid value code for variable ContentsCode"})],
-     "SSB avviste spørringen (HTTP 400: Value, AndelPersoner is not a valid value code"),
+                   "detail": "Value, EUskalaSeksti is not a valid value code for variable ContentsCode"})],
+     "SSB avviste spørringen (HTTP 400: Value, EUskalaSeksti is not a valid value code"),
     ([Answer(503, {"title": "Service Unavailable", "status": 503})], "midlertidig utilgjengelig (HTTP 503)"),
     ([Answer(200, lambda seen: ssb_answer(seen, extra_dim=("Kjonn", "kjønn", {"0": "Begge kjønn"})))],
      "har endret oppbygning (nye dimensjoner: Kjonn)"),

@@ -118,3 +118,15 @@ def test_the_fhi_open_api_example_answer_is_read_by_laget():
     assert [(r.region_code, r.period.label, r.value) for r in parsed.rows] == [
         ("03", "2020", 3516), ("03", "2021", 2817), ("30", "2020", 11219), ("30", "2021", 16846)]
     assert not parsed.errors
+
+
+def test_the_demo_fetches_with_the_codes_of_a_catalogue_entry():
+    """The demo's live indicators use the catalogue's codes, so the two cannot drift apart (they did: the demo kept
+    12944's old ContentsCodes after the catalogue was corrected)."""
+    demo = Path(__file__).resolve().parents[2] / "data_access" / "db" / "demo"
+    fetches = [i["fetch"] for f in sorted(demo.glob("*.json"))
+               for i in json.loads(f.read_text(encoding="utf-8"))["indicators"] if i.get("fetch")]
+    assert fetches
+    catalogue = {(e.kind, e.table, tuple(sorted(e.values.items()))) for e in entries() if e.fetchable}
+    for f in fetches:
+        assert (f["kind"], f["table"], tuple(sorted(f["values"].items()))) in catalogue, f

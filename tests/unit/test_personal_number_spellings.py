@@ -189,7 +189,7 @@ def test_identity_numbers_in_source_definitions_are_refused(data):
 
     number = data.draw(stdnum_numbers())
     place = data.draw(st.sampled_from(["code", "split code", "codelist", "dimension", "fhi source", "regions"]))
-    raw: dict = {"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "00-17"}}
+    raw: dict = {"table": "12944", "values": {"ContentsCode": "EUskalaSeksti", "Alder": "00-17"}}
     kind = "ssb"
     if place == "code":
         raw["values"]["Alder"] = number
@@ -210,7 +210,7 @@ def test_identity_numbers_in_source_definitions_are_refused(data):
 def test_ordinary_source_definitions_are_accepted():
     from data_access.outside.sources import parse_definition
 
-    parse_definition("ssb", {"table": "12944", "values": {"ContentsCode": "AndelPersoner", "Alder": "00-17"},
+    parse_definition("ssb", {"table": "12944", "values": {"ContentsCode": "EUskalaSeksti", "Alder": "00-17"},
                              "regions": {"kommune": ["3413", "0417"], "fylke": ["34", "04"], "land": ["0"]},
                              "time": "from(2015)"})
     parse_definition("fhi", {"source": "nokkel", "table": "175", "values": {"KJONN": "0", "MEASURE_TYPE": "MEIS"}})

@@ -17,21 +17,21 @@ from data_access.outside.sources import (
 )
 from tests.source_server import fhi_dataset, ssb_dataset
 
-SSB = {"table": "12944", "values": {"Alder": "00-17", "ContentsCode": "AndelPersoner"}}
+SSB = {"table": "12944", "values": {"Alder": "00-17", "ContentsCode": "EUskalaSeksti"}}
 REGIONS = {"kommune": ["3413", "0417"], "fylke": ["34", "04"], "land": ["0"]}
 DIMS = [("Region", "region", {"3413": "Stange", "0417": "Stange (-2019)", "34": "Innlandet",
                               "04": "Hedmark (-2019)", "0": "Hele landet"}),
         ("Alder", "alder", {"00-17": "0-17 år"}),
-        ("ContentsCode", "statistikkvariabel", {"AndelPersoner": "Andel (prosent)"}),
+        ("ContentsCode", "statistikkvariabel", {"EUskalaSeksti": "Andel (prosent)"}),
         ("Tid", "år", {"2018-2020": "2018-2020", "2019-2021": "2019-2021", "2020-2022": "2020-2022"})]
 CELLS = {
-    ("3413", "00-17", "AndelPersoner", "2018-2020"): ".", ("0417", "00-17", "AndelPersoner", "2018-2020"): 12.64,
-    ("3413", "00-17", "AndelPersoner", "2019-2021"): 12.4, ("0417", "00-17", "AndelPersoner", "2019-2021"): 12.5,
-    ("3413", "00-17", "AndelPersoner", "2020-2022"): "..", ("0417", "00-17", "AndelPersoner", "2020-2022"): ".",
-    ("34", "00-17", "AndelPersoner", "2018-2020"): None, ("04", "00-17", "AndelPersoner", "2018-2020"): 11.0,
-    ("34", "00-17", "AndelPersoner", "2019-2021"): 10.9, ("34", "00-17", "AndelPersoner", "2020-2022"): 11.1,
-    ("0", "00-17", "AndelPersoner", "2018-2020"): 11.3, ("0", "00-17", "AndelPersoner", "2019-2021"): 11.5,
-    ("0", "00-17", "AndelPersoner", "2020-2022"): ":",
+    ("3413", "00-17", "EUskalaSeksti", "2018-2020"): ".", ("0417", "00-17", "EUskalaSeksti", "2018-2020"): 12.64,
+    ("3413", "00-17", "EUskalaSeksti", "2019-2021"): 12.4, ("0417", "00-17", "EUskalaSeksti", "2019-2021"): 12.5,
+    ("3413", "00-17", "EUskalaSeksti", "2020-2022"): "..", ("0417", "00-17", "EUskalaSeksti", "2020-2022"): ".",
+    ("34", "00-17", "EUskalaSeksti", "2018-2020"): None, ("04", "00-17", "EUskalaSeksti", "2018-2020"): 11.0,
+    ("34", "00-17", "EUskalaSeksti", "2019-2021"): 10.9, ("34", "00-17", "EUskalaSeksti", "2020-2022"): 11.1,
+    ("0", "00-17", "EUskalaSeksti", "2018-2020"): 11.3, ("0", "00-17", "EUskalaSeksti", "2019-2021"): 11.5,
+    ("0", "00-17", "EUskalaSeksti", "2020-2022"): ":",
 }
 
 
@@ -75,7 +75,7 @@ def test_request_bodies_follow_the_specs():
     assert body["selection"][0] == {"variableCode": "Region", "valueCodes": ["3413", "0417", "34", "04", "0"],
                                     "codelist": "agg_KommSummer"}
     assert {"variableCode": "Tid", "valueCodes": ["*"]} in body["selection"]
-    assert {"variableCode": "ContentsCode", "valueCodes": ["AndelPersoner"]} in body["selection"]
+    assert {"variableCode": "ContentsCode", "valueCodes": ["EUskalaSeksti"]} in body["selection"]
     f = parse_definition("fhi", {"source": "nokkel", "table": "175", "values": {"MEASURE_TYPE": "MEIS"}})
     fb = fhi_body(f, {"kommune": ["3413"]})
     assert fb["response"] == {"format": "json-stat2", "maxRowCount": 50000}
@@ -173,7 +173,7 @@ def test_retry_after_seconds_and_http_date():
 def test_form_text_round_trip_and_bad_lines():
     from data_access.outside.sources import definition_from_form, definition_to_form
 
-    raw = definition_from_form(table="12944", values="Alder=00-17\nContentsCode=AndelPersoner",
+    raw = definition_from_form(table="12944", values="Alder=00-17\nContentsCode=EUskalaSeksti",
                                regions="kommune=3413,0417; land=0", decimals="1", unit="percent")
     d = parse_definition("ssb", raw)
     assert d.regions == {"kommune": ["3413", "0417"], "land": ["0"]} and d.decimals == 1
