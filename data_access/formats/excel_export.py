@@ -42,6 +42,9 @@ def _write(book: xlsxwriter.Workbook, sheet: str, frame: pl.DataFrame, widths: d
     """One sheet: header row frozen, filter on, every column a sensible width (``widths`` in characters)."""
     widths = widths or {c: _fit(frame, c) for c in frame.columns}
     pixels = {c: w * 7 + 5 for c, w in widths.items()}  # polars takes pixels
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    frame = frame.with_columns(  # NaN and ±inf are not figures (and xlsxwriter refuses them): missing, like null
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).otherwise(None).alias(c) for c in floats)
     frame.write_excel(book, sheet, autofilter=True, freeze_panes="A2", dtype_formats=FORMATS,
                       column_widths=pixels, table_style="Table Style Light 9",
                       header_format={"bold": True, "text_wrap": True, "valign": "top"})

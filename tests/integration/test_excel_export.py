@@ -9,7 +9,7 @@ import polars as pl
 from dashboard.cli import main
 from data_access.db.uow import Change
 from data_access.domain.permissions import Actor
-from data_access.formats.excel_export import plan_workbook, template_workbook
+from data_access.formats.excel_export import frame_workbook, plan_workbook, template_workbook
 from data_access.reads.plans import plans_frame
 from data_access.reads.tiltak import tiltak_frame
 from data_access.writes.tiltak import save_changes
@@ -127,3 +127,10 @@ def test_user_text_is_never_a_formula_in_a_page_table():
     read = [t.replace("\r", "_x000D_") for t in texts]  # how the file stores a carriage return (Excel shows it)
     _assert_text_cells(sheet, read)
     assert [c.value for c in sheet["A"][1:]] == read
+
+
+def test_a_page_table_with_nan_or_infinity_downloads_with_those_cells_empty():
+    """A ratio of 0/0 in a page table made xlsxwriter raise (no NaN/INF in write_number): the download failed."""
+    frame = pl.DataFrame({"Indikator": ["a", "b", "c", "d"], "Verdi": [1.5, float("nan"), None, float("inf")]})
+    sheet = openpyxl.load_workbook(io.BytesIO(frame_workbook(frame))).active
+    assert [c.value for c in sheet["B"]] == ["Verdi", 1.5, None, None, None]
