@@ -106,14 +106,14 @@ def _reminders(dry_run: bool) -> int:
 
 def _jobs(args: argparse.Namespace) -> int:
     """``laget jobs``: exit 1 when a job that ran here failed (a skipped job is not a failure)."""
+    import dataclasses
     import threading
 
     from dashboard.jobs import loop, report, run_due, run_job
 
     settings = load_settings()
-    if args.jobs_command == "loop":
-        engine = _engine()
-        loop(lambda: engine, settings, threading.Event())
+    if args.jobs_command == "loop":  # like every other command here: the schema upgraded, never the demo loaded
+        loop(lambda: dataclasses.replace(load_settings(), load_demo=False), threading.Event())
         return 0
     engine = _engine()
     outcomes = [run_job(engine, settings, args.job, args.slot)] if args.jobs_command == "run" \
@@ -299,11 +299,11 @@ def main(argv: list[str] | None = None) -> int:
             serve_open_data()  # /apne-data/… beside the app (README: Åpne data)
             preload()
             sys.argv = ["streamlit", "run", str(APP), *streamlit_flags(extra), *extra]
-            settings = load_settings()
-            if settings.jobs:
+            if load_settings().jobs:
+                from dashboard.context import current_settings  # with .streamlit/secrets.toml, as the pages
                 from dashboard.jobs import start_in_background
 
-                start_in_background(lambda: get_engine(settings.database_url), settings)
+                start_in_background(current_settings)
             return stcli.main()
         if args.command == "jobs":
             return _jobs(args)

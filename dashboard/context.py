@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from config.settings import Settings, load_settings
-from data_access.db.bootstrap import prepare_database
+from data_access.db.bootstrap import prepared_engine
 from data_access.domain.errors import DatabaseFault
 from data_access.domain.permissions import Actor, Permission, can
 
@@ -84,7 +84,7 @@ def current_settings() -> Settings:
 @st.cache_resource(show_spinner="Gjør klar databasen …")
 def engine_for(settings: Settings) -> Engine:
     """Prepared once per process and database URL; failures are not cached and are retried."""
-    return prepare_database(settings)
+    return prepared_engine(settings)
 
 
 @st.cache_resource(show_spinner=False)

@@ -86,11 +86,16 @@ def report(outcome: JobOutcome) -> str:
     return f"{outcome.job} {outcome.slot}: {state if outcome.ran else 'hoppet over'} ({outcome.message})"
 
 
-def loop(engine_of: Callable[[], Engine], settings: Settings, stop: threading.Event, every: float = 60.0) -> None:
-    """Look for due jobs every ``every`` seconds until ``stop`` is set; a failure is logged, never fatal."""
+def loop(settings_of: Callable[[], Settings], stop: threading.Event, every: float = 60.0) -> None:
+    """Look for due jobs every ``every`` seconds until ``stop`` is set; a failure is logged, never fatal. The
+    settings are read at every look (a changed secrets file counts), and a brand-new database is prepared first,
+    as the first page run would."""
+    from data_access.db.bootstrap import prepared_engine
+
     while not stop.is_set():
         try:
-            for outcome in run_due(engine_of(), settings):
+            settings = settings_of()
+            for outcome in run_due(prepared_engine(settings), settings):
                 if outcome.ran:
                     print(f"laget jobs: {report(outcome)}", file=sys.stderr if not outcome.ok else sys.stdout,
                           flush=True)
@@ -99,9 +104,8 @@ def loop(engine_of: Callable[[], Engine], settings: Settings, stop: threading.Ev
         stop.wait(every)
 
 
-def start_in_background(engine_of: Callable[[], Engine], settings: Settings) -> threading.Thread:
+def start_in_background(settings_of: Callable[[], Settings]) -> threading.Thread:
     """The scheduler as a daemon thread of ``laget run`` (``LAGET_JOBS=1``)."""
-    thread = threading.Thread(target=loop, args=(engine_of, settings, threading.Event()), name="laget-jobs",
-                              daemon=True)
+    thread = threading.Thread(target=loop, args=(settings_of, threading.Event()), name="laget-jobs", daemon=True)
     thread.start()
     return thread

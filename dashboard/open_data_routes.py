@@ -18,8 +18,7 @@ from collections.abc import Callable
 from html import escape
 
 from config.settings import Settings
-from data_access.db.bootstrap import prepare_database
-from data_access.db.engine import get_engine
+from data_access.db.bootstrap import prepared_engine
 from data_access.domain.plans import kommune_title
 from data_access.formats.dcat import catalog
 from data_access.formats.open_data import LICENSE_NAME, LICENSE_URL, file_names, open_file, plan_url
@@ -31,16 +30,6 @@ HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age
            "X-Content-Type-Options": "nosniff"}
 JSONLD = "application/ld+json; charset=utf-8"
 LOG = logging.getLogger("laget")
-_PREPARED: set[str] = set()  # database URLs this process has brought to the newest schema (and demo, if asked)
-
-
-def _engine(settings: Settings):
-    """The same start-up as the first page run, so the first request to a brand-new database finds its schema
-    (and the demo plan) instead of failing; once per process and URL, and not remembered when it fails."""
-    if settings.database_url not in _PREPARED:
-        prepare_database(settings)
-        _PREPARED.add(settings.database_url)
-    return get_engine(settings.database_url)
 
 
 def _dcat_bytes(doc: dict) -> bytes:
@@ -49,7 +38,7 @@ def _dcat_bytes(doc: dict) -> bytes:
 
 def answer(settings: Settings, plan_key: str | None, name: str) -> tuple[int, bytes, str]:
     """(status, body, media type) for one request; blocking (database reads), run it in a thread."""
-    engine = _engine(settings)
+    engine = prepared_engine(settings)  # a brand-new database may meet this before any page run
     base = settings.base_url
     if plan_key is None:  # the catalogue of every released plan
         plans = [p for p in (released_plan(engine, k) for k in released_plans(engine)["key"].to_list()) if p]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Engine
 
 from config.settings import DEMO_COOKIE_KEY, KNOWN_DEFAULT_COOKIE_KEYS, MIN_COOKIE_KEY_LENGTH, Settings
@@ -25,6 +27,23 @@ def prepare_database(settings: Settings) -> Engine:
             if is_empty(engine):
                 load_demo(engine)
     return engine
+
+
+_PREPARED: set[str] = set()  # database URLs this process has prepared
+_PREPARING = threading.Lock()
+
+
+def prepared_engine(settings: Settings) -> Engine:
+    """``prepare_database`` once per process and database URL, for every caller: the first page run, the
+    open-data routes and the scheduler thread, whichever comes first on a brand-new database. A failure is not
+    remembered, so the next caller tries again."""
+    url = settings.database_url
+    if url not in _PREPARED:
+        with _PREPARING:
+            if url not in _PREPARED:
+                prepare_database(settings)
+                _PREPARED.add(url)
+    return get_engine(url)
 
 
 def cookie_key(settings: Settings, engine: Engine) -> str:
