@@ -86,19 +86,19 @@ start_replica() {
 }
 
 render_nginx() {
-  local servers="" p
-  for p in $APP_PORTS; do servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"$'\n'; done
+  local replicas=() p
+  for p in $APP_PORTS; do replicas+=("127.0.0.1:$p"); done
   mkdir -p "$DIR/nginx"
+  sh "$ROOT/deploy/nginx/replicas.sh" "${replicas[@]}" >"$DIR/nginx/laget-replicas.conf"
   [ -f "$DIR/nginx/laget.crt" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
     -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" -keyout "$DIR/nginx/laget.key" \
     -out "$DIR/nginx/laget.crt" >/dev/null 2>&1
-  LAGET_SERVERS="$servers" PORT="$PORT" DIR="$DIR" "$PY" - "$ROOT/deploy/nginx/laget.conf" \
+  PORT="$PORT" DIR="$DIR" "$PY" - "$ROOT/deploy/nginx/laget.conf" \
     >"$DIR/nginx/laget.conf" <<'PYEOF'
 import os, re, sys
 text = open(sys.argv[1]).read()
-line = re.search(r"\n\s*server 127\.0\.0\.1:8501;[^\n]*\n", text)
-assert line, "deploy/nginx/laget.conf: the upstream line changed"
-text = text.replace(line.group(0), "\n" + os.environ["LAGET_SERVERS"])
+assert "include /etc/nginx/laget-replicas.conf;" in text, "deploy/nginx/laget.conf: the replicas' include changed"
+text = text.replace("include /etc/nginx/laget-replicas.conf;", f"include {os.environ['DIR']}/nginx/laget-replicas.conf;")
 text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{os.environ['PORT']} ssl http2;")
 text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
 # the plain-HTTP server (a redirect to HTTPS) is left out: its port 80 is not ours on a shared machine

@@ -141,6 +141,31 @@ def _replica_of(cluster: Cluster, route: str) -> int:
     raise AssertionError("nginx logged no request of this browser")
 
 
+def test_new_browsers_are_spread_over_the_replicas_and_each_keeps_to_its_own(cluster):
+    """Before, a hash of a random key chose the replica, which split 20 users 12/8; now a browser without a route
+    goes to the replica with the fewest open connections, and the cookie nginx sets keeps it there."""
+    import ssl
+    import urllib.request
+
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+
+    def route(cookie: str | None = None) -> str:
+        request = urllib.request.Request(f"{cluster.url}/_stcore/health",
+                                         headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, context=insecure, timeout=10) as answer:
+            found = re.search(r"laget_route=(r[12]);", " ".join(answer.headers.get_all("Set-Cookie") or []))
+        assert found, answer.headers
+        return found.group(1)
+
+    assert {route() for _ in range(6)} == {"r1", "r2"}  # idle replicas take new browsers in turn
+    for name, port in (("r1", cluster.ports[0]), ("r2", cluster.ports[1])):
+        before = len(cluster.access_log())
+        assert {route(f"laget_route={name}") for _ in range(5)} == {name}
+        served = [line for line in cluster.access_log()[before:] if "/_stcore/health" in line]
+        assert served and all(f"upstream=127.0.0.1:{port}" in line for line in served), served
+
+
 def test_the_login_survives_when_the_replica_holding_the_session_is_killed(browser, cluster):
     page = _page(browser, cluster.url)
     login(page, cluster.url, "redaktor")

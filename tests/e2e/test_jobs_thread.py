@@ -5,7 +5,7 @@ once for the day (one backup file, one row per job), and neither log shows a tra
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 def _noon_zone() -> str:
     """A fixed-offset zone where it is about noon now, so every job is due whenever the test runs."""
-    offset = 12 - datetime.now(timezone.utc).hour  # -11 … 12
+    offset = 12 - datetime.now(UTC).hour  # -11 … 12
     return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # the Etc/ sign is inverted: Etc/GMT-5 is UTC+5
 
 

@@ -65,14 +65,14 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return crt, pem
 
 
-def render(config: str, *, upstream: int, https: int, http: int, crt: Path, key: Path) -> str:
-    """The repository's file with only the deployment's own values replaced: ports, upstream, certificate."""
-    out = config.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{upstream};")
+def render(config: str, *, replicas: Path, https: int, http: int, crt: Path, key: Path) -> str:
+    """The repository's file with only the deployment's own values replaced: ports, replicas, certificate."""
+    out = config.replace("include /etc/nginx/laget-replicas.conf;", f"include {replicas};")
     out = out.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
     out = out.replace("listen 80;", f"listen 127.0.0.1:{http};")
     out = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", out)
     out = out.replace("/etc/nginx/certs/laget.crt", str(crt)).replace("/etc/nginx/certs/laget.key", str(key))
-    assert out.count(str(upstream)) == 1 and str(https) in out and str(http) in out, "the file's layout changed"
+    assert str(replicas) in out and str(https) in out and str(http) in out, "the file's layout changed"
     return out
 
 
@@ -87,7 +87,10 @@ def proxied(templates, tmp_path: Path) -> Iterator[Proxied]:
     conf_dir = tmp_path / "nginx"
     conf_dir.mkdir()
     crt, key = _certificate(conf_dir)
-    (conf_dir / "laget.conf").write_text(render(CONFIG.read_text(), upstream=upstream, https=https, http=http,
+    replicas = conf_dir / "laget-replicas.conf"  # as the README says: written by deploy/nginx/replicas.sh
+    replicas.write_text(subprocess.run(["sh", str(CONFIG.parent / "replicas.sh"), f"127.0.0.1:{upstream}"],
+                                       check=True, capture_output=True, text=True).stdout)
+    (conf_dir / "laget.conf").write_text(render(CONFIG.read_text(), replicas=replicas, https=https, http=http,
                                                 crt=crt, key=key))
     temp = "\n".join(f"    {kind}_temp_path {conf_dir / kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                                               "uwsgi", "scgi"))

@@ -78,5 +78,7 @@ def test_the_compose_file():
     assert 'command: ["laget", "db", "upgrade"]' in text and "service_completed_successfully" in text
     assert re.search(r"replicas: 2", text) and 'LAGET_JOBS: "1"' in text
     assert "./deploy/nginx/laget.conf:" in text
-    # the sed in the nginx service rewrites exactly this line of the repository's file
-    assert "server 127.0.0.1:8501;" in (ROOT / "deploy" / "nginx" / "laget.conf").read_text(encoding="utf-8")
+    # the nginx service writes the replicas' file that the repository's file includes
+    assert "include /etc/nginx/laget-replicas.conf;" in (ROOT / "deploy" / "nginx" / "laget.conf").read_text(
+        encoding="utf-8")
+    assert "replicas.sh" in text and "/etc/nginx/laget-replicas.conf" in text
