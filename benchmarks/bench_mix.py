@@ -29,10 +29,11 @@ fresh copy of the demo database (SQLite), on a free loopback port. Two replicas:
 start`` and pass ``--cluster https://127.0.0.1:8443`` (with ``--db-url``, ``--cookie-key-file`` and
 ``--replica-ports`` if not the script's defaults); Datasette then serves a fresh SQLite copy of the demo data.
 
-Does a second replica double the load Laget holds? ``--cluster URL --scale`` runs each N on one replica (its own
-port, no nginx) beside 2N on both behind nginx, with every replica capped at ``--replica-cpu`` CPUs (a cgroup
-quota, root needed: ``benchmarks/cpu_cap.py``), so each replica has a fixed budget of its own, as on a machine
-with a core per replica, however many cores nginx, PostgreSQL and the load client take; no Datasette in this mode.
+Does a second replica double the load Laget holds? ``--cluster URL --scale`` runs each N on one replica (through
+the same nginx, pinned by its route cookie) beside 2N on both, with every replica capped at ``--replica-cpu``
+CPUs (a cgroup quota, root needed: ``benchmarks/cpu_cap.py``), so each replica has a fixed budget of its own, as
+on a machine with a core per replica, however many cores nginx, PostgreSQL and the load client take; no
+Datasette in this mode.
 
 Run: PYTHONPATH=. .venv/bin/python benchmarks/bench_mix.py [--users 1,10,30,60] [--views 10] [--cluster URL]
 Only loopback addresses are used. Not a test: it prints figures.
@@ -52,7 +53,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -142,7 +142,7 @@ async def _laget_user(url: str, index: int, users: int, cookies: dict, views: in
                       timeout: float, think: float = 0.0) -> None:
     editor = index % 4 == 3
     role = "redaktor" if editor else "leser"
-    cookies = {**cookies, "laget_route": uuid.uuid4().hex}  # nginx's sticky cookie: spread over the replicas
+    # no route cookie (unless pinned): a new browser, which nginx sends to the replica with the fewest connections
     session = LoadSession(url, cookies=cookies, name=f"u{index}:{role}")
     started = time.perf_counter()
     try:
@@ -355,18 +355,19 @@ def measure(url: str, pids: list[int], db_url: str, cookies: dict, users: int, a
 
 
 def scale(args, cookies: dict, pids: list[int], ports: list[int]) -> None:
-    """Does a second replica double what Laget holds? Each N on one replica (its own port, no nginx) beside 2N
-    on both behind nginx, every replica capped at ``--replica-cpu`` cores (``benchmarks/cpu_cap.py``), so the
-    answer does not depend on what else shares the machine's cores."""
+    """Does a second replica double what Laget holds? Each N on one replica beside 2N on both, every replica capped
+    at ``--replica-cpu`` cores (``benchmarks/cpu_cap.py``), so the answer does not depend on what else shares the
+    machine's cores. Both go through the same nginx: the one-replica users carry the route cookie of the first
+    replica (``deploy/nginx/replicas.sh`` names it r1), so TLS and the proxy cost the same on both sides."""
     from benchmarks.cpu_cap import cpu_capped, throttled_seconds
 
-    one_url = f"http://127.0.0.1:{ports[0]}"
+    pinned = {role: {**cookie, "laget_route": "r1"} for role, cookie in cookies.items()}
     rows = []
     with cpu_capped(pids, args.replica_cpu) as groups:
         print(f"Each replica capped at {args.replica_cpu:g} CPU ({', '.join(g.name for g in groups)})")
         for users in [int(x) for x in args.users.split(",") if x.strip()]:
-            print(f"\n--- one replica (127.0.0.1:{ports[0]}, no nginx), N = {users}")
-            one = measure(one_url, pids[:1], args.db_url, cookies, users, args)
+            print(f"\n--- one replica (127.0.0.1:{ports[0]}, through nginx with its route cookie), N = {users}")
+            one = measure(args.cluster, pids[:1], args.db_url, pinned, users, args)
             print(f"\n--- {len(pids)} replicas behind nginx ({args.cluster}), N = {len(pids) * users}")
             many = measure(args.cluster, pids, args.db_url, cookies, len(pids) * users, args)
             rows.append((users, one, many))
