@@ -53,33 +53,45 @@ MET = [
 ]
 
 
-def show_statement() -> None:
-    """Render the statement (used by the page and below the login form)."""
-    st.write("Laget er et verktøy for kommunens oppfølging av planen for forebygging av omsorgssvikt og "
-             "atferdsvansker. Kommuner i offentlig sektor skal følge kravene til universell utforming av IKT, "
-             "som er WCAG 2.1 nivå A og AA (forskrift om universell utforming av IKT-løsninger).")
+def _render(intro: str, status: str, breaches: list[Breach], met: list[str], assessed_heading: str, assessed: str,
+            contact: str) -> None:
+    """One layout for both statements, in the order of Digdir's model: status, breaches, what is in place, how it
+    was assessed, feedback, supervision and complaints."""
+    st.write(intro)
     st.header("Samsvarsstatus")
-    st.write("Laget er **delvis i samsvar** med kravene. Bruddene står under, med hva vi tilbyr i stedet.")
+    st.write(status)
     st.header("Brudd på kravene")
-    for b in BREACHES:
+    for b in breaches:
         st.markdown(f"**{b.criterion}**")
         st.write(f"Hva du møter: {b.problem}")
         st.write(f"Hvorfor og hva du kan gjøre: {b.why}")
     st.header("Dette er på plass")
-    st.markdown("\n".join(f"- {line}" for line in MET))
-    st.header("Slik er løsningen vurdert")
-    st.write(f"Hver side er testet automatisk med axe-core {AXE_VERSION} for hver rolle (leser, redaktør, "
-             "planlegger og administrator) ved hver endring, uten brudd av alvorlighetsgrad «moderat» eller "
-             "høyere. Tastaturbruk, mobilvisning og tabellene er sjekket i nettleser. Løsningen er ikke testet av "
-             "brukere med skjermleser ennå; det er planlagt før løsningen tas i bruk.")
+    st.markdown("\n".join(f"- {line}" for line in met))
+    st.header(assessed_heading)
+    st.write(assessed)
     st.header("Tilbakemelding og kontakt")
-    st.write("Finner du noe som ikke virker for deg, si fra til kommunens administrator for Laget eller "
-             "kommunens postmottak. Oppgi siden og hva du prøvde å gjøre. Du får svar innen 14 dager.")
+    st.write(contact)
     st.header("Tilsyn og klage")
     st.write("Tilsynet for universell utforming av IKT (uutilsynet.no) fører tilsyn med at kravene følges. "
              "Mener du at du er diskriminert fordi løsningen ikke er universelt utformet, kan du klage til "
              "Diskrimineringsnemnda (diskrimineringsnemnda.no).")
     st.caption(f"Sist oppdatert {UPDATED}. Kommunens offisielle erklæring publiseres på uustatus.no.")
+
+
+def show_statement() -> None:
+    """Render the statement (used by the page and below the login form)."""
+    _render(
+        "Laget er et verktøy for kommunens oppfølging av planen for forebygging av omsorgssvikt og "
+        "atferdsvansker. Kommuner i offentlig sektor skal følge kravene til universell utforming av IKT, "
+        "som er WCAG 2.1 nivå A og AA (forskrift om universell utforming av IKT-løsninger).",
+        "Laget er **delvis i samsvar** med kravene. Bruddene står under, med hva vi tilbyr i stedet.",
+        BREACHES, MET, "Slik er løsningen vurdert",
+        f"Hver side er testet automatisk med axe-core {AXE_VERSION} for hver rolle (leser, redaktør, "
+        "planlegger og administrator) ved hver endring, uten brudd av alvorlighetsgrad «moderat» eller "
+        "høyere. Tastaturbruk, mobilvisning og tabellene er sjekket i nettleser. Løsningen er ikke testet av "
+        "brukere med skjermleser ennå; det er planlagt før løsningen tas i bruk.",
+        "Finner du noe som ikke virker for deg, si fra til kommunens administrator for Laget eller "
+        "kommunens postmottak. Oppgi siden og hva du prøvde å gjøre. Du får svar innen 14 dager.")
 
 
 PUBLIC_BREACHES: list[Breach] = [
@@ -105,26 +117,13 @@ PUBLIC_MET = [
 
 def show_public_statement() -> None:
     """The statement for the public page (``/offentlig-tilgjengelighet``), readable without login."""
-    st.write("Denne siden viser kommunens plan for forebygging av omsorgssvikt og atferdsvansker hos barn og "
-             "unge. Kommunen skal følge kravene til universell utforming av IKT, som er WCAG 2.1 nivå A og AA "
-             "(forskrift om universell utforming av IKT-løsninger).")
-    st.header("Samsvarsstatus")
-    st.write("Siden er **delvis i samsvar** med kravene. Bruddene står under, med hva vi tilbyr i stedet.")
-    st.header("Brudd på kravene")
-    for b in PUBLIC_BREACHES:
-        st.markdown(f"**{b.criterion}**")
-        st.write(f"Hva du møter: {b.problem}")
-        st.write(f"Hvorfor og hva du kan gjøre: {b.why}")
-    st.header("Dette er på plass")
-    st.markdown("\n".join(f"- {line}" for line in PUBLIC_MET))
-    st.header("Slik er siden vurdert")
-    st.write(f"Siden er testet automatisk med axe-core {AXE_VERSION} ved hver endring, uten brudd av "
-             "alvorlighetsgrad «moderat» eller høyere, og i nettleser på en skjerm 390 punkter bred.")
-    st.header("Tilbakemelding og kontakt")
-    st.write("Finner du noe som ikke virker for deg, si fra til kommunens postmottak. Oppgi siden og hva du "
-             "prøvde å gjøre. Du får svar innen 14 dager.")
-    st.header("Tilsyn og klage")
-    st.write("Tilsynet for universell utforming av IKT (uutilsynet.no) fører tilsyn med at kravene følges. "
-             "Mener du at du er diskriminert fordi løsningen ikke er universelt utformet, kan du klage til "
-             "Diskrimineringsnemnda (diskrimineringsnemnda.no).")
-    st.caption(f"Sist oppdatert {UPDATED}. Kommunens offisielle erklæring publiseres på uustatus.no.")
+    _render(
+        "Denne siden viser kommunens plan for forebygging av omsorgssvikt og atferdsvansker hos barn og "
+        "unge. Kommunen skal følge kravene til universell utforming av IKT, som er WCAG 2.1 nivå A og AA "
+        "(forskrift om universell utforming av IKT-løsninger).",
+        "Siden er **delvis i samsvar** med kravene. Bruddene står under, med hva vi tilbyr i stedet.",
+        PUBLIC_BREACHES, PUBLIC_MET, "Slik er siden vurdert",
+        f"Siden er testet automatisk med axe-core {AXE_VERSION} ved hver endring, uten brudd av "
+        "alvorlighetsgrad «moderat» eller høyere, og i nettleser på en skjerm 390 punkter bred.",
+        "Finner du noe som ikke virker for deg, si fra til kommunens postmottak. Oppgi siden og hva du "
+        "prøvde å gjøre. Du får svar innen 14 dager.")
