@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_demo_database  # noqa: E402
+from benchmarks.common import fresh_demo_database, serving  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, edit_cell, free_port, goto_page, login  # noqa: E402
 
 DATASETTE_VENV = ROOT / "benchmarks" / ".venv-datasette"
@@ -48,21 +47,6 @@ def datasette_bin() -> Path:
     return exe
 
 
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"server stopped: {url}")
-        time.sleep(0.3)
-    raise RuntimeError(f"server did not answer: {url}")
-
-
 def timed(action: Callable[[], None], done: Callable[[], None]) -> float:
     start = time.perf_counter()
     action()
@@ -72,17 +56,8 @@ def timed(action: Callable[[], None], done: Callable[[], None]) -> float:
 
 @contextmanager
 def server(cmd: list[str], health: str, env: dict[str, str] | None, log: Path) -> Iterator[None]:
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=log.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_http(health, proc)
-            yield
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serving(cmd, health, log, cwd=log.parent, env=env, timeout=60):
+        yield
 
 
 class Datasette:

@@ -48,7 +48,6 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +60,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_demo_database  # noqa: E402
+from benchmarks.common import fresh_demo_database, serving  # noqa: E402
 from benchmarks.load_client import (  # noqa: E402
     DEMO_USERS,
     LoadSession,
@@ -70,7 +69,6 @@ from benchmarks.load_client import (  # noqa: E402
     cpu_seconds,
     ensure_loopback,
     free_port,
-    health,
     laget_cookie,
     percentile,
     role_pages,
@@ -215,26 +213,11 @@ def datasette_executable() -> str | None:
 @contextmanager
 def datasette(executable: str, db_path: Path):
     port = free_port()
-    log = open(db_path.with_suffix(".datasette.log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([executable, "serve", str(db_path), "--host", "127.0.0.1", "--port", str(port),
-                             "--setting", "sql_time_limit_ms", "10000"], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        until = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > until:
-                    raise RuntimeError("datasette did not start: " + db_path.with_suffix(".datasette.log")
-                                       .read_text()[-2000:]) from None
-                time.sleep(0.3)
+    with serving([executable, "serve", str(db_path), "--host", "127.0.0.1", "--port", str(port), "--setting",
+                  "sql_time_limit_ms", "10000"], f"{url}/-/versions.json", db_path.with_suffix(".datasette.log"),
+                 timeout=60) as proc:
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
 
 
 def _pauses(index: int, think: float) -> random.Random | None:
@@ -287,27 +270,13 @@ def one_replica(db_url: str, folder: Path):
     """``laget run`` as in production (it passes Laget's Streamlit settings), on a free loopback port, from an
     empty folder."""
     port = free_port()
-    log = open(folder / "laget.log", "w")  # noqa: SIM115 - closed below
+    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **SERVER_ENV}
     env.pop("LAGET_COOKIE_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "run", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1"], cwd=folder, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        until = time.monotonic() + 120
-        while health(url, timeout=2) == float("inf"):
-            if proc.poll() is not None or time.monotonic() > until:
-                raise RuntimeError("laget run did not start:\n" + (folder / "laget.log").read_text()[-3000:])
-            time.sleep(0.3)
+    with serving([sys.executable, "-m", "dashboard.cli", "run", "--server.headless=true", f"--server.port={port}",
+                  "--server.address=127.0.0.1"], f"{url}/_stcore/health", folder / "laget.log", cwd=folder,
+                 env=env) as proc:
         yield url, [proc.pid]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def tiltak_versions(db_url: str) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +25,34 @@ def fresh_demo_database(folder: Path | None = None) -> str:
     upgrade(engine)
     load_demo(engine)
     return url
+
+
+@contextmanager
+def serving(cmd: list[str], health_url: str, log: Path, *, cwd: Path | None = None,
+            env: dict[str, str] | None = None, timeout: float = 120) -> Iterator[subprocess.Popen]:
+    """A server for a benchmark: started, waited for until ``health_url`` answers 200 (the log's tail when it
+    stops or never answers), and stopped afterwards: asked, then made to."""
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(health_url, timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{cmd[0]} did not start ({health_url}):\n{log.read_text()[-3000:]}")
+                time.sleep(0.3)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 class QueryCounter:
