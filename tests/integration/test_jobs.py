@@ -13,27 +13,18 @@ from config.settings import Settings
 from dashboard.jobs import backup_now, due, run_due
 from data_access.db.models import JobRun
 from data_access.writes.jobs import FAILED, OK, run_once
+from tests.at_once import at_once
 
 
 def test_a_job_started_by_two_processes_at_once_runs_once(demo_engine):
     ran: list[str] = []
-    gate = threading.Barrier(4)
 
     def action() -> tuple[bool, str]:
         ran.append(threading.current_thread().name)
         time.sleep(0.5)  # still running while the others try
         return True, "ferdig"
 
-    def replica() -> None:
-        gate.wait()
-        results.append(run_once(demo_engine, "backup", "2026-03-01", action))
-
-    results: list = []
-    threads = [threading.Thread(target=replica, name=f"replica-{i}") for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = at_once([lambda: run_once(demo_engine, "backup", "2026-03-01", action)] * 4, timeout=60)
     assert len(ran) == 1
     assert sorted(r.ran for r in results) == [False, False, False, True]
     # later the same day (a replica that restarts) it is still done; the next day it runs again

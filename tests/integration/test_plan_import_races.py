@@ -9,7 +9,6 @@ stored once and both imports succeed.
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Callable
 
 import openpyxl
@@ -32,6 +31,7 @@ from data_access.writes.arenas import create_arena, update_arena
 from data_access.writes.indicators import create_indicator, set_value, update_indicator
 from data_access.writes.plan_import import ImportConflict, NewPlan, apply_import, preview
 from data_access.writes.tiltak import create_tiltak, save_changes
+from tests.at_once import at_once
 from tests.plan_books import ARENA_ROW, INDICATOR_ROW, TILTAK_ROW, book
 
 ADMIN = Actor("admin", "admin")
@@ -182,24 +182,10 @@ def test_a_service_added_by_someone_else_after_the_preview_is_used(demo_engine):
 def _race(engine, files: list[bytes], plan_id: int) -> tuple[int, list[ConflictError], list[BaseException]]:
     """Preview each file, then apply them all at the same moment in threads; (imported, conflicts, other errors)."""
     seen = [preview(engine, data, plan_id=plan_id) for data in files]
-    start = threading.Barrier(len(files))
-    imported, conflicts, errors = [], [], []
-
-    def run(one) -> None:
-        start.wait()
-        try:
-            imported.append(apply_import(engine, ADMIN, one))
-        except ConflictError as exc:
-            conflicts.append(exc)
-        except BaseException as exc:  # noqa: BLE001 - asserted on below: no raw database error may escape
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(one,)) for one in seen]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(imported), conflicts, errors
+    outcomes = at_once([lambda one=one: apply_import(engine, ADMIN, one) for one in seen])
+    conflicts = [o for o in outcomes if isinstance(o, ConflictError)]
+    errors = [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, ConflictError)]
+    return len(outcomes) - len(conflicts) - len(errors), conflicts, errors  # errors: no raw database error
 
 
 def test_two_imports_adding_the_same_tiltak_at_once_store_it_once(demo_engine):
@@ -238,21 +224,9 @@ def test_two_new_plans_with_the_same_key_at_once(demo_engine):
 
     data = valid_book()
     seen = [preview(demo_engine, data) for _ in range(2)]
-    start = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def run(one) -> None:
-        start.wait()
-        try:
-            outcomes.append(apply_import(demo_engine, ADMIN, one, new_plan=NewPlan(kommune="T", name="T", key="t")))
-        except Exception as exc:  # noqa: BLE001 - asserted on below
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=run, args=(one,)) for one in seen]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once([lambda one=one: apply_import(demo_engine, ADMIN, one,
+                                                     new_plan=NewPlan(kommune="T", name="T", key="t"))
+                        for one in seen])
     failed = [o for o in outcomes if isinstance(o, Exception)]
     assert len(failed) == 1 and isinstance(failed[0], ConflictError | ValueError), failed
     assert "plan" in str(failed[0]).lower() and "nøkkel" in str(failed[0]).lower(), str(failed[0])

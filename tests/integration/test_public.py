@@ -194,25 +194,14 @@ def test_the_public_actor_may_only_comment() -> None:
 
 def test_the_rate_limit_holds_when_requests_race(demo_engine) -> None:
     """Several replicas taking the same address's last slot at once: exactly the limit gets through."""
-    import threading
+    from tests.at_once import at_once
 
     plan_id = _release(demo_engine)
     t = _first_tiltak(demo_engine, plan_id)
-    barrier, results = threading.Barrier(4), []
-
-    def post(i: int) -> None:
-        barrier.wait()
-        try:
-            post_comment(demo_engine, KEY, t.id, f"Samtidig {i}", "192.0.2.9", limit=2)
-            results.append("ok")
-        except RateLimited:
-            results.append("limited")
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(4)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    outcomes = at_once([lambda i=i: post_comment(demo_engine, KEY, t.id, f"Samtidig {i}", "192.0.2.9", limit=2)
+                        for i in range(4)])
+    results = ["limited" if isinstance(o, RateLimited) else o if isinstance(o, BaseException) else "ok"
+               for o in outcomes]
     assert sorted(results) == ["limited", "limited", "ok", "ok"]
     assert comments_frame(demo_engine, plan_id).height == 2
 

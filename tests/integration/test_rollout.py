@@ -77,28 +77,14 @@ def test_db_upgrade_as_a_one_shot_twice_at_once(blank_url):
 def test_processes_opening_a_new_sqlite_file_at_the_same_moment_all_connect(tmp_path: Path):
     """The first switch to WAL fails at once with "database is locked" (no busy wait) for whoever loses the race;
     before the retry, about 1 round in 15 of six openers failed (CI saw it as a failed one-shot upgrade)."""
-    import threading
-
     from data_access.db.engine import check_connection
+    from tests.at_once import at_once
 
     failed = []
     for n in range(200):
         url = f"sqlite:///{tmp_path / f'new{n}.db'}"
         engines = [make_engine(url) for _ in range(6)]
-        start = threading.Barrier(len(engines))
-
-        def connect(engine, start: threading.Barrier = start) -> None:
-            start.wait()
-            try:
-                check_connection(engine)
-            except Exception as exc:  # noqa: BLE001 - any failure to connect is the defect
-                failed.append(exc)
-
-        threads = [threading.Thread(target=connect, args=(e,)) for e in engines]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        failed += [o for o in at_once([lambda e=e: check_connection(e) for e in engines]) if o is not None]
         for e in engines:
             e.dispose()
     assert failed == []
