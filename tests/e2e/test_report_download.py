@@ -11,13 +11,19 @@ from tests.e2e.conftest import goto_page, login, new_page, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def test_reader_downloads_pdf_and_word(browser, app):
+def _leader_downloads_the_pdf(browser, app):
+    """A leader on Rapport presses «Last ned PDF»: (the page, the download)."""
     page = new_page(browser)
     login(page, app.url, "leder")
     goto_page(page, "Rapport", page.get_by_text("Last ned PDF"))
     wait_idle(page)
     with page.expect_download(timeout=60_000) as pdf:
         page.get_by_role("button", name="Last ned PDF").click()
+    return page, pdf
+
+
+def test_reader_downloads_pdf_and_word(browser, app):
+    page, pdf = _leader_downloads_the_pdf(browser, app)
     data = Path(pdf.value.path()).read_bytes()
     assert data.startswith(b"%PDF") and pdf.value.suggested_filename.startswith("statusrapport-stange-")
     wait_idle(page)
@@ -38,12 +44,7 @@ def test_report_meeting_figures_and_points_say_what_they_mean(browser, app, tmp_
 
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftotext) is not installed")
-    page = new_page(browser)
-    login(page, app.url, "leder")
-    goto_page(page, "Rapport", page.get_by_text("Last ned PDF"))
-    wait_idle(page)
-    with page.expect_download(timeout=60_000) as pdf:
-        page.get_by_role("button", name="Last ned PDF").click()
+    page, pdf = _leader_downloads_the_pdf(browser, app)
     text = subprocess.run(["pdftotext", str(pdf.value.path()), "-"], check=True, capture_output=True,
                           text=True).stdout
     flat = " ".join(text.split())
